@@ -1,0 +1,1 @@
+"""Thin adapters that put the core on a console, Discord and Telegram."""

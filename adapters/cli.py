@@ -1,0 +1,127 @@
+"""The `revisionbot` command: ask, chat, run, mark, questions, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from adapters.console.render import render_answer
+from bot.app import bootstrap, load_knowledge
+from bot.config import Settings
+from bot.storage.db import DatabaseError, run_upgrade_sync
+
+log = logging.getLogger("revisionbot")
+
+
+def _answer_json(answer, top: int) -> dict:  # noqa: ANN001
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "confidence": round(answer.confidence, 3),
+        "answers": [
+            {"text": h.snippet.text, "topic": h.snippet.where, "source": h.snippet.source, "score": h.score}
+            for h in answer.hits[:top]
+        ],
+        **({"suggestions": list(answer.suggestions)} if answer.suggestions else {}),
+    }
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = load_knowledge(settings)
+    index = knowledge.index
+    top = max(1, min(args.top, 10))
+    if args.question == ["-"] or (not args.question and args.json):
+        questions: Sequence[str] = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        questions = [" ".join(args.question)]
+    for q in questions:
+        answer = index.ask(q, top=top)
+        if args.json:
+            print(json.dumps(_answer_json(answer, top), ensure_ascii=False), flush=True)
+        else:
+            print(render_answer(answer))
+    return 0
+
+
+async def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.console.repl import run_console
+
+    try:
+        service = await bootstrap(settings)
+    except DatabaseError as exc:
+        print(f"revisionbot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        await run_console(service, name=args.name, class_name=args.class_name, is_teacher=args.teacher)
+    finally:
+        await service.close()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_chat(settings, args))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.runner import run_configured
+
+    return asyncio.run(run_configured(settings, args))
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        run_upgrade_sync(settings.database_url, args.revision)
+    except DatabaseError as exc:
+        print(f"revisionbot: {exc}", file=sys.stderr)
+        return 2
+    print(f"database at revision {args.revision}: {settings.database_url}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="revisionbot", description="A revision chatbot for school classes.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("ask", help="answer a question from the notes")
+    a.add_argument("question", nargs="*", help="the question, or '-' to read one per line from stdin")
+    a.add_argument("--json", action="store_true", help="one JSON object per question")
+    a.add_argument("--top", type=int, default=3, help="at most this many snippets (default 3)")
+    a.set_defaults(func=cmd_ask)
+
+    for name, helptext in (("chat", "talk to the bot in this terminal"), ("run", "start the configured platforms")):
+        c = sub.add_parser(name, help=helptext)
+        c.add_argument("--name", default="", help="your display name in the console")
+        c.add_argument("--class", dest="class_name", default="console", help="console class name")
+        c.add_argument("--teacher", action="store_true", help="use the console as a teacher")
+        c.set_defaults(func=cmd_chat if name == "chat" else cmd_run)
+
+    d = sub.add_parser("db", help="database maintenance")
+    d.add_argument("action", choices=["upgrade"])
+    d.add_argument("revision", nargs="?", default="head")
+    d.set_defaults(func=cmd_db)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    settings = Settings.from_env()
+    try:
+        return args.func(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Plain-text rendering of the core's results, for the console and the command line."""
+
+from __future__ import annotations
+
+from bot.commands import CommandSpec
+from bot.knowledge.model import Answer
+
+PROBLEMS = {
+    "empty": "Ask me something about the notes, e.g. /ask what was decided at Yalta?",
+    "no-words": "I need some words to search the notes with, e.g. /ask who was Clement Attlee?",
+    "no-notes": "There are no notes loaded yet: ask your teacher to add some to the knowledge folder.",
+}
+
+
+def render_answer(answer: Answer) -> str:
+    lines: list[str] = []
+    if answer.notice:
+        lines.append(f"({answer.notice})")
+    if answer.problem:
+        lines.append(PROBLEMS.get(answer.problem, "I could not read that question."))
+        return "\n".join(lines)
+    if not answer.answered:
+        lines.append("That is not in the notes.")
+        if answer.suggestions:
+            lines.append("Closest topics: " + "; ".join(answer.suggestions))
+        return "\n".join(lines)
+    for n, hit in enumerate(answer.hits, 1):
+        s = hit.snippet
+        lines.append(f"{n}. {s.text}")
+        lines.append(f"   from {s.source}, {s.where} (confidence {hit.score:.2f})")
+    return "\n".join(lines)
+
+
+def render_help(commands: list[CommandSpec]) -> str:
+    lines = ["Ask me anything about the notes: type a question, or use a command:"]
+    for c in commands:
+        usage = f"/{c.name} {c.args}".strip()
+        lines.append(f"  {usage:40s} {c.summary}" + (" (teachers)" if c.teacher_only else ""))
+    return "\n".join(lines)

@@ -1,0 +1,40 @@
+"""The platform-neutral command set: names, arguments, help text and who may run them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    summary: str
+    args: str = ""  # e.g. "QUESTION", "[TOPIC]"
+    teacher_only: bool = False
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("ask", "Ask a question about the notes", "QUESTION"),
+    CommandSpec("quiz", "A practice question (brings back what you got wrong)", "[TOPIC]"),
+    CommandSpec("daily", "Today's class quiz: the same questions for everyone, one try each"),
+    CommandSpec("score", "Your points, accuracy, streak and weakest topics"),
+    CommandSpec("leaderboard", "The class leaderboard", "[today|week|season]"),
+    CommandSpec("topics", "The topics the notes cover"),
+    CommandSpec("help", "What the bot can do"),
+    CommandSpec("hideme", "Hide or show yourself on leaderboards"),
+    CommandSpec("forgetme", "Delete everything the bot stores about you"),
+    CommandSpec("report", "Class report: students, questions, weak topics, gaps in the notes", teacher_only=True),
+    CommandSpec("export", "The class report as a CSV file", teacher_only=True),
+    CommandSpec(
+        "dailysettings",
+        "Daily quiz settings",
+        "[time HH:MM] [timezone ZONE] [count N] [on|off]",
+        teacher_only=True,
+    ),
+    CommandSpec("seasonnew", "Archive this season and start a fresh leaderboard", teacher_only=True),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def visible_commands(is_teacher: bool) -> list[CommandSpec]:
+    return [c for c in COMMANDS if is_teacher or not c.teacher_only]

@@ -1,0 +1,1 @@
+"""Knowledge: notes on disk -> fact snippets -> a search index that answers questions."""

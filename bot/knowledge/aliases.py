@@ -1,0 +1,103 @@
+"""The teacher's alias file: names that mean the same thing (USSR = Soviet Union = Soviets)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.text import clean, fold, words
+
+log = logging.getLogger(__name__)
+
+ALIAS_FILE = "aliases.txt"
+# An all-capitals name of up to three letters ("K", "US", "UN") only counts when written in
+# capitals, so that "us" or "un" in a sentence are not read as the United States or Nations.
+_SHORT_CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
+
+
+@dataclass(slots=True)
+class AliasTable:
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    # folded word sequence -> group ids, for the names that match in any case
+    _folded: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+    # exact token -> group ids, for short all-capitals names
+    _caps: dict[str, set[int]] = field(default_factory=dict)
+    _longest: int = 1
+
+    @classmethod
+    def from_groups(cls, groups: list[list[str]]) -> AliasTable:
+        table = cls()
+        for names in groups:
+            names = [n.strip() for n in names if n.strip()]
+            if len(names) < 2:
+                continue
+            gid = len(table.groups)
+            table.groups.append(tuple(names))
+            for name in names:
+                if _SHORT_CAPS.match(name):
+                    table._caps.setdefault(name, set()).add(gid)
+                    continue
+                key = tuple(words(name))
+                if key:
+                    table._folded.setdefault(key, set()).add(gid)
+                    table._longest = max(table._longest, len(key))
+        return table
+
+    @classmethod
+    def load(cls, path: Path) -> AliasTable:
+        """Read `Name = Other name = ...` lines; '#' starts a comment. A bad line is skipped with a warning."""
+        groups: list[list[str]] = []
+        try:
+            text = clean(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("alias file %s skipped: %s", path, exc)
+            return cls()
+        for lineno, line in enumerate(text.splitlines(), 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            names = [n for n in (p.strip() for p in line.split("=")) if n]
+            if len(names) < 2:
+                log.warning("%s:%d: an alias line needs two names separated by '=': %r", path, lineno, line)
+                continue
+            groups.append(names)
+        return cls.from_groups(groups)
+
+    def groups_in(self, text: str) -> set[int]:
+        """The alias groups whose names occur in `text` as whole words."""
+        found: set[int] = set()
+        if not self.groups:
+            return found
+        for tok in re.findall(r"[A-Za-z0-9]+", text):
+            found |= self._caps.get(tok, set())
+        toks = words(text)
+        for i in range(len(toks)):
+            for n in range(1, min(self._longest, len(toks) - i) + 1):
+                gids = self._folded.get(tuple(toks[i : i + n]))
+                if gids:
+                    found |= gids
+        return found
+
+    def group_of(self, name: str) -> set[int]:
+        """Groups that list `name` itself (not merely contain it)."""
+        name = name.strip()
+        if _SHORT_CAPS.match(name) and name in self._caps:
+            return set(self._caps[name])
+        return set(self._folded.get(tuple(words(name)), set()))
+
+    def same(self, a: str, b: str) -> bool:
+        """True when a teacher listed `a` and `b` as names of the same thing."""
+        return bool(self.group_of(a) & self.group_of(b))
+
+    def names(self, gid: int) -> tuple[str, ...]:
+        return self.groups[gid]
+
+    def all_names(self) -> list[str]:
+        return [n for g in self.groups for n in g]
+
+    def folded_names(self) -> set[str]:
+        return {fold(n) for n in self.all_names()}

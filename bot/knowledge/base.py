@@ -1,0 +1,37 @@
+"""The loaded knowledge: snippets, aliases and the search index, built once at start-up."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.knowledge.aliases import ALIAS_FILE, AliasTable
+from bot.knowledge.index import SearchIndex
+from bot.knowledge.ingest import load_knowledge
+from bot.knowledge.model import KnowledgeBase, Snippet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Knowledge:
+    folder: Path
+    base: KnowledgeBase
+    aliases: AliasTable
+    index: SearchIndex
+
+    @property
+    def snippets(self) -> list[Snippet]:
+        return self.base.snippets
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.base.warnings
+
+    @classmethod
+    def load(cls, folder: Path) -> Knowledge:
+        base = load_knowledge(folder)
+        aliases = AliasTable.load(folder / ALIAS_FILE)
+        log.info("loaded %d snippets from %s (%d files skipped)", len(base.snippets), folder, len(base.warnings))
+        return cls(folder, base, aliases, SearchIndex(base.snippets, aliases))

@@ -1,0 +1,335 @@
+"""The search index: BM25 over stemmed words (bm25s + PyStemmer), typo correction and fuzzy
+scoring with rapidfuzz, the teacher's aliases, and the rule that decides when to abstain.
+
+How an answer is chosen (documented for teachers in README.md):
+1. The question's key words are its words minus filler ("what", "did", "the", "think" ...).
+   A key word the notes do not contain is corrected to the closest word of the notes' own
+   vocabulary when the spelling is close enough (rapidfuzz, tolerance by word length).
+2. BM25 ranks the snippets by the key words, their stems and their alias groups; each snippet is
+   indexed with its text, its topic and the note's title.
+3. Confidence of a snippet = the share of the question's key words it covers, each word weighted
+   by how rare it is in the notes (a key word found nowhere in the notes weighs as the rarest).
+   The final order mixes that coverage with the BM25 score.
+4. The bot answers when the best snippet's confidence is at least ANSWER_THRESHOLD; otherwise it
+   says the question is not in the notes and offers the closest topics.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import bm25s
+import Stemmer
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from spellchecker import SpellChecker
+
+from bot.knowledge.aliases import AliasTable
+from bot.knowledge.model import Answer, Hit, Snippet
+from bot.text import clean, squash, words
+
+log = logging.getLogger(__name__)
+# bm25s logs every index build at DEBUG level on its own handler; keep chat logs readable.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+ANSWER_THRESHOLD = 0.6
+MAX_QUESTION_CHARS = 300
+CANDIDATES = 40
+# Filler in students' questions: function words and the verbs of asking. Not searched for.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before being
+    below between both but by can could did didn't do does doesn't doing don't down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into is isn't it
+    it's its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was wasn't we were weren't what when
+    where which while who whom whose why will with would you your yours yourself yourselves
+    tell told explain describe describes described mean meant means happen happened happens think thought
+    thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
+    anything something someone somebody really also get got many much way ways kind sort like say said
+    """.split()
+)
+STEMMER_LANGUAGE = "english"
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    word: str  # the (corrected) key word
+    stem: str
+    groups: frozenset[int]  # alias groups this word belongs to
+    weight: float  # idf; the rarest weight when the notes do not contain the word
+    kin: frozenset[str] = frozenset()  # related stems in the notes, matched at KIN_CREDIT
+
+
+KIN_CREDIT = 0.8
+SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
+HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
+CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
+PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
+COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
+BM25_K1, BM25_B = 1.5, 0.75
+
+
+def _typo_tolerance(word: str) -> int:
+    n = len(word)
+    return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 9 else 3
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """A general English dictionary (pyspellchecker's), to tell a misspelling from a real word."""
+    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
+
+
+def related(a: str, b: str) -> bool:
+    """Two stems of one family the stemmer keeps apart ("premier"/"premiership", "agre"/"agreement")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    p = 0
+    for x, y in zip(short, long_):
+        if x != y:
+            break
+        p += 1
+    return p >= 5 and p >= len(short) - 1
+
+
+class SearchIndex:
+    """Answers questions from snippets. Build once at start-up; `ask` is read-only and thread-safe."""
+
+    def __init__(self, snippets: Sequence[Snippet], aliases: AliasTable | None = None):
+        self.snippets = list(snippets)
+        self.aliases = aliases or AliasTable()
+        self._stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
+        docs: list[list[str]] = []
+        self._doc_stems: list[frozenset[str]] = []  # text, topic and title
+        self._text_stems: list[frozenset[str]] = []  # the snippet's own words
+        self._text_bigrams: list[frozenset[tuple[str, str]]] = []
+        self._doc_groups: list[frozenset[int]] = []
+        vocab: Counter[str] = Counter()
+        df: Counter[str] = Counter()
+        group_df: Counter[int] = Counter()
+        for s in self.snippets:
+            body = f"{s.text} {s.topic} {s.topic} {s.title}"
+            toks = [t for t in words(body) if t not in STOPWORDS]
+            vocab.update(toks)
+            stems = self._stem_all(toks)
+            own = self._stem_all([t for t in words(s.text) if t not in STOPWORDS])
+            self._text_stems.append(frozenset(own))
+            self._text_bigrams.append(frozenset(zip(own, own[1:])))
+            groups = self.aliases.groups_in(body)
+            doc = stems + [f"alias{g}" for g in sorted(groups)]
+            docs.append(doc)
+            self._doc_stems.append(frozenset(stems))
+            self._doc_groups.append(frozenset(groups))
+            df.update(set(stems))
+            group_df.update(groups)
+        for name in self.aliases.all_names():
+            vocab.update(t for t in words(name) if t not in STOPWORDS)
+        self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
+        self._vocab_set = set(vocab)
+        self._stem_set = set(df)
+        n = max(len(self.snippets), 1)
+        self._idf = {t: self._idf_of(c, n) for t, c in df.items()}
+        self._group_idf = {g: self._idf_of(c, n) for g, c in group_df.items()}
+        self._max_idf = self._idf_of(0, n)
+        self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        if docs:
+            self._bm25.index(docs, show_progress=False)
+        self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._english = english_words()
+        self._by_prefix: dict[str, set[str]] = {}
+        for w in self._vocab:
+            if len(w) >= 5:
+                self._by_prefix.setdefault(w[:5], set()).add(w)
+        # What each topic section says as a whole: a mind-map fragment is read in its branch's context.
+        section: dict[str, set[str]] = {}
+        section_groups: dict[str, set[int]] = {}
+        for i, s in enumerate(self.snippets):
+            section.setdefault(s.topic, set()).update(self._doc_stems[i])
+            section_groups.setdefault(s.topic, set()).update(self._doc_groups[i])
+        self._section_stems = {k: frozenset(v) for k, v in section.items()}
+        # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
+        self._headings: dict[str, list[int]] = {}
+        for i, s in enumerate(self.snippets):
+            for h in {s.topic, s.title}:
+                self._headings.setdefault(" ".join(words(h)), []).append(i)
+        self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
+        self._section_groups = {k: frozenset(v) for k, v in section_groups.items()}
+
+    @staticmethod
+    def _idf_of(df: int, n: int) -> float:
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _stem_all(self, toks: list[str]) -> list[str]:
+        return self._stemmer.stemWords(toks)
+
+    @property
+    def topics(self) -> list[str]:
+        return self._topics
+
+    # --- question analysis -------------------------------------------------------------------
+
+    def _correct_uncached(self, word: str) -> str | None:
+        """The notes' word closest to a misspelt one, or None when nothing is close enough.
+
+        A real English word that the notes do not use is not a misspelling of one they do
+        ("formed" is not "forced"): only words outside the dictionary are corrected.
+        """
+        if word in self._vocab_set or self._stemmer.stemWord(word) in self._stem_set:
+            return word
+        tol = _typo_tolerance(word)
+        if tol == 0 or word[0].isdigit() or word in self._english:
+            return None
+        best = process.extractOne(
+            word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None
+        )
+        return best[0] if best else None
+
+    def _terms(self, question: str) -> list[_Term]:
+        terms: list[_Term] = []
+        seen: set[str] = set()
+        for tok in words(question):
+            if tok in STOPWORDS or tok in seen or (len(tok) < 2 and not tok.isdigit()):
+                continue
+            seen.add(tok)
+            fixed = self._correct(tok)
+            word = fixed or tok
+            stem = self._stemmer.stemWord(word)
+            groups = frozenset(self.aliases.group_of(word))
+            kin = frozenset(self._kin(word)) - {stem}
+            weight = self._idf.get(stem, self._max_idf)
+            if kin and stem not in self._idf:
+                weight = min(self._idf.get(k, self._max_idf) for k in kin)
+            if groups:
+                weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
+            terms.append(_Term(word, stem, groups, weight, kin))
+        # Multi-word alias names ("Second World War", "Soviet Union") match as a whole too.
+        phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {
+            g for t in terms for g in t.groups
+        }
+        if phrase_groups:
+            terms = [
+                _Term(t.word, t.stem, t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)), t.weight)
+                for t in terms
+            ]
+        return terms
+
+    def _kin(self, word: str) -> list[str]:
+        if len(word) < 5:
+            return []
+        return self._stem_all([w for w in self._by_prefix.get(word[:5], ()) if w != word and related(w, word)])
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - the index lives as long as the process
+    def _group_words(self, gid: int) -> frozenset[str]:
+        return frozenset(w for name in self.aliases.names(gid) for w in words(name))
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def ask(self, question: str, top: int = 3) -> Answer:
+        raw = clean(question or "")
+        notice = ""
+        if len(raw) > MAX_QUESTION_CHARS:
+            raw = raw[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+            notice = f"Your question was long, so only its first {MAX_QUESTION_CHARS} characters were used."
+        text = squash(raw.replace("\n", " "))
+        if not text:
+            return Answer(question=text, answered=False, problem="empty", notice=notice)
+        if not any(ch.isalnum() for ch in text):
+            return Answer(question=text, answered=False, problem="no-words", notice=notice)
+        terms = self._terms(text)
+        if not terms or not self.snippets:
+            return Answer(
+                question=text, answered=False, suggestions=self._suggest(text, []), notice=notice,
+                problem="" if self.snippets else "no-notes",
+            )
+        query = [t.stem for t in terms if t.stem in self._stem_set]
+        query += [k for t in terms for k in sorted(t.kin)]
+        query += [f"alias{g}" for t in terms for g in sorted(t.groups) if g in self._group_idf]
+        candidates = self._candidates(query)
+        restated = self._restated_headings(text)
+        if restated:
+            seen = {i for i, _ in candidates}
+            candidates += [(i, 0.0) for i in restated if i not in seen]
+        total = sum(t.weight for t in terms)
+        scored: list[tuple[float, float, int]] = []
+        best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
+        pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
+        for idx, bm in candidates:
+            cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
+            phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
+            scored.append((COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase, cover, idx))
+        scored.sort(key=lambda x: (-x[0], x[2]))
+        hits = tuple(Hit(self.snippets[i], round(cover, 3)) for _, cover, i in scored[:top])
+        confidence = hits[0].score if hits else 0.0
+        answered = confidence >= ANSWER_THRESHOLD
+        suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
+        return Answer(
+            question=text, answered=answered, hits=hits, confidence=confidence,
+            suggestions=suggestions, notice=notice,
+        )
+
+    def _restated_headings(self, text: str) -> dict[int, float]:
+        """Snippets under a heading (or in a note) whose title the question restates, with the likeness."""
+        q = " ".join(words(text))
+        if len(q.split()) < 3 or not self._heading_keys:
+            return {}
+        out: dict[int, float] = {}
+        for key, score, _ in process.extract(
+            q, self._heading_keys, scorer=fuzz.ratio, score_cutoff=HEADING_MATCH, limit=3
+        ):
+            for i in self._headings[key]:
+                out[i] = max(out.get(i, 0.0), score / 100)
+        return out
+
+    def _candidates(self, query: list[str]) -> list[tuple[int, float]]:
+        if not query:
+            return []
+        k = min(CANDIDATES, len(self.snippets))
+        docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=1)
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def _coverage(self, idx: int, terms: list[_Term]) -> float:
+        stems = self._doc_stems[idx]
+        groups = self._doc_groups[idx]
+        topic = self.snippets[idx].topic
+        near_stems = self._section_stems[topic]
+        near_groups = self._section_groups[topic]
+        own = self._text_stems[idx]
+        got = 0.0
+        for t in terms:
+            if t.stem in own:
+                got += t.weight
+            elif t.stem in stems or (t.groups & groups):
+                # in the topic or the note's title, or through an alias
+                got += CONTEXT_CREDIT * t.weight if t.stem in stems else t.weight
+            elif t.stem in near_stems or (t.groups & near_groups):
+                got += SECTION_CREDIT * t.weight
+            elif t.kin & stems:
+                got += KIN_CREDIT * t.weight
+            elif len(t.word) >= 6 and any(
+                fuzz.ratio(t.stem, s) >= 88 for s in stems if abs(len(s) - len(t.stem)) <= 2
+            ):
+                # A near spelling of a long word in this very snippet ("programme"/"program").
+                got += 0.8 * t.weight
+        return got
+
+    def _suggest(self, text: str, ranked: list[int]) -> tuple[str, ...]:
+        """Closest topics: those of the best partial matches, else fuzzy matches on topic names."""
+        out: list[str] = []
+        for i in ranked:
+            topic = self.snippets[i].topic
+            if topic not in out:
+                out.append(topic)
+            if len(out) == 3:
+                return tuple(out)
+        if not out and self._topics:
+            for topic, _score, _ in process.extract(text, self._topics, scorer=fuzz.token_set_ratio, limit=3):
+                out.append(topic)
+        return tuple(out[:3])
+
+

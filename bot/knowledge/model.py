@@ -1,0 +1,58 @@
+"""Plain values of the knowledge side: snippets, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_SNIPPET_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """One self-contained fact from a note, short enough for a chat message."""
+
+    id: str  # stable: "<source>#<position>"
+    text: str
+    topic: str  # the heading or mind-map branch it sits under (or the note's title)
+    source: str  # the note's file name
+    position: int  # order within the note, from 0
+    title: str = ""  # the note's title, for context in the index
+
+    @property
+    def where(self) -> str:
+        """Where it came from, for people: "Note title › Section" (or just one when they are the same)."""
+        if not self.title or self.title == self.topic:
+            return self.topic
+        return f"{self.title} › {self.topic}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    snippet: Snippet
+    score: float  # 0..1, the confidence that this snippet answers the question
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the core says to a question: the best snippets, or that the notes do not cover it."""
+
+    question: str
+    answered: bool
+    hits: tuple[Hit, ...] = ()
+    confidence: float = 0.0
+    suggestions: tuple[str, ...] = ()  # closest topics when not answered
+    notice: str = ""  # e.g. "your question was cut to 300 characters"
+    problem: str = ""  # set when the question itself was unusable (empty, only emoji ...)
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    snippets: list[Snippet] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files skipped, with the reason
+
+    @property
+    def topics(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.snippets:
+            seen.setdefault(s.topic, None)
+        return list(seen)

@@ -1,0 +1,107 @@
+"""The database: engine creation, migrations to the latest revision, and clear errors for bad paths."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used; the message says why in words a teacher can act on."""
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _prepare_sqlite_path(url: str) -> None:
+    u = make_url(url)
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return
+    path = Path(u.database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder for the database {path}: {exc.strerror}") from exc
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"the database path {path} is a folder, not a file")
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise DatabaseError(f"{path} is not a SQLite database (is the path right?)")
+
+
+def make_engine(url: str) -> AsyncEngine:
+    try:
+        _prepare_sqlite_path(url)
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"REVISIONBOT_DATABASE_URL is not a valid database URL: {exc}") from exc
+    kwargs: dict = {}
+    if u.drivername.startswith("sqlite"):
+        # Wait for a busy database rather than failing at once: another process may be writing.
+        kwargs["connect_args"] = {"timeout": 30}
+    try:
+        engine = create_async_engine(url, **kwargs)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"REVISIONBOT_DATABASE_URL names a database this install cannot use: {exc}") from exc
+    if u.drivername.startswith("sqlite"):
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+    return engine
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic (creates it on an empty database)."""
+
+    def _run(sync_conn) -> None:  # noqa: ANN001
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = sync_conn
+        command.upgrade(cfg, revision)
+
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_run)
+    except (SQLAlchemyError, OSError) as exc:
+        log.exception("database migration failed")
+        raise DatabaseError(f"cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})") from exc
+
+
+async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker]:
+    engine = make_engine(url)
+    await upgrade(engine)
+    return engine, async_sessionmaker(engine, expire_on_commit=False)
+
+
+def run_upgrade_sync(url: str, revision: str = "head") -> None:
+    async def main() -> None:
+        engine = make_engine(url)
+        try:
+            await upgrade(engine, revision)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())

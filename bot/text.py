@@ -1,0 +1,70 @@
+"""Text normalisation shared by ingestion, search and marking."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic noise that teachers' notes pick up from word processors and web pages.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+        "\ufeff": "",
+        "\u2026": "...",
+    }
+)
+BULLET_GLYPHS = "\u2022\u25cf\u25e6\u25aa\u25ab\u2023\u2043\u2219\u00b7\u25a0\u25a1\u27a2\u2192\u25ba\u25b8\u2013\u2014*+-"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\f\v]+")
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
+
+
+def clean(text: str) -> str:
+    """Normalise typographic noise: quotes, dashes, odd spaces, control characters."""
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text
+
+
+def squash(text: str) -> str:
+    """Collapse runs of spaces and trim."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, for comparisons ("Descripción" -> "descripcion")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens: letters (with inner apostrophes) or numbers ("5.8", "1,000")."""
+    return [w.removesuffix("'s") for w in _WORD.findall(fold(clean(text)))]
+
+
+def normalise_question(text: str) -> str:
+    """The canonical form under which an unanswered question is counted."""
+    return " ".join(words(text))

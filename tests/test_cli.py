@@ -1,0 +1,61 @@
+"""The command line: the JSON contract that answer quality is measured through, and readable answers."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run_cli(*args: str, stdin: str = "", env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env,
+    )
+
+
+def test_ask_json_reads_one_question_per_line_and_keeps_the_contract():
+    questions = ["what did churchill think about poland", "who invented the telephone", "", "🙂"]
+    p = run_cli("ask", "--json", "--top", "2", "-", stdin="\n".join(questions) + "\n")
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [r["question"] for r in rows[:2]] == questions[:2]
+    assert len(rows) == 4
+    for r in rows:
+        assert set(r) >= {"question", "answered", "answers"}
+        assert isinstance(r["answered"], bool)
+        assert len(r["answers"]) <= 2
+        for a in r["answers"]:
+            assert set(a) >= {"text", "topic", "source", "score"}
+            assert isinstance(a["score"], float) and len(a["text"]) <= 500
+        scores = [a["score"] for a in r["answers"]]
+        assert scores == sorted(scores, reverse=True) or r["answered"]
+    assert rows[0]["answered"] and "Poland" in rows[0]["answers"][0]["text"]
+    assert rows[1]["answered"] is False
+    assert rows[2]["answered"] is False and rows[3]["answered"] is False
+
+
+def test_ask_prints_a_readable_answer_with_its_source():
+    p = run_cli("ask", "kruschev army cuts")
+    assert p.returncode == 0, p.stderr
+    assert "1. " in p.stdout and "cold-war-peaceful-coexistence-mind-map.txt" in p.stdout
+    assert "Cuts in the Red Army" in p.stdout
+
+
+def test_ask_says_plainly_when_the_notes_do_not_cover_it():
+    p = run_cli("ask", "who invented the telephone")
+    assert p.returncode == 0
+    assert "not in the notes" in p.stdout and "Closest topics" in p.stdout
+
+
+@pytest.mark.parametrize("bad_url", ["sqlite+aiosqlite:////proc/forbidden/x.db", "nonsense://", "sqlite+aiosqlite:///{tmp}/notadb.sqlite3"])
+def test_a_bad_database_gives_a_clear_message_not_a_traceback(tmp_path, bad_url):
+    (tmp_path / "notadb.sqlite3").write_text("this is not a database")
+    p = run_cli("chat", stdin="/help\n", env_extra={"REVISIONBOT_DATABASE_URL": bad_url.format(tmp=tmp_path)})
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr and "revisionbot:" in p.stderr
