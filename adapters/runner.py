@@ -39,7 +39,8 @@ async def run_configured(settings: Settings, args: argparse.Namespace) -> int:
         await asyncio.gather(*tasks)
         return 0
     except ImportError as exc:
-        print(f"revisionbot: a platform library is missing ({exc.name}); install the extra, e.g. pip install -e '.[discord,telegram]'", file=sys.stderr)
+        hint = "install the extra, e.g. pip install -e '.[discord,telegram]'"
+        print(f"revisionbot: a platform library is missing ({exc.name}); {hint}", file=sys.stderr)
         return 2
     finally:
         await service.close()

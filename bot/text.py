@@ -36,7 +36,9 @@ _TRANSLATE = str.maketrans(
         "\u2026": "...",
     }
 )
-BULLET_GLYPHS = "\u2022\u25cf\u25e6\u25aa\u25ab\u2023\u2043\u2219\u00b7\u25a0\u25a1\u27a2\u2192\u25ba\u25b8\u2013\u2014*+-"
+BULLET_GLYPHS = (
+    "\u2022\u25cf\u25e6\u25aa\u25ab\u2023\u2043\u2219\u00b7\u25a0\u25a1\u27a2\u2192\u25ba\u25b8\u2013\u2014*+-"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)

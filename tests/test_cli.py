@@ -15,7 +15,12 @@ def run_cli(*args: str, stdin: str = "", env_extra: dict | None = None) -> subpr
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli", *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
     )
 
 
@@ -53,7 +58,9 @@ def test_ask_says_plainly_when_the_notes_do_not_cover_it():
     assert "not in the notes" in p.stdout and "Closest topics" in p.stdout
 
 
-@pytest.mark.parametrize("bad_url", ["sqlite+aiosqlite:////proc/forbidden/x.db", "nonsense://", "sqlite+aiosqlite:///{tmp}/notadb.sqlite3"])
+@pytest.mark.parametrize(
+    "bad_url", ["sqlite+aiosqlite:////proc/forbidden/x.db", "nonsense://", "sqlite+aiosqlite:///{tmp}/notadb.sqlite3"]
+)
 def test_a_bad_database_gives_a_clear_message_not_a_traceback(tmp_path, bad_url):
     (tmp_path / "notadb.sqlite3").write_text("this is not a database")
     p = run_cli("chat", stdin="/help\n", env_extra={"REVISIONBOT_DATABASE_URL": bad_url.format(tmp=tmp_path)})

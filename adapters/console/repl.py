@@ -13,7 +13,9 @@ from bot.service import RevisionService
 BANNER = "revisionbot: ask about the notes, or /help. Ctrl-D to leave."
 
 
-async def run_console(service: RevisionService, name: str = "", class_name: str = "console", is_teacher: bool = False) -> None:
+async def run_console(
+    service: RevisionService, name: str = "", class_name: str = "console", is_teacher: bool = False
+) -> None:
     user_name = name or getpass.getuser() or "student"
     bot = ConsoleBot(
         service,

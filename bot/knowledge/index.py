@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 # bm25s logs every index build at DEBUG level on its own handler; keep chat logs readable.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-ANSWER_THRESHOLD = 0.6
+ANSWER_THRESHOLD = 0.43
 MAX_QUESTION_CHARS = 300
 CANDIDATES = 40
 # Filler in students' questions: function words and the verbs of asking. Not searched for.
@@ -68,11 +69,28 @@ class _Term:
 
 KIN_CREDIT = 0.8
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
+UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
+MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
+WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date (or "how many" with no number)
 HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
 CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
 PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
 COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
 BM25_K1, BM25_B = 1.5, 0.75
+
+
+_CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
+_WHEN = re.compile(r"^\s*(?:when\b|(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)", re.I)
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
+_DATE = re.compile(
+    r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
+    r"jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?|\w+ties|century|decades?)\b",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
+)
 
 
 def _typo_tolerance(word: str) -> int:
@@ -81,9 +99,27 @@ def _typo_tolerance(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """A general English dictionary (pyspellchecker's), to tell a misspelling from a real word."""
-    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
+def english_words() -> dict[str, float]:
+    """A general English dictionary (pyspellchecker's) with each word's Zipf frequency
+    (log10 of uses per billion words: 7 for "the", 4 for "weak", 2 for "pythagorean").
+
+    It tells a misspelling from a real word, and how much an everyday word weighs."""
+    counts = SpellChecker(distance=1).word_frequency.dictionary
+    total = sum(counts.values()) or 1
+    return {w: math.log10(c * 1e9 / total) for w, c in counts.items() if c > 0}
+
+
+def unknown_weight(word: str, rarest: float) -> float:
+    """How much a key word the notes never use counts against answering.
+
+    A rare or unheard-of word ("Pythagorean", "Sputnik") is a subject of its own: the rarest weight.
+    An everyday word ("weak", "react", "worry") is more often a paraphrase: it weighs less.
+    """
+    zipf = english_words().get(word)
+    if zipf is None:
+        return rarest
+    share = min(1.0, max(UNKNOWN_MIN_SHARE, (UNKNOWN_COMMON_ZIPF - zipf) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))
+    return rarest * share
 
 
 def related(a: str, b: str) -> bool:
@@ -108,6 +144,7 @@ class SearchIndex:
         self._doc_stems: list[frozenset[str]] = []  # text, topic and title
         self._text_stems: list[frozenset[str]] = []  # the snippet's own words
         self._text_bigrams: list[frozenset[tuple[str, str]]] = []
+        self._all_bigrams: set[tuple[str, str]] = set()  # every pair of neighbouring key words in the notes
         self._doc_groups: list[frozenset[int]] = []
         vocab: Counter[str] = Counter()
         df: Counter[str] = Counter()
@@ -120,6 +157,9 @@ class SearchIndex:
             own = self._stem_all([t for t in words(s.text) if t not in STOPWORDS])
             self._text_stems.append(frozenset(own))
             self._text_bigrams.append(frozenset(zip(own, own[1:])))
+            for part in (s.text, s.topic, s.title):
+                ps = self._stem_all([t for t in words(part) if t not in STOPWORDS])
+                self._all_bigrams.update(zip(ps, ps[1:]))
             groups = self.aliases.groups_in(body)
             doc = stems + [f"alias{g}" for g in sorted(groups)]
             docs.append(doc)
@@ -185,9 +225,7 @@ class SearchIndex:
         tol = _typo_tolerance(word)
         if tol == 0 or word[0].isdigit() or word in self._english:
             return None
-        best = process.extractOne(
-            word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None
-        )
+        best = process.extractOne(word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
         return best[0] if best else None
 
     def _terms(self, question: str) -> list[_Term]:
@@ -202,19 +240,22 @@ class SearchIndex:
             stem = self._stemmer.stemWord(word)
             groups = frozenset(self.aliases.group_of(word))
             kin = frozenset(self._kin(word)) - {stem}
-            weight = self._idf.get(stem, self._max_idf)
+            weight = self._idf.get(stem) or unknown_weight(tok, self._max_idf)
             if kin and stem not in self._idf:
                 weight = min(self._idf.get(k, self._max_idf) for k in kin)
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
             terms.append(_Term(word, stem, groups, weight, kin))
         # Multi-word alias names ("Second World War", "Soviet Union") match as a whole too.
-        phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {
-            g for t in terms for g in t.groups
-        }
+        phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {g for t in terms for g in t.groups}
         if phrase_groups:
             terms = [
-                _Term(t.word, t.stem, t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)), t.weight)
+                _Term(
+                    t.word,
+                    t.stem,
+                    t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)),
+                    t.weight,
+                )
                 for t in terms
             ]
         return terms
@@ -244,7 +285,10 @@ class SearchIndex:
         terms = self._terms(text)
         if not terms or not self.snippets:
             return Answer(
-                question=text, answered=False, suggestions=self._suggest(text, []), notice=notice,
+                question=text,
+                answered=False,
+                suggestions=self._suggest(text, []),
+                notice=notice,
                 problem="" if self.snippets else "no-notes",
             )
         query = [t.stem for t in terms if t.stem in self._stem_set]
@@ -255,23 +299,56 @@ class SearchIndex:
         if restated:
             seen = {i for i, _ in candidates}
             candidates += [(i, 0.0) for i in restated if i not in seen]
-        total = sum(t.weight for t in terms)
+        total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
+        needs = _DATE if _WHEN.search(text) else _NUMBER if _HOW_MANY.search(text) else None
         scored: list[tuple[float, float, int]] = []
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
         for idx, bm in candidates:
             cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
+            if needs is not None and not needs.search(self.snippets[idx].text):
+                cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
-            scored.append((COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase, cover, idx))
+            scored.append(
+                (COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase, cover, idx)
+            )
         scored.sort(key=lambda x: (-x[0], x[2]))
         hits = tuple(Hit(self.snippets[i], round(cover, 3)) for _, cover, i in scored[:top])
         confidence = hits[0].score if hits else 0.0
+        if scored:
+            # More words the notes never use than words the best fact has: it is about something else
+            # ("how do plants make food" is not about the hydroelectric plant).
+            unknown = sum(1 for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups)
+            matched = self._matched(scored[0][2], terms)
+            if unknown > matched or (unknown and matched <= 1):
+                confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
         return Answer(
-            question=text, answered=answered, hits=hits, confidence=confidence,
-            suggestions=suggestions, notice=notice,
+            question=text,
+            answered=answered,
+            hits=hits,
+            confidence=confidence,
+            suggestions=suggestions,
+            notice=notice,
         )
+
+    def _missing_names(self, text: str) -> int:
+        """How many capitalised names of two or more words ("Warsaw Pact") the notes never mention."""
+        missing = 0
+        for m in _CAPS_RUN.finditer(text):
+            toks = [t for t in words(m.group(0)) if t not in STOPWORDS]
+            if len(toks) < 2:
+                continue
+            if self.aliases.group_of(m.group(0)) or self._has_phrase(toks):
+                continue
+            missing += 1
+        return missing
+
+    def _has_phrase(self, toks: list[str]) -> bool:
+        stems = self._stem_all(toks)
+        pairs = list(zip(stems, stems[1:]))
+        return all(p in self._all_bigrams for p in pairs)
 
     def _restated_headings(self, text: str) -> dict[int, float]:
         """Snippets under a heading (or in a note) whose title the question restates, with the likeness."""
@@ -293,6 +370,12 @@ class SearchIndex:
         docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=1)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
+    def _matched(self, idx: int, terms: list[_Term]) -> int:
+        """How many of the key words this snippet, read in its section, contains."""
+        topic = self.snippets[idx].topic
+        stems, groups = self._section_stems[topic], self._section_groups[topic]
+        return sum(1 for t in terms if t.stem in stems or t.groups & groups or t.kin & stems)
+
     def _coverage(self, idx: int, terms: list[_Term]) -> float:
         stems = self._doc_stems[idx]
         groups = self._doc_groups[idx]
@@ -311,9 +394,7 @@ class SearchIndex:
                 got += SECTION_CREDIT * t.weight
             elif t.kin & stems:
                 got += KIN_CREDIT * t.weight
-            elif len(t.word) >= 6 and any(
-                fuzz.ratio(t.stem, s) >= 88 for s in stems if abs(len(s) - len(t.stem)) <= 2
-            ):
+            elif len(t.word) >= 6 and any(fuzz.ratio(t.stem, s) >= 88 for s in stems if abs(len(s) - len(t.stem)) <= 2):
                 # A near spelling of a long word in this very snippet ("programme"/"program").
                 got += 0.8 * t.weight
         return got
@@ -331,5 +412,3 @@ class SearchIndex:
             for topic, _score, _ in process.extract(text, self._topics, scorer=fuzz.token_set_ratio, limit=3):
                 out.append(topic)
         return tuple(out[:3])
-
-

@@ -13,8 +13,9 @@ from bot.text import BULLET_GLYPHS, clean, fold, squash
 log = logging.getLogger(__name__)
 
 NOTE_SUFFIXES = {".txt", ".md", ".markdown"}
-# Files in knowledge/ that are not notes.
-NOT_NOTES = {"readme.md", "aliases.txt"}
+# Files in knowledge/ that are not notes: its README, the alias file, quiz question files.
+NOT_NOTES = {"readme.md", "aliases.txt", "questions.txt"}
+NOT_NOTES_SUFFIX = ".questions.txt"
 MAX_FILE_BYTES = 5_000_000
 
 _BULLET = re.compile(r"^\s*(?:[" + re.escape(BULLET_GLYPHS) + r"]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -58,7 +59,8 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         log.warning("knowledge folder %s does not exist", folder)
         return kb
     for path in sorted(folder.iterdir()):
-        if path.name.lower() in NOT_NOTES or path.name.startswith("."):
+        name = path.name.lower()
+        if name in NOT_NOTES or name.endswith(NOT_NOTES_SUFFIX) or name.startswith("."):
             continue
         if not path.is_file() or path.suffix.lower() not in NOTE_SUFFIXES:
             continue

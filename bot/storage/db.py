@@ -87,7 +87,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             await conn.run_sync(_run)
     except (SQLAlchemyError, OSError) as exc:
         log.exception("database migration failed")
-        raise DatabaseError(f"cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})") from exc
+        raise DatabaseError(
+            f"cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})"
+        ) from exc
 
 
 async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker]:

@@ -56,7 +56,9 @@ def test_mind_map_fragments_are_joined_and_branches_are_topics(knowledge):
     snippets = by_source(knowledge, MIND_MAP)
     texts = [s.text for s in snippets]
     assert "2nd half of 50s, size of Red Army decreased from 5.8mil to 3.7mil men" in texts
-    assert any(t.startswith("Shortly after Stalin death, Beria tried to forge better relationship with West") for t in texts)
+    assert any(
+        t.startswith("Shortly after Stalin death, Beria tried to forge better relationship with West") for t in texts
+    )
     cuts = next(s for s in snippets if "5.8mil" in s.text)
     assert cuts.topic == "Cuts in the Red Army (from mid 1950s)"
     malenkov = next(s for s in snippets if "hydroelectric" in s.text)
@@ -102,6 +104,9 @@ def test_long_paragraphs_are_cut_at_sentence_or_clause_boundaries():
 
 
 def test_typographic_noise_and_bullet_glyphs():
-    text = "Title\n\n\u25cf Stalin\u2019s army held \u201cPoland\u201d\u00a0in 1945.\n\u2023 Truman`s stance was firm after the test.\n"
+    text = (
+        "Title\n\n\u25cf Stalin\u2019s army held \u201cPoland\u201d\u00a0in 1945.\n"
+        "\u2023 Truman`s stance was firm after the test.\n"
+    )
     texts = [s.text for s in segment(text, source="n.txt")]
-    assert texts == ["Stalin's army held \"Poland\" in 1945.", "Truman's stance was firm after the test."]
+    assert texts == ['Stalin\'s army held "Poland" in 1945.', "Truman's stance was firm after the test."]

@@ -1,0 +1,63 @@
+"""Answer quality on the development set, measured with its own scorer, and on an extra set of ours."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SHARED_EVAL
+
+EXTRA = Path(__file__).parent / "data" / "extra_qa.jsonl"
+CMD = f"{sys.executable} -m adapters.cli ask --json -"
+
+
+def score(qa_file: Path) -> dict[str, float]:
+    p = subprocess.run(
+        [sys.executable, str(SHARED_EVAL / "score_qa.py"), str(qa_file), "--cmd", CMD],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    m = re.search(
+        r"SUMMARY hit@1=([\d.]+) hit@3=([\d.]+) false_abstain=(\d+)/\d+ oos_abstain=(\d+)/(\d+) longest=(\d+)", p.stdout
+    )
+    assert m, p.stdout + p.stderr
+    h1, h3, fa, oa, on, longest = m.groups()
+    return {
+        "hit1": float(h1),
+        "hit3": float(h3),
+        "false_abstain": int(fa),
+        "oos_abstain": int(oa),
+        "oos": int(on),
+        "longest": int(longest),
+    }
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "dev_qa.jsonl").exists(), reason="../shared/eval is not beside the checkout")
+def test_development_set_thresholds():
+    s = score(SHARED_EVAL / "dev_qa.jsonl")
+    assert s["hit1"] >= 0.85
+    assert s["hit3"] >= 0.95
+    assert s["oos_abstain"] == s["oos"]
+    assert s["false_abstain"] <= 1
+    assert s["longest"] <= 500
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "score_qa.py").exists(), reason="../shared/eval is not beside the checkout")
+def test_extra_set_written_apart_from_the_code():
+    """80 questions written from the notes alone, without looking at the matcher."""
+    items = [json.loads(line) for line in EXTRA.read_text().splitlines() if line.strip()]
+    assert len(items) >= 60
+    s = score(EXTRA)
+    assert s["hit1"] >= EXTRA_FLOOR["hit1"]
+    assert s["hit3"] >= EXTRA_FLOOR["hit3"]
+    assert s["oos_abstain"] >= s["oos"] - EXTRA_FLOOR["oos_missed"]
+    assert s["longest"] <= 500
+
+
+# Measured floors on the extra set (see the closing note of the core issue); a drop below fails.
+EXTRA_FLOOR = {"hit1": 0.72, "hit3": 0.83, "oos_missed": 3}
