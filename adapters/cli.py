@@ -72,6 +72,59 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_configured(settings, args))
 
 
+def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import names_in_notes
+    from bot.quiz.marking import default_known_names, mark
+
+    knowledge = load_knowledge(settings)
+    known = names_in_notes(knowledge) | default_known_names()
+
+    def verdict(expected: str, given: str):  # noqa: ANN202
+        return mark(expected, given, aliases=knowledge.aliases, known_names=known)
+
+    if args.json:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                m = verdict(str(item.get("expected", "")), str(item.get("given", "")))
+                row = {"correct": m.correct, "close": m.close, "reason": m.reason}
+            except (json.JSONDecodeError, AttributeError) as exc:
+                row = {"correct": False, "close": False, "error": f"not a JSON object: {exc}"}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        return 0
+    if len(args.pair) != 2:
+        print("usage: revisionbot mark EXPECTED GIVEN  (or --json - to read JSON lines)", file=sys.stderr)
+        return 2
+    m = verdict(*args.pair)
+    word = "correct" if m.correct else "close: check the spelling" if m.close else "wrong"
+    print(f"{word}" + (f" ({m.reason})" if m.reason else ""))
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import load_bank
+
+    bank = load_bank(load_knowledge(settings))
+    questions = bank.for_topic(args.topic)
+    for error in bank.errors:
+        print(f"problem: {error}")
+    if args.topic and not questions:
+        print(f"No questions on {args.topic!r}. Topics: " + "; ".join(bank.topics()))
+        return 1
+    for q in questions:
+        print(f"[{q.id}] {q.kind} | {q.topic} | {q.source}")
+        print(f"  Q: {q.prompt}")
+        if q.options:
+            print("  options: " + " / ".join(q.options))
+        print(f"  A: {q.answer}" + (f"  (also: {'; '.join(q.alternatives)})" if q.alternatives else ""))
+        if q.explanation:
+            print(f"  from: {q.explanation}")
+    print(f"{len(questions)} questions")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     try:
         run_upgrade_sync(settings.database_url, args.revision)
@@ -99,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--class", dest="class_name", default="console", help="console class name")
         c.add_argument("--teacher", action="store_true", help="use the console as a teacher")
         c.set_defaults(func=cmd_chat if name == "chat" else cmd_run)
+
+    m = sub.add_parser("mark", help="how a typed quiz answer would be marked")
+    m.add_argument("pair", nargs="*", help="EXPECTED GIVEN")
+    m.add_argument("--json", action="store_true", help='read {"expected","given"} JSON lines from stdin')
+    m.set_defaults(func=cmd_mark)
+
+    q = sub.add_parser("questions", help="list the quiz question bank for review")
+    q.add_argument("--topic", default=None, help="only this topic (fuzzy)")
+    q.set_defaults(func=cmd_questions)
 
     d = sub.add_parser("db", help="database maintenance")
     d.add_argument("action", choices=["upgrade"])

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
+from bot.quiz.bank import QuestionBank, build_bank
+from bot.quiz.engine import QuizEngine
+from bot.quiz.marking import default_known_names
 from bot.service import Clock, RevisionService, utc_now
 from bot.storage.db import open_database
 
@@ -19,8 +23,38 @@ def load_knowledge(settings: Settings) -> Knowledge:
     return knowledge
 
 
-async def bootstrap(settings: Settings, clock: Clock = utc_now, knowledge: Knowledge | None = None) -> RevisionService:
+def load_bank(knowledge: Knowledge) -> QuestionBank:
+    bank = build_bank(knowledge.snippets, knowledge.aliases, knowledge.folder)
+    for error in bank.errors:
+        log.warning("questions: %s", error)
+    return bank
+
+
+def names_in_notes(knowledge: Knowledge) -> frozenset[str]:
+    """Capitalised words inside sentences of the notes: names a typed answer must not be "corrected" into."""
+    names: set[str] = set(knowledge.aliases.all_names())
+    for s in knowledge.snippets:
+        names.update(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]{2,}", s.text))
+    return frozenset(names)
+
+
+async def bootstrap(
+    settings: Settings,
+    clock: Clock = utc_now,
+    knowledge: Knowledge | None = None,
+    bank: QuestionBank | None = None,
+) -> RevisionService:
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
     knowledge = knowledge or load_knowledge(settings)
+    bank = bank or load_bank(knowledge)
     engine, sessions = await open_database(settings.database_url)
-    return RevisionService(knowledge, sessions, clock=clock, engine=engine)
+    quiz = QuizEngine(
+        sessions,
+        bank,
+        knowledge.aliases,
+        names_in_notes(knowledge) | default_known_names(),
+        clock,
+        default_timezone=settings.default_timezone,
+        default_count=settings.daily_questions,
+    )
+    return RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz)

@@ -17,6 +17,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("ask", "Ask a question about the notes", "QUESTION"),
     CommandSpec("quiz", "A practice question (brings back what you got wrong)", "[TOPIC]"),
     CommandSpec("daily", "Today's class quiz: the same questions for everyone, one try each"),
+    CommandSpec("answer", "Answer the question you were asked (in a chat you can also just type it)", "ANSWER"),
     CommandSpec("score", "Your points, accuracy, streak and weakest topics"),
     CommandSpec("leaderboard", "The class leaderboard", "[today|week|season]"),
     CommandSpec("topics", "The topics the notes cover"),

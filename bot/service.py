@@ -13,9 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.commands import CommandSpec, visible_commands
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Answer
-from bot.refs import ClassRef
+from bot.quiz.bank import QuestionBank
+from bot.quiz.engine import QuizEngine
+from bot.quiz.export import report_csv
+from bot.quiz.values import (
+    AnswerResult,
+    DailySettings,
+    DailyStatus,
+    Leaderboard,
+    NotAllowed,
+    QuizPrompt,
+    Report,
+    ScoreCard,
+)
+from bot.refs import ClassRef, UserRef
 from bot.storage.gaps import record_gap
 from bot.text import normalise_question
+
+__all__ = ["RevisionService", "NotAllowed", "TopicInfo", "utc_now"]
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +55,21 @@ class RevisionService:
         sessions: async_sessionmaker | None = None,
         clock: Clock = utc_now,
         engine: AsyncEngine | None = None,
+        bank: QuestionBank | None = None,
+        quiz: QuizEngine | None = None,
     ):
         self.knowledge = knowledge
         self.sessions = sessions
         self.clock = clock
         self.engine = engine
+        self.bank = bank
+        self._quiz = quiz
+
+    @property
+    def quiz(self) -> QuizEngine:
+        if self._quiz is None:
+            raise RuntimeError("quizzes need a database: build the service with bot.app.bootstrap()")
+        return self._quiz
 
     async def close(self) -> None:
         if self.engine is not None:
@@ -67,3 +92,47 @@ class RevisionService:
 
     def help(self, is_teacher: bool = False) -> list[CommandSpec]:
         return visible_commands(is_teacher)
+
+    # --- quizzes (see bot.quiz.engine) ---------------------------------------------------------
+
+    def quiz_topics(self) -> list[str]:
+        return self.bank.topics() if self.bank else []
+
+    async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
+        return await self.quiz.daily(cls, user)
+
+    async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
+        return await self.quiz.practice(cls, user, topic or None)
+
+    async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
+        return await self.quiz.answer(cls, user, ref, given)
+
+    async def question_for(self, ref: str):  # noqa: ANN201
+        return await self.quiz.question_for(ref)
+
+    async def score(self, cls: ClassRef, user: UserRef) -> ScoreCard:
+        return await self.quiz.score(cls, user)
+
+    async def leaderboard(self, cls: ClassRef, user: UserRef | None, period: str = "week") -> Leaderboard:
+        return await self.quiz.leaderboard(cls, user, period)
+
+    async def hideme(self, user: UserRef) -> bool:
+        """Toggle; returns True when the student is now hidden from leaderboards."""
+        return await self.quiz.toggle_hidden(user)
+
+    async def forgetme(self, user: UserRef) -> int:
+        return await self.quiz.forget(user)
+
+    async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
+        return await self.quiz.report(cls, is_teacher)
+
+    async def export_csv(self, cls: ClassRef, is_teacher: bool) -> bytes:
+        return report_csv(await self.quiz.report(cls, is_teacher))
+
+    async def daily_settings(self, cls: ClassRef, is_teacher: bool, **changes) -> DailySettings:
+        if not any(v is not None for v in changes.values()):
+            return await self.quiz.settings(cls)
+        return await self.quiz.update_settings(cls, is_teacher, **changes)
+
+    async def season_new(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
+        return await self.quiz.new_season(cls, is_teacher)

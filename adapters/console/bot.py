@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import logging
 import shlex
+from pathlib import Path
 
-from adapters.console.render import render_answer, render_help
+from adapters.console.render import (
+    render_answer,
+    render_daily,
+    render_help,
+    render_leaderboard,
+    render_prompt,
+    render_report,
+    render_result,
+    render_score,
+    render_settings,
+)
 from bot.commands import BY_NAME
+from bot.quiz.values import NotAllowed
 from bot.refs import ClassRef, UserRef
 from bot.service import RevisionService
 
@@ -26,10 +38,14 @@ class ConsoleBot:
         self.user = user
         self.cls = cls
         self.is_teacher = is_teacher
+        self.pending: str | None = None  # the quiz question waiting for an answer
+        self.export_dir = Path.cwd()
 
     async def handle(self, line: str) -> str:
         try:
             return await self._handle(line[: MAX_LINE * 3])
+        except NotAllowed:
+            return "That is for teachers."
         except Exception:
             log.exception("console command failed: %r", line[:200])
             return "Sorry, something went wrong with that. Try again, or /help."
@@ -37,6 +53,8 @@ class ConsoleBot:
     async def _handle(self, line: str) -> str:
         line = line.strip()
         if not line.startswith("/"):
+            if self.pending:
+                return await self._answer(line)
             return render_answer(await self.service.ask(line, self.cls))
         name, _, rest = line[1:].partition(" ")
         name = name.lower().replace("-", "").replace("_", "")
@@ -50,6 +68,83 @@ class ConsoleBot:
         if handler is None:
             return f"/{spec.name} is not available yet."
         return await handler(rest)
+
+    async def _answer(self, given: str) -> str:
+        ref, self.pending = self.pending, None
+        result = await self.service.answer(self.cls, self.user, ref, given)
+        if result.problem == "empty":
+            self.pending = ref
+        text = render_result(result)
+        if result.next is not None and ref.startswith("d:"):
+            self.pending = result.next.ref
+            text += "\n\n" + render_prompt(result.next)
+        return text
+
+    async def cmd_answer(self, rest: str) -> str:
+        if not self.pending:
+            return "There is no question waiting: /daily or /quiz first."
+        return await self._answer(rest)
+
+    async def cmd_quiz(self, rest: str) -> str:
+        prompt = await self.service.practice(self.cls, self.user, rest or None)
+        if prompt is None:
+            topics = "; ".join(self.service.quiz_topics()[:8])
+            return f"No questions on {rest[:60]!r}. Topics: {topics}" if rest else "There are no quiz questions yet."
+        self.pending = prompt.ref
+        return render_prompt(prompt)
+
+    async def cmd_daily(self, rest: str) -> str:
+        status = await self.service.daily(self.cls, self.user)
+        self.pending = status.next.ref if status.next and not status.finished else None
+        return render_daily(status)
+
+    async def cmd_score(self, rest: str) -> str:
+        return render_score(await self.service.score(self.cls, self.user))
+
+    async def cmd_leaderboard(self, rest: str) -> str:
+        period = (rest.split() or ["week"])[0].lower()
+        if period not in ("today", "week", "season"):
+            return "Which leaderboard? /leaderboard today, /leaderboard week or /leaderboard season"
+        return render_leaderboard(await self.service.leaderboard(self.cls, self.user, period))
+
+    async def cmd_hideme(self, rest: str) -> str:
+        hidden = await self.service.hideme(self.user)
+        return "You are now hidden from leaderboards." if hidden else "You are on the leaderboards again."
+
+    async def cmd_forgetme(self, rest: str) -> str:
+        if rest.strip().lower() != "yes":
+            return "This deletes your answers, scores and streaks for good. Type /forgetme yes to confirm."
+        await self.service.forgetme(self.user)
+        self.pending = None
+        return "Done: everything the bot stored about you is deleted."
+
+    async def cmd_report(self, rest: str) -> str:
+        return render_report(await self.service.report(self.cls, self.is_teacher))
+
+    async def cmd_export(self, rest: str) -> str:
+        data = await self.service.export_csv(self.cls, self.is_teacher)
+        name = f"revisionbot-report-{self.cls.chat_id}.csv".replace("/", "-")
+        path = Path(rest) if rest else self.export_dir / name
+        path.write_bytes(data)
+        return f"Report written to {path}"
+
+    async def cmd_dailysettings(self, rest: str) -> str:
+        args = split_args(rest.lower())
+        changes: dict = {}
+        it = iter(args)
+        for word in it:
+            if word in ("on", "off"):
+                changes["enabled"] = word == "on"
+            elif word in ("time", "timezone", "count", "channel"):
+                value = next(it, "")
+                changes[word] = rest.split()[args.index(word) + 1] if word == "timezone" and value else value
+            else:
+                return "Use: /dailysettings [time HH:MM] [timezone Europe/London] [count N] [on|off]"
+        return render_settings(await self.service.daily_settings(self.cls, self.is_teacher, **changes))
+
+    async def cmd_seasonnew(self, rest: str) -> str:
+        final = await self.service.season_new(self.cls, self.is_teacher)
+        return "Season archived; a fresh leaderboard starts now.\n" + render_leaderboard(final)
 
     async def cmd_ask(self, rest: str) -> str:
         return render_answer(await self.service.ask(rest, self.cls))

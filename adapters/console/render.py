@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.knowledge.model import Answer
+from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, Leaderboard, QuizPrompt, Report, ScoreCard
 
 PROBLEMS = {
     "empty": "Ask me something about the notes, e.g. /ask what was decided at Yalta?",
@@ -36,4 +37,111 @@ def render_help(commands: list[CommandSpec]) -> str:
     for c in commands:
         usage = f"/{c.name} {c.args}".strip()
         lines.append(f"  {usage:40s} {c.summary}" + (" (teachers)" if c.teacher_only else ""))
+    return "\n".join(lines)
+
+
+LETTERS = "abcdefgh"
+
+
+def render_prompt(prompt: QuizPrompt) -> str:
+    q = prompt.question
+    head = f"Daily quiz, question {prompt.number}/{prompt.total}" if prompt.mode == "daily" else "Practice"
+    lines = [f"{head} ({q.topic})" if q.topic else head]
+    if prompt.note:
+        lines.append(prompt.note)
+    lines.append(q.prompt)
+    if q.options:
+        lines += [f"  {LETTERS[i]}) {opt}" for i, opt in enumerate(q.options)]
+        lines.append("Answer with a letter or the option.")
+    else:
+        lines.append("Type your answer.")
+    return "\n".join(lines)
+
+
+def render_result(result: AnswerResult) -> str:
+    if result.problem == "empty":
+        return "Type an answer (or /help)."
+    if result.problem:
+        return "That question is no longer open. Try /daily or /quiz for a new one."
+    if result.already:
+        lines = [f"You have already answered that one: it counted once. The answer is {result.correct_answer}."]
+    elif result.correct:
+        lines = ["Right! " + (f"({result.reason})" if result.reason and result.reason != "correct" else "").strip()]
+    elif result.close:
+        lines = [f"Close: check the spelling. The answer is {result.correct_answer}."]
+    else:
+        lines = [f"Not quite. The answer is {result.correct_answer}."]
+    if result.explanation and not result.already:
+        lines.append(f"From the notes ({result.source}): {result.explanation}")
+    if result.finished_daily and not result.already:
+        lines.append(f"That's today's quiz done. Streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
+    return "\n".join(line for line in lines if line)
+
+
+def render_daily(status: DailyStatus) -> str:
+    if not status.enabled:
+        return "The daily quiz is switched off for this class."
+    if status.total == 0:
+        return "There are no quiz questions yet: ask your teacher to add notes."
+    if status.finished:
+        return (
+            f"You've done today's quiz ({status.day}): {status.correct}/{status.total} right. "
+            f"Streak: {status.streak}. Come back tomorrow, or /quiz to practise."
+        )
+    return render_prompt(status.next) if status.next else "Today's quiz is not available."
+
+
+def render_score(card: ScoreCard) -> str:
+    lines = [
+        f"{card.name}: {card.points} points this season ({card.points_today} today)",
+        f"Daily quiz: {card.correct}/{card.answered} right ({card.accuracy:.0%}), streak {card.streak}",
+        f"Practice: {card.practice_correct}/{card.practice_answered} right, {card.due} due now",
+    ]
+    if card.weakest:
+        lines.append("To revise: " + "; ".join(f"{t.topic} ({t.correct}/{t.answered})" for t in card.weakest))
+    if card.hidden:
+        lines.append("You are hidden from leaderboards (/hideme to show).")
+    return "\n".join(lines)
+
+
+def render_leaderboard(board: Leaderboard) -> str:
+    title = {"today": "Today", "week": "This week", "season": f"Season {board.season}"}[board.period]
+    if not board.rows:
+        return f"{title}: no answers yet. /daily to start!"
+    lines = [f"{title}:"]
+    lines += [f"{r.rank:>3}. {r.name} - {r.points} pts ({r.correct}/{r.answered})" for r in board.rows]
+    if board.you_hidden:
+        lines.append("(you are hidden from leaderboards)")
+    elif board.you and board.you not in board.rows:
+        lines.append(f"You: #{board.you.rank}, {board.you.points} pts")
+    return "\n".join(lines)
+
+
+def render_report(report: Report) -> str:
+    lines = [f"Class report (season {report.season})", "Students (weakest first):"]
+    lines += [
+        f"  {s.name}: {s.correct}/{s.answered} ({s.accuracy:.0%}), streak {s.streak}, practice {s.practice_answered}"
+        for s in report.students
+    ] or ["  no answers yet"]
+    lines.append("Questions (hardest first):")
+    for q in report.questions[:10]:
+        wrong = ", ".join(f"{w!r} x{n}" for w, n in q.wrong_answers)
+        lines.append(
+            f"  {q.accuracy:.0%} first try ({q.answered}) {q.prompt[:80]}" + (f" | wrong: {wrong}" if wrong else "")
+        )
+    if not report.questions:
+        lines.append("  none answered yet")
+    lines.append("Weakest topics:")
+    lines += [f"  {t.topic}: {t.correct}/{t.answered} ({t.accuracy:.0%})" for t in report.topics[:5]] or ["  -"]
+    lines.append("Asked but not in the notes:")
+    lines += [f"  {g.text!r} x{g.count} (last {g.last_asked})" for g in report.gaps[:10]] or ["  -"]
+    return "\n".join(lines)
+
+
+def render_settings(s: DailySettings) -> str:
+    lines = []
+    if s.errors:
+        lines += [f"Not changed: {e}" for e in s.errors]
+    state = "on" if s.enabled else "off"
+    lines.append(f"Daily quiz: {state}, {s.count} questions at {s.time} ({s.timezone})")
     return "\n".join(lines)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -51,3 +62,127 @@ class UnansweredQuestion(Base):
     text: Mapped[str] = mapped_column(String(300))  # normalised: lower-case words only
     count: Mapped[int] = mapped_column(Integer, default=1)
     last_asked: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Student(Base):
+    """A student: the platform's user id and a display name, nothing more."""
+
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_students_platform_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # off the leaderboards (/hideme)
+
+
+class SchoolClass(Base):
+    """A class (a Discord server, a Telegram group, a console class name) and its daily quiz settings."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    daily_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_time: Mapped[str] = mapped_column(String(5), default="08:00")  # HH:MM in the class's timezone
+    daily_count: Mapped[int] = mapped_column(Integer, default=5)
+    daily_channel: Mapped[str] = mapped_column(String(100), default="")  # where adapters post it
+    season: Mapped[int] = mapped_column(Integer, default=1)
+    season_started: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DailyQuiz(Base):
+    """The questions of one class's quiz for one day: chosen once, the same for everyone."""
+
+    __tablename__ = "daily_quizzes"
+    __table_args__ = (UniqueConstraint("class_id", "day", name="uq_daily_quizzes_class_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in the class's timezone
+    question_ids: Mapped[str] = mapped_column(Text)  # JSON list, in order
+    posted: Mapped[bool] = mapped_column(Boolean, default=False)  # the scheduled post went out
+
+
+class DailyAnswer(Base):
+    """One student's one attempt at one question of a daily quiz (the unique key enforces it)."""
+
+    __tablename__ = "daily_answers"
+    __table_args__ = (
+        UniqueConstraint("daily_id", "student_id", "position", name="uq_daily_answers_once"),
+        Index("ix_daily_answers_class_season", "class_id", "season"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    daily_id: Mapped[int] = mapped_column(ForeignKey("daily_quizzes.id", ondelete="CASCADE"))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(40))
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    given: Mapped[str] = mapped_column(String(200), default="")
+    correct: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    season: Mapped[int] = mapped_column(Integer)
+    day: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticePrompt(Base):
+    """A personal practice question put to a student; answered once."""
+
+    __tablename__ = "practice_prompts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    given: Mapped[str] = mapped_column(String(200), default="")
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class ReviewCard(Base):
+    """FSRS memory state of one question for one student (spaced repetition)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("student_id", "question_id", name="uq_review_cards_student_question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    due: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    state: Mapped[str] = mapped_column(Text)  # fsrs.Card.to_dict() as JSON
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyCompletion(Base):
+    """A student finished a class's daily quiz on that day: streaks are counted from these."""
+
+    __tablename__ = "daily_completions"
+    __table_args__ = (UniqueConstraint("class_id", "student_id", "day", name="uq_daily_completions_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    day: Mapped[str] = mapped_column(String(10))
+
+
+class SeasonResult(Base):
+    """The archived standing of a student at the end of a season (/seasonnew)."""
+
+    __tablename__ = "season_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    season: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    rank: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -31,3 +31,37 @@ async def test_bad_input_gets_a_short_clear_reply(console):
     assert "first 300 characters" in long_reply and len(long_reply) < 3000
     assert "don't know /frobnicate" in await console.handle("/frobnicate")
     assert "for teachers" in await console.handle("/report")
+
+
+async def test_a_whole_daily_quiz_in_the_console(console):
+    reply = await console.handle("/daily")
+    assert reply.startswith("Daily quiz, question 1/5")
+    for n in range(2, 6):
+        reply = await console.handle("a")
+        assert ("Right!" in reply or "Not quite" in reply or "Close" in reply) and "From the notes" in reply
+        assert f"question {n}/5" in reply
+    reply = await console.handle("a")
+    assert "That's today's quiz done. Streak: 1 day." in reply
+    again = await console.handle("/daily")
+    assert "You've done today's quiz" in again
+    board = await console.handle("/leaderboard today")
+    assert "1. Ana" in board
+    assert "streak 1" in await console.handle("/score")
+
+
+async def test_practice_quiz_topics_and_teacher_tools_in_the_console(console, teacher_console, tmp_path):
+    assert (await console.handle("/quiz yalta")).startswith("Practice (The Yalta Conference")
+    marked = await console.handle("zzzz")
+    assert "Not quite" in marked and "From the notes" in marked
+    assert "No questions on 'photosynthesis'" in await console.handle("/quiz photosynthesis")
+    assert "for teachers" in await console.handle("/export")
+    assert "Class report" in await teacher_console.handle("/report")
+    teacher_console.export_dir = tmp_path
+    assert "Report written" in await teacher_console.handle("/export")
+    assert list(tmp_path.glob("*.csv"))
+    settings = await teacher_console.handle("/dailysettings time 7:15 timezone Europe/London count 3")
+    assert "3 questions at 07:15 (Europe/London)" in settings
+    assert "Season archived" in await teacher_console.handle("/seasonnew")
+    assert "hidden" in await console.handle("/hideme")
+    assert "/forgetme yes" in await console.handle("/forgetme")
+    assert "deleted" in await console.handle("/forgetme yes")

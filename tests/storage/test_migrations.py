@@ -77,3 +77,32 @@ async def test_a_corrupt_database_path_raises_a_readable_error(tmp_path, make):
     with pytest.raises(DatabaseError) as err:
         await open_database(f"sqlite+aiosqlite:///{path}")
     assert str(path) in str(err.value)
+
+
+async def test_upgrade_from_the_previous_revision_keeps_the_data(tmp_path, clock):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    engine = make_engine(url)
+    await upgrade(engine, "0001")
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    await record_gap(sessions, "console:7b", "what is the warsaw pact", clock())
+    async with engine.connect() as conn:
+        before = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert "daily_answers" not in before
+    await upgrade(engine, "head")
+    async with engine.connect() as conn:
+        after = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    gaps = await list_gaps(sessions, "console:7b")
+    await engine.dispose()
+    assert {
+        "students",
+        "classes",
+        "daily_quizzes",
+        "daily_answers",
+        "practice_prompts",
+        "review_cards",
+        "daily_completions",
+        "season_results",
+    } <= after
+    assert [(g.text, g.count) for g in gaps] == [("what is the warsaw pact", 1)]

@@ -1,0 +1,70 @@
+"""Choosing a class's daily quiz: deterministic for a class and a day, weak topics first, no recent repeats."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.quiz.model import Question
+
+UNSEEN_TOPIC_ACCURACY = 0.5
+WEAKNESS_WEIGHT = 3.0  # a topic the class gets all wrong is 4x as likely as one it gets all right
+
+
+def seed_for(*parts: str) -> int:
+    return int.from_bytes(hashlib.blake2s("\x1f".join(parts).encode(), digest_size=8).digest(), "big")
+
+
+def class_day(now: datetime, timezone: str) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def pick_daily(
+    questions: Sequence[Question],
+    class_key: str,
+    day: str,
+    count: int,
+    topic_accuracy: Mapping[str, float],
+    recent: set[str],
+) -> list[str]:
+    """The ids of the day's questions. The same inputs give the same list in any process.
+
+    Weighted sampling without replacement: weight = 1 + WEAKNESS_WEIGHT * (1 - class accuracy on the
+    question's topic); questions used in recent days are left out while enough others remain; at most one
+    question per source snippet, so two questions never give each other away.
+    """
+    pool = sorted((q for q in questions if q.id not in recent), key=lambda q: q.id)
+    if len(pool) < count:
+        pool = sorted(questions, key=lambda q: q.id)
+    rng = random.Random(seed_for(class_key, day))
+    chosen: list[str] = []
+    used_snippets: set[str] = set()
+    candidates = list(pool)
+    while candidates and len(chosen) < count:
+        weights = [
+            1.0 + WEAKNESS_WEIGHT * (1.0 - topic_accuracy.get(q.topic, UNSEEN_TOPIC_ACCURACY)) for q in candidates
+        ]
+        q = rng.choices(candidates, weights=weights, k=1)[0]
+        candidates.remove(q)
+        if q.snippet_id and q.snippet_id in used_snippets:
+            continue
+        used_snippets.add(q.snippet_id)
+        chosen.append(q.id)
+    return chosen
+
+
+def streak_from(days: set[str], today: date) -> int:
+    """Consecutive days with a finished daily quiz, ending today (or yesterday, while today is still open)."""
+    day = today if today.isoformat() in days else today - timedelta(days=1)
+    n = 0
+    while day.isoformat() in days:
+        n += 1
+        day -= timedelta(days=1)
+    return n

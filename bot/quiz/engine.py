@@ -1,0 +1,806 @@
+"""The quiz engine: daily class quizzes, practice with spaced repetition, scores, boards and reports.
+
+Every recorded answer is committed before its result is returned, and the database's unique keys
+enforce one attempt per question, so a double click or a second process never scores twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.knowledge.aliases import AliasTable
+from bot.quiz.bank import QuestionBank
+from bot.quiz.daily import class_day, pick_daily, seed_for, streak_from, week_start
+from bot.quiz.marking import mark, mark_choice
+from bot.quiz.model import Marking, Question
+from bot.quiz.srs import review
+from bot.quiz.values import (
+    AnswerResult,
+    DailySettings,
+    DailyStatus,
+    GapRow,
+    Leaderboard,
+    LeaderRow,
+    NotAllowed,
+    QuestionRow,
+    QuizPrompt,
+    Report,
+    ScoreCard,
+    StudentRow,
+    TopicScore,
+)
+from bot.refs import ClassRef, UserRef
+from bot.storage.gaps import list_gaps
+from bot.storage.models import (
+    DailyAnswer,
+    DailyCompletion,
+    DailyQuiz,
+    PracticePrompt,
+    ReviewCard,
+    SchoolClass,
+    SeasonResult,
+    Student,
+    UnansweredQuestion,
+)
+from bot.text import normalise_question
+
+log = logging.getLogger(__name__)
+
+RECENT_DAYS = 7  # a daily question is not repeated within this many days
+MAX_GIVEN = 200  # characters of a typed answer that are kept (for the "commonest wrong answers")
+POINTS_PER_CORRECT = 1
+PERIODS = ("today", "week", "season")
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
+
+
+class QuizEngine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        bank: QuestionBank,
+        aliases: AliasTable,
+        known_names: frozenset[str],
+        clock: Callable[[], datetime],
+        default_timezone: str = "UTC",
+        default_count: int = 5,
+    ):
+        self.sessions = sessions
+        self.bank = bank
+        self.aliases = aliases
+        self.known_names = known_names
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self.default_count = default_count
+
+    # --- marking -------------------------------------------------------------------------------
+
+    def mark(self, question: Question, given: str) -> Marking:
+        if question.typed:
+            return mark(
+                question.answer,
+                given,
+                alternatives=question.alternatives,
+                aliases=self.aliases,
+                known_names=self.known_names,
+            )
+        return mark_choice(question.options, question.answer, given)
+
+    # --- rows ----------------------------------------------------------------------------------
+
+    async def _class(self, session: AsyncSession, cls: ClassRef) -> SchoolClass:
+        row = (await session.execute(select(SchoolClass).where(SchoolClass.key == cls.key))).scalar_one_or_none()
+        if row is not None:
+            return row
+        try:
+            async with session.begin_nested():
+                row = SchoolClass(
+                    key=cls.key,
+                    timezone=self.default_timezone,
+                    daily_count=self.default_count,
+                    daily_enabled=True,
+                    daily_time="08:00",
+                    daily_channel="",
+                    season=1,
+                    season_started=self.clock(),
+                )
+                session.add(row)
+        except IntegrityError:  # created by another request in the meantime
+            row = (await session.execute(select(SchoolClass).where(SchoolClass.key == cls.key))).scalar_one()
+        return row
+
+    async def _student(self, session: AsyncSession, user: UserRef, create: bool = True) -> Student | None:
+        q = select(Student).where(Student.platform == user.platform, Student.user_id == user.user_id)
+        row = (await session.execute(q)).scalar_one_or_none()
+        if row is None and create:
+            try:
+                async with session.begin_nested():
+                    row = Student(
+                        platform=user.platform,
+                        user_id=user.user_id,
+                        display_name=(user.display_name or user.user_id)[:100],
+                        hidden=False,
+                    )
+                    session.add(row)
+            except IntegrityError:
+                row = (await session.execute(q)).scalar_one()
+        elif row is not None and user.display_name and row.display_name != user.display_name[:100]:
+            row.display_name = user.display_name[:100]
+        return row
+
+    def _today(self, klass: SchoolClass) -> str:
+        return class_day(self.clock(), klass.timezone).isoformat()
+
+    # --- the daily quiz --------------------------------------------------------------------------
+
+    async def _daily_quiz(self, session: AsyncSession, klass: SchoolClass, day: str) -> DailyQuiz:
+        """Today's quiz of the class, chosen once: the first process to insert it wins, others read it."""
+        q = select(DailyQuiz).where(DailyQuiz.class_id == klass.id, DailyQuiz.day == day)
+        row = (await session.execute(q)).scalar_one_or_none()
+        if row is not None:
+            return row
+        since = (datetime.fromisoformat(day) - timedelta(days=RECENT_DAYS)).date().isoformat()
+        recent_rows = await session.execute(
+            select(DailyQuiz.question_ids).where(DailyQuiz.class_id == klass.id, DailyQuiz.day >= since)
+        )
+        recent = {qid for (ids,) in recent_rows for qid in json.loads(ids)}
+        accuracy = {t.topic: t.accuracy for t in await self._topic_scores(session, klass.id) if t.answered}
+        ids = pick_daily(self.bank.questions, klass.key, day, klass.daily_count, accuracy, recent)
+        try:
+            async with session.begin_nested():
+                row = DailyQuiz(class_id=klass.id, day=day, question_ids=json.dumps(ids), posted=False)
+                session.add(row)
+        except IntegrityError:
+            row = (await session.execute(q)).scalar_one()
+        return row
+
+    def _daily_prompt(self, quiz: DailyQuiz, ids: list[str], position: int) -> QuizPrompt | None:
+        if position >= len(ids):
+            return None
+        question = self.bank.get(ids[position])
+        if question is None:
+            return None
+        return QuizPrompt(f"d:{quiz.id}:{position}", question, "daily", position + 1, len(ids))
+
+    async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            student = await self._student(session, user)
+            day = self._today(klass)
+            if not klass.daily_enabled:
+                await session.commit()
+                return DailyStatus(day, 0, 0, 0, 0, None, enabled=False)
+            quiz = await self._daily_quiz(session, klass, day)
+            status = await self._daily_status(session, klass, quiz, student)
+            await session.commit()
+            return status
+
+    async def _daily_status(
+        self, session: AsyncSession, klass: SchoolClass, quiz: DailyQuiz, student: Student
+    ) -> DailyStatus:
+        ids = [qid for qid in json.loads(quiz.question_ids) if self.bank.get(qid)]
+        done = await session.execute(
+            select(DailyAnswer.position, DailyAnswer.correct).where(
+                DailyAnswer.daily_id == quiz.id, DailyAnswer.student_id == student.id
+            )
+        )
+        answered = dict(done.all())
+        nxt = next((i for i in range(len(ids)) if i not in answered), None)
+        streak = await self._streak(session, klass, student.id)
+        prompt = self._daily_prompt(quiz, ids, nxt) if nxt is not None else None
+        return DailyStatus(quiz.day, len(ids), len(answered), sum(answered.values()), streak, prompt)
+
+    async def _streak(self, session: AsyncSession, klass: SchoolClass, student_id: int) -> int:
+        rows = await session.execute(
+            select(DailyCompletion.day).where(
+                DailyCompletion.class_id == klass.id, DailyCompletion.student_id == student_id
+            )
+        )
+        return streak_from({d for (d,) in rows}, class_day(self.clock(), klass.timezone))
+
+    async def question_for(self, ref: str) -> Question | None:
+        """The question behind a stored reference (an adapter restarted and needs to re-render it)."""
+        parsed = _parse_ref(ref)
+        if parsed is None:
+            return None
+        async with self.sessions() as session:
+            if parsed[0] == "d":
+                quiz = await session.get(DailyQuiz, parsed[1])
+                ids = json.loads(quiz.question_ids) if quiz else []
+                return self.bank.get(ids[parsed[2]]) if quiz and parsed[2] < len(ids) else None
+            prompt = await session.get(PracticePrompt, parsed[1])
+            return self.bank.get(prompt.question_id) if prompt else None
+
+    async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
+        parsed = _parse_ref(ref)
+        if parsed is None:
+            return AnswerResult(ref, False, problem="unknown")
+        given = (given or "").strip()
+        if not given:
+            return AnswerResult(ref, False, problem="empty")
+        if parsed[0] == "d":
+            return await self._answer_daily(cls, user, ref, parsed[1], parsed[2], given)
+        return await self._answer_practice(user, ref, parsed[1], given)
+
+    async def _answer_daily(
+        self, cls: ClassRef, user: UserRef, ref: str, daily_id: int, position: int, given: str
+    ) -> AnswerResult:
+        now = self.clock()
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            quiz = await session.get(DailyQuiz, daily_id)
+            ids = json.loads(quiz.question_ids) if quiz else []
+            if quiz is None or quiz.class_id != klass.id or position >= len(ids) or not self.bank.get(ids[position]):
+                return AnswerResult(ref, False, problem="unknown")
+            question = self.bank.get(ids[position])
+            student = await self._student(session, user)
+            marking = self.mark(question, given)
+            try:
+                async with session.begin_nested():
+                    session.add(
+                        DailyAnswer(
+                            daily_id=quiz.id,
+                            class_id=klass.id,
+                            student_id=student.id,
+                            position=position,
+                            question_id=question.id,
+                            topic=question.topic[:200],
+                            given=given[:MAX_GIVEN],
+                            correct=marking.correct,
+                            points=POINTS_PER_CORRECT if marking.correct else 0,
+                            season=klass.season,
+                            day=quiz.day,
+                            answered_at=now,
+                        )
+                    )
+            except IntegrityError:
+                await session.rollback()
+                return await self._already(cls, user, ref, question)
+            await self._review(session, student.id, question.id, marking.correct, now)
+            count = (
+                await session.execute(
+                    select(func.count()).where(DailyAnswer.daily_id == quiz.id, DailyAnswer.student_id == student.id)
+                )
+            ).scalar_one()
+            finished = count >= len(ids)
+            if finished:
+                try:
+                    async with session.begin_nested():
+                        session.add(DailyCompletion(class_id=klass.id, student_id=student.id, day=quiz.day))
+                except IntegrityError:
+                    pass
+            status = await self._daily_status(session, klass, quiz, student)
+            await session.commit()  # recorded before anyone is told
+        return _result(
+            ref,
+            question,
+            marking,
+            points=POINTS_PER_CORRECT if marking.correct else 0,
+            finished_daily=finished,
+            streak=status.streak,
+            next=status.next,
+        )
+
+    async def _already(self, cls: ClassRef, user: UserRef, ref: str, question: Question) -> AnswerResult:
+        status = await self.daily(cls, user)
+        return AnswerResult(
+            ref,
+            False,
+            already=True,
+            correct_answer=question.answer,
+            explanation=question.explanation,
+            source=question.source,
+            streak=status.streak,
+            next=status.next,
+            finished_daily=status.finished,
+        )
+
+    async def _review(self, session: AsyncSession, student_id: int, question_id: str, correct: bool, now) -> None:
+        card = (
+            await session.execute(
+                select(ReviewCard).where(ReviewCard.student_id == student_id, ReviewCard.question_id == question_id)
+            )
+        ).scalar_one_or_none()
+        state, due = review(card.state if card else None, correct, now)
+        if card is None:
+            session.add(
+                ReviewCard(
+                    student_id=student_id, question_id=question_id, due=due, state=state, lapses=0 if correct else 1
+                )
+            )
+        else:
+            card.state, card.due = state, due
+            card.lapses += 0 if correct else 1
+
+    # --- practice ------------------------------------------------------------------------------
+
+    async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
+        """The next personal question: one that is due, else a new one, else the one due soonest."""
+        now = self.clock()
+        pool = self.bank.for_topic(topic)
+        if not pool:
+            return None
+        by_id = {q.id: q for q in pool}
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            student = await self._student(session, user)
+            cards = (
+                (await session.execute(select(ReviewCard).where(ReviewCard.student_id == student.id))).scalars().all()
+            )
+            mine = sorted((c for c in cards if c.question_id in by_id), key=lambda c: (c.due, c.question_id))
+            seen = {c.question_id for c in cards}
+            note = ""
+            due = [c for c in mine if c.due <= now]
+            if due:
+                question = by_id[due[0].question_id]
+                note = "A question you missed before." if due[0].lapses else "Time to check you still know this."
+            else:
+                fresh = sorted(qid for qid in by_id if qid not in seen)
+                if fresh:
+                    asked = (
+                        await session.execute(select(func.count()).where(PracticePrompt.student_id == student.id))
+                    ).scalar_one()
+                    rng = random.Random(seed_for(user.key, str(asked)))
+                    question = by_id[rng.choice(fresh)]
+                else:
+                    question = by_id[mine[0].question_id]
+                    note = "Nothing is due: you know this topic well. Here is the one coming up soonest."
+            prompt = PracticePrompt(
+                student_id=student.id,
+                class_id=klass.id,
+                question_id=question.id,
+                topic=question.topic[:200],
+                asked_at=now,
+                given="",
+            )
+            session.add(prompt)
+            await session.commit()
+            return QuizPrompt(f"p:{prompt.id}", question, "practice", note=note)
+
+    async def _answer_practice(self, user: UserRef, ref: str, prompt_id: int, given: str) -> AnswerResult:
+        now = self.clock()
+        async with self.sessions() as session:
+            student = await self._student(session, user, create=False)
+            prompt = await session.get(PracticePrompt, prompt_id)
+            if prompt is None or (question := self.bank.get(prompt.question_id)) is None:
+                return AnswerResult(ref, False, problem="unknown")
+            if student is None or prompt.student_id != student.id:
+                return AnswerResult(ref, False, problem="not-yours")
+            marking = self.mark(question, given)
+            res = await session.execute(
+                update(PracticePrompt)
+                .where(PracticePrompt.id == prompt_id, PracticePrompt.answered_at.is_(None))
+                .values(answered_at=now, given=given[:MAX_GIVEN], correct=marking.correct)
+            )
+            if res.rowcount != 1:
+                await session.rollback()
+                return AnswerResult(
+                    ref,
+                    False,
+                    already=True,
+                    correct_answer=question.answer,
+                    explanation=question.explanation,
+                    source=question.source,
+                )
+            await self._review(session, student.id, question.id, marking.correct, now)
+            await session.commit()
+        return _result(ref, question, marking)
+
+    # --- scores and boards ---------------------------------------------------------------------
+
+    async def _topic_scores(self, session: AsyncSession, class_id: int, student_id: int | None = None):
+        q = select(DailyAnswer.topic, func.count(), func.sum(_as_int(DailyAnswer.correct))).where(
+            DailyAnswer.class_id == class_id
+        )
+        p = select(PracticePrompt.topic, func.count(), func.sum(_as_int(PracticePrompt.correct))).where(
+            PracticePrompt.class_id == class_id, PracticePrompt.answered_at.is_not(None)
+        )
+        if student_id is not None:
+            q = q.where(DailyAnswer.student_id == student_id)
+            p = p.where(PracticePrompt.student_id == student_id)
+        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for stmt in (q.group_by(DailyAnswer.topic), p.group_by(PracticePrompt.topic)):
+            for topic, n, c in await session.execute(stmt):
+                totals[topic][0] += n
+                totals[topic][1] += int(c or 0)
+        scores = [TopicScore(t, n, c) for t, (n, c) in totals.items()]
+        return sorted(scores, key=lambda s: (s.accuracy, -s.answered, s.topic))
+
+    async def score(self, cls: ClassRef, user: UserRef) -> ScoreCard:
+        now = self.clock()
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            student = await self._student(session, user)
+            base = select(func.count(), func.sum(_as_int(DailyAnswer.correct)), func.sum(DailyAnswer.points)).where(
+                DailyAnswer.class_id == klass.id,
+                DailyAnswer.student_id == student.id,
+                DailyAnswer.season == klass.season,
+            )
+            n, c, pts = (await session.execute(base)).one()
+            (today_pts,) = (
+                await session.execute(
+                    select(func.sum(DailyAnswer.points)).where(
+                        DailyAnswer.class_id == klass.id,
+                        DailyAnswer.student_id == student.id,
+                        DailyAnswer.day == self._today(klass),
+                    )
+                )
+            ).one()
+            pn, pc = (
+                await session.execute(
+                    select(func.count(), func.sum(_as_int(PracticePrompt.correct))).where(
+                        PracticePrompt.student_id == student.id,
+                        PracticePrompt.class_id == klass.id,
+                        PracticePrompt.answered_at.is_not(None),
+                    )
+                )
+            ).one()
+            due = (
+                await session.execute(
+                    select(func.count()).where(ReviewCard.student_id == student.id, ReviewCard.due <= now)
+                )
+            ).scalar_one()
+            weakest = [t for t in await self._topic_scores(session, klass.id, student.id) if t.correct < t.answered]
+            streak = await self._streak(session, klass, student.id)
+            await session.commit()
+            return ScoreCard(
+                student.display_name,
+                int(pts or 0),
+                int(today_pts or 0),
+                int(n or 0),
+                int(c or 0),
+                streak,
+                tuple(weakest[:3]),
+                int(due),
+                int(pn or 0),
+                int(pc or 0),
+                student.hidden,
+                klass.season,
+            )
+
+    async def leaderboard(self, cls: ClassRef, user: UserRef | None, period: str = "week", limit: int = 10):
+        period = period if period in PERIODS else "week"
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            today = class_day(self.clock(), klass.timezone)
+            cond = [DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season]
+            if period == "today":
+                cond.append(DailyAnswer.day == today.isoformat())
+            elif period == "week":
+                cond.append(DailyAnswer.day >= week_start(today).isoformat())
+            rows = (
+                await session.execute(
+                    select(
+                        Student.id,
+                        Student.display_name,
+                        Student.hidden,
+                        func.sum(DailyAnswer.points),
+                        func.count(),
+                        func.sum(_as_int(DailyAnswer.correct)),
+                    )
+                    .join(Student, Student.id == DailyAnswer.student_id)
+                    .where(*cond)
+                    .group_by(Student.id, Student.display_name, Student.hidden)
+                )
+            ).all()
+            me = await self._student(session, user, create=False) if user else None
+            await session.commit()
+        ranked = sorted(rows, key=lambda r: (-int(r[3] or 0), -int(r[5] or 0), r[1].casefold(), r[0]))
+        board: list[LeaderRow] = []
+        you: LeaderRow | None = None
+        rank, last = 0, None
+        for r in ranked:
+            if r[2]:
+                continue
+            key = (int(r[3] or 0), int(r[5] or 0))
+            if key != last:
+                rank, last = len(board) + 1, key
+            row = LeaderRow(rank, r[1], int(r[3] or 0), int(r[4]), int(r[5] or 0))
+            board.append(row)
+            if me is not None and r[0] == me.id:
+                you = row
+        return Leaderboard(period, tuple(board[:limit]), you, bool(me and me.hidden), klass.season)
+
+    async def toggle_hidden(self, user: UserRef) -> bool:
+        async with self.sessions() as session:
+            student = await self._student(session, user)
+            student.hidden = not student.hidden
+            await session.commit()
+            return student.hidden
+
+    async def forget(self, user: UserRef) -> int:
+        """Delete every row about this student, everywhere; returns how many rows went."""
+        async with self.sessions() as session:
+            student = await self._student(session, user, create=False)
+            if student is None:
+                return 0
+            gone = 0
+            for model in (DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, SeasonResult):
+                res = await session.execute(delete(model).where(model.student_id == student.id))
+                gone += res.rowcount or 0
+            await session.execute(delete(Student).where(Student.id == student.id))
+            await session.commit()
+            return gone + 1
+
+    # --- teachers ------------------------------------------------------------------------------
+
+    async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
+        if not is_teacher:
+            raise NotAllowed("report")
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            answers = (
+                await session.execute(
+                    select(
+                        DailyAnswer.student_id,
+                        DailyAnswer.question_id,
+                        DailyAnswer.correct,
+                        DailyAnswer.given,
+                        DailyAnswer.topic,
+                    ).where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season)
+                )
+            ).all()
+            practice = (
+                await session.execute(
+                    select(
+                        PracticePrompt.student_id,
+                        PracticePrompt.question_id,
+                        PracticePrompt.correct,
+                        PracticePrompt.given,
+                        PracticePrompt.asked_at,
+                    )
+                    .where(PracticePrompt.class_id == klass.id, PracticePrompt.answered_at.is_not(None))
+                    .order_by(PracticePrompt.asked_at, PracticePrompt.id)
+                )
+            ).all()
+            ids = {r[0] for r in answers} | {r[0] for r in practice}
+            students = {}
+            if ids:
+                students = {
+                    s.id: s for s in (await session.execute(select(Student).where(Student.id.in_(ids)))).scalars()
+                }
+            streaks = {sid: await self._streak(session, klass, sid) for sid in students}
+            topics = await self._topic_scores(session, klass.id)
+            gaps = await list_gaps(self.sessions, cls.key)
+            await session.commit()
+        per_student: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for sid, _qid, correct, _given, _topic in answers:
+            per_student[sid][0] += 1
+            per_student[sid][1] += int(correct)
+        for sid, *_ in practice:
+            per_student[sid][2] += 1
+        student_rows = sorted(
+            (
+                StudentRow(students[sid].display_name, a, c, streaks.get(sid, 0), p)
+                for sid, (a, c, p) in per_student.items()
+                if sid in students
+            ),
+            key=lambda r: (r.accuracy, r.name.casefold()),
+        )
+        # First try of each student at each question: the daily attempt, else their first practice answer.
+        first: dict[tuple[int, str], tuple[bool, str]] = {}
+        for sid, qid, correct, given, _topic in answers:
+            first[(sid, qid)] = (bool(correct), given)
+        for sid, qid, correct, given, _asked in practice:
+            first.setdefault((sid, qid), (bool(correct), given))
+        per_q: dict[str, list] = defaultdict(lambda: [0, 0, Counter()])
+        for (_sid, qid), (correct, given) in first.items():
+            per_q[qid][0] += 1
+            per_q[qid][1] += int(correct)
+            if not correct and given:
+                per_q[qid][2][normalise_question(given)[:60] or given[:60]] += 1
+        q_rows = []
+        for qid, (n, c, wrong) in per_q.items():
+            q = self.bank.get(qid)
+            q_rows.append(
+                QuestionRow(
+                    qid,
+                    q.prompt if q else "(question no longer in the bank)",
+                    q.topic if q else "",
+                    n,
+                    c,
+                    tuple(wrong.most_common(3)),
+                )
+            )
+        q_rows.sort(key=lambda r: (r.accuracy, -r.answered, r.question_id))
+        return Report(
+            cls.key,
+            klass.season,
+            tuple(student_rows),
+            tuple(q_rows),
+            tuple(topics),
+            tuple(GapRow(g.text, g.count, g.last_asked.date().isoformat()) for g in gaps),
+        )
+
+    async def settings(self, cls: ClassRef) -> DailySettings:
+        async with self.sessions() as session:
+            k = await self._class(session, cls)
+            await session.commit()
+            return DailySettings(k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel)
+
+    async def update_settings(
+        self,
+        cls: ClassRef,
+        is_teacher: bool,
+        *,
+        time: str | None = None,
+        timezone: str | None = None,
+        count: int | str | None = None,
+        enabled: bool | None = None,
+        channel: str | None = None,
+    ) -> DailySettings:
+        if not is_teacher:
+            raise NotAllowed("dailysettings")
+        changed, errors = [], []
+        async with self.sessions() as session:
+            k = await self._class(session, cls)
+            if time is not None:
+                m = _TIME.match(time.strip())
+                if m:
+                    k.daily_time = f"{int(m.group(1)):02d}:{m.group(2)}"
+                    changed.append("time")
+                else:
+                    errors.append(f"time must look like 08:00, not {time[:20]!r}")
+            if timezone is not None:
+                try:
+                    ZoneInfo(timezone.strip())
+                    k.timezone = timezone.strip()
+                    changed.append("timezone")
+                except (ZoneInfoNotFoundError, ValueError):
+                    errors.append(f"unknown timezone {timezone[:40]!r} (try Europe/London)")
+            if count is not None:
+                try:
+                    n = int(count)
+                    if not 1 <= n <= 20:
+                        raise ValueError
+                    k.daily_count = n
+                    changed.append("count")
+                except (TypeError, ValueError):
+                    errors.append("count must be a whole number from 1 to 20")
+            if enabled is not None:
+                k.daily_enabled = enabled
+                changed.append("on" if enabled else "off")
+            if channel is not None:
+                k.daily_channel = channel[:100]
+                changed.append("channel")
+            await session.commit()
+            return DailySettings(
+                k.daily_enabled,
+                k.daily_time,
+                k.timezone,
+                k.daily_count,
+                k.daily_channel,
+                tuple(changed),
+                tuple(errors),
+            )
+
+    async def new_season(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
+        """Archive the season's standings and start a fresh leaderboard. Returns the archived board."""
+        if not is_teacher:
+            raise NotAllowed("seasonnew")
+        final = await self.leaderboard(cls, None, "season", limit=10_000)
+        now = self.clock()
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            totals = (
+                await session.execute(
+                    select(
+                        DailyAnswer.student_id,
+                        func.sum(DailyAnswer.points),
+                        func.count(),
+                        func.sum(_as_int(DailyAnswer.correct)),
+                    )
+                    .where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season)
+                    .group_by(DailyAnswer.student_id)
+                )
+            ).all()
+            ordered = sorted(totals, key=lambda r: (-int(r[1] or 0), -int(r[3] or 0), r[0]))
+            for rank, (sid, pts, n, c) in enumerate(ordered, 1):
+                session.add(
+                    SeasonResult(
+                        class_id=klass.id,
+                        season=klass.season,
+                        student_id=sid,
+                        rank=rank,
+                        points=int(pts or 0),
+                        answered=int(n),
+                        correct=int(c or 0),
+                        ended_at=now,
+                    )
+                )
+            klass.season += 1
+            klass.season_started = now
+            await session.commit()
+        return final
+
+    # --- scheduling (used by the platform adapters) --------------------------------------------
+
+    async def classes_due(self, platform: str) -> list[tuple[ClassRef, SchoolClass]]:
+        """Classes of a platform whose daily quiz should be posted now and has not been yet."""
+        now = self.clock()
+        out = []
+        async with self.sessions() as session:
+            rows = (
+                (
+                    await session.execute(
+                        select(SchoolClass).where(SchoolClass.key.like(f"{platform}:%"), SchoolClass.daily_enabled)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for k in rows:
+                local = now.astimezone(ZoneInfo(k.timezone))
+                if local.strftime("%H:%M") < k.daily_time:
+                    continue
+                quiz = (
+                    await session.execute(
+                        select(DailyQuiz).where(DailyQuiz.class_id == k.id, DailyQuiz.day == local.date().isoformat())
+                    )
+                ).scalar_one_or_none()
+                if quiz is None or not quiz.posted:
+                    out.append((ClassRef(platform, k.key.split(":", 1)[1]), k))
+            await session.commit()
+        return out
+
+    async def claim_daily_post(self, cls: ClassRef) -> DailyStatus | None:
+        """Mark today's quiz of the class as posted; only the one caller that flips the flag gets it."""
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            quiz = await self._daily_quiz(session, klass, self._today(klass))
+            await session.commit()
+            res = await session.execute(
+                update(DailyQuiz).where(DailyQuiz.id == quiz.id, DailyQuiz.posted.is_(False)).values(posted=True)
+            )
+            await session.commit()
+            if res.rowcount != 1:
+                return None
+            ids = json.loads(quiz.question_ids)
+            return DailyStatus(quiz.day, len(ids), 0, 0, 0, self._daily_prompt(quiz, ids, 0))
+
+    async def gaps_count(self, cls: ClassRef) -> int:
+        async with self.sessions() as session:
+            return (
+                await session.execute(select(func.count()).where(UnansweredQuestion.class_key == cls.key))
+            ).scalar_one()
+
+
+def _as_int(col):  # noqa: ANN001, ANN202
+    from sqlalchemy import Integer, cast
+
+    return cast(col, Integer)
+
+
+def _parse_ref(ref: str) -> tuple[str, int, int] | None:
+    parts = (ref or "").split(":")
+    try:
+        if parts[0] == "d" and len(parts) == 3:
+            return ("d", int(parts[1]), int(parts[2]))
+        if parts[0] == "p" and len(parts) == 2:
+            return ("p", int(parts[1]), 0)
+    except ValueError:
+        return None
+    return None
+
+
+def _result(ref: str, q: Question, marking: Marking, **extra) -> AnswerResult:
+    return AnswerResult(
+        ref,
+        marking.correct,
+        marking.close,
+        correct_answer=q.answer,
+        explanation=q.explanation,
+        source=q.source,
+        reason=marking.reason,
+        **extra,
+    )

@@ -1,0 +1,58 @@
+"""The teacher's report as CSV: UTF-8 with a BOM (so spreadsheets read accents), safe from formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.quiz.values import Report
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def report_csv(report: Report) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(["section", "name", "topic", "answered", "correct", "accuracy", "streak", "detail"])
+    for s in report.students:
+        w.writerow(
+            _row(
+                "student",
+                s.name,
+                "",
+                s.answered,
+                s.correct,
+                s.accuracy,
+                s.streak,
+                f"practice answers: {s.practice_answered}",
+            )
+        )
+    for q in report.questions:
+        wrong = "; ".join(f"{text} ({n})" for text, n in q.wrong_answers)
+        w.writerow(
+            _row(
+                "question",
+                q.prompt,
+                q.topic,
+                q.answered,
+                q.first_try_correct,
+                q.accuracy,
+                "",
+                f"commonest wrong answers: {wrong}" if wrong else "",
+            )
+        )
+    for t in report.topics:
+        w.writerow(_row("topic", t.topic, t.topic, t.answered, t.correct, t.accuracy, "", ""))
+    for g in report.gaps:
+        w.writerow(_row("not in the notes", g.text, "", g.count, "", "", "", f"last asked {g.last_asked}"))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _row(*cells: object) -> list[str]:
+    return [safe_cell(f"{c:.2f}" if isinstance(c, float) else c) for c in cells]

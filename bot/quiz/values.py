@@ -1,0 +1,161 @@
+"""Plain results of the quiz side that adapters render: prompts, markings, scores, boards, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.quiz.model import Question
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPrompt:
+    """A question put to a student. `ref` is what an adapter stores (a button id, a reply marker):
+    short ASCII ("d:12:3" = daily quiz 12, question 3; "p:57" = practice prompt 57), at most 24 bytes."""
+
+    ref: str
+    question: Question
+    mode: str  # "daily" or "practice"
+    number: int = 1  # 1-based position in the daily quiz
+    total: int = 1
+    note: str = ""  # e.g. "Nothing is due: here is a new one."
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    ref: str
+    correct: bool
+    close: bool = False
+    already: bool = False  # this question had been answered before: nothing was scored this time
+    correct_answer: str = ""
+    explanation: str = ""
+    source: str = ""
+    reason: str = ""
+    points: int = 0
+    finished_daily: bool = False
+    streak: int = 0
+    next: QuizPrompt | None = None
+    problem: str = ""  # "unknown" (no such question), "not-yours", "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class DailyStatus:
+    day: str
+    total: int
+    answered: int
+    correct: int
+    streak: int
+    next: QuizPrompt | None = None
+    enabled: bool = True
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.answered >= self.total
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderRow:
+    rank: int
+    name: str
+    points: int
+    answered: int
+    correct: int
+    streak: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    period: str  # "today", "week", "season"
+    rows: tuple[LeaderRow, ...]
+    you: LeaderRow | None = None
+    you_hidden: bool = False
+    season: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    topic: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCard:
+    name: str
+    points: int  # this season's daily-quiz points
+    points_today: int
+    answered: int
+    correct: int
+    streak: int
+    weakest: tuple[TopicScore, ...]
+    due: int  # practice questions due now
+    practice_answered: int
+    practice_correct: int
+    hidden: bool
+    season: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    name: str
+    answered: int
+    correct: int
+    streak: int
+    practice_answered: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    question_id: str
+    prompt: str
+    topic: str
+    answered: int
+    first_try_correct: int
+    wrong_answers: tuple[tuple[str, int], ...]  # commonest first
+
+    @property
+    def accuracy(self) -> float:
+        return self.first_try_correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    text: str
+    count: int
+    last_asked: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    class_key: str
+    season: int
+    students: tuple[StudentRow, ...]
+    questions: tuple[QuestionRow, ...]
+    topics: tuple[TopicScore, ...]  # weakest first
+    gaps: tuple[GapRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DailySettings:
+    enabled: bool
+    time: str
+    timezone: str
+    count: int
+    channel: str = ""
+    changed: tuple[str, ...] = field(default_factory=tuple)
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+
+class NotAllowed(PermissionError):
+    """A student tried a teacher's command."""

@@ -1,0 +1,302 @@
+"""The quiz engine on a real SQLite database: daily quiz, one attempt, streaks, practice, seasons, privacy."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import bootstrap
+from bot.config import Settings
+from bot.quiz.daily import pick_daily, streak_from
+from bot.quiz.export import report_csv, safe_cell
+from bot.quiz.model import Question
+from bot.quiz.values import NotAllowed, Report, StudentRow
+from bot.refs import ClassRef, UserRef
+from bot.storage.models import DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, Student
+
+CLS = ClassRef("console", "7b")
+
+
+def user(n: int | str, name: str | None = None) -> UserRef:
+    return UserRef("console", str(n), name or f"Student {n}")
+
+
+def right(q: Question) -> str:
+    return q.answer
+
+
+def wrong(q: Question) -> str:
+    if q.options:
+        return next(o for o in q.options if o != q.answer)
+    return "zzzz"
+
+
+async def finish_daily(service, u: UserRef, correct: bool = True) -> None:
+    status = await service.daily(CLS, u)
+    while status.next is not None:
+        q = status.next.question
+        res = await service.answer(CLS, u, status.next.ref, right(q) if correct else wrong(q))
+        assert not res.already
+        status = await service.daily(CLS, u)
+
+
+# --- the daily pick --------------------------------------------------------------------------------
+
+
+def test_daily_pick_is_deterministic_and_avoids_recent_questions(service):
+    qs = service.bank.questions
+    a = pick_daily(qs, "console:7b", "2026-11-24", 5, {}, set())
+    assert a == pick_daily(list(reversed(qs)), "console:7b", "2026-11-24", 5, {}, set())
+    assert len(a) == 5 and len(set(a)) == 5
+    assert a != pick_daily(qs, "console:7b", "2026-11-25", 5, {}, set())
+    assert a != pick_daily(qs, "console:8a", "2026-11-24", 5, {}, set())
+    b = pick_daily(qs, "console:7b", "2026-11-25", 5, {}, set(a))
+    assert not set(a) & set(b)
+    snippets = [service.bank.get(i).snippet_id for i in a if service.bank.get(i).snippet_id]
+    assert len(snippets) == len(set(snippets)), "two questions from one snippet give each other away"
+
+
+def test_daily_pick_favours_the_classes_weakest_topic(service):
+    qs = service.bank.questions
+    weak = "Cuts in the Red Army (from mid 1950s)"
+    acc = {t: 1.0 for t in service.bank.topics()} | {weak: 0.0}
+    share = lambda accuracy: sum(  # noqa: E731
+        service.bank.get(i).topic == weak
+        for d in range(60)
+        for i in pick_daily(qs, "console:7b", f"day{d}", 5, accuracy, set())
+    )
+    assert share(acc) > 2 * share({t: 1.0 for t in service.bank.topics()})
+
+
+async def test_a_second_process_gets_the_same_daily_quiz(service, knowledge, db_url, clock):
+    first = await service.daily(CLS, user(1))
+    other = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge, bank=service.bank)
+    try:
+        second = await other.daily(CLS, user(2))
+    finally:
+        await other.close()
+    assert first.next.ref == second.next.ref and first.next.question.id == second.next.question.id
+    assert first.total == second.total == 5
+
+
+# --- one attempt -------------------------------------------------------------------------------------
+
+
+async def test_a_second_answer_never_scores_twice(service):
+    status = await service.daily(CLS, user(1))
+    q = status.next
+    first = await service.answer(CLS, user(1), q.ref, right(q.question))
+    again = await service.answer(CLS, user(1), q.ref, right(q.question))
+    assert first.correct and not first.already
+    assert again.already and not again.correct and again.points == 0
+    card = await service.score(CLS, user(1))
+    assert card.points == 1 and card.answered == 1
+
+
+async def test_fifty_students_answering_concurrently_with_duplicates_are_counted_exactly(service):
+    students = [user(i) for i in range(50)]
+    statuses = await asyncio.gather(*(service.daily(CLS, s) for s in students))
+    quiz_id = statuses[0].next.ref.split(":")[1]
+    questions = [service.bank.get(qid) for qid in _quiz_ids(service, statuses[0])]
+    jobs, expected_points = [], 0
+    for n, s in enumerate(students):
+        for pos, q in enumerate(questions):
+            give = right(q) if (n + pos) % 3 else wrong(q)
+            expected_points += give == right(q)
+            jobs.append(service.answer(CLS, s, f"d:{quiz_id}:{pos}", give))
+            if (n * 5 + pos) % 4 == 0:  # a double click, sometimes with another answer
+                jobs.append(service.answer(CLS, s, f"d:{quiz_id}:{pos}", right(q)))
+    results = await asyncio.gather(*jobs)
+    assert len(results) > 250
+    scored = [r for r in results if not r.already]
+    assert len(scored) == 250
+    async with service.sessions() as session:
+        rows = (await session.execute(select(func.count()).select_from(DailyAnswer))).scalar_one()
+        points = (await session.execute(select(func.sum(DailyAnswer.points)))).scalar_one()
+        done = (await session.execute(select(func.count()).select_from(DailyCompletion))).scalar_one()
+    assert rows == 250 and done == 50
+    # the first recorded answer of each pair is the one that counts
+    assert points == sum(r.points for r in scored)
+    assert len((await service.leaderboard(CLS, None, "today")).rows) == 10  # a chat shows the top ten
+    board = await service.quiz.leaderboard(CLS, None, "today", limit=100)
+    assert sum(r.points for r in board.rows) == points and len(board.rows) == 50
+
+
+def _quiz_ids(service, status):
+    import json
+
+    return json.loads(
+        sqlite3.connect(service.engine.url.database).execute("select question_ids from daily_quizzes").fetchone()[0]
+    )
+
+
+# --- streaks across days and time zones -------------------------------------------------------------
+
+
+def test_streak_counts_consecutive_days_ending_today_or_yesterday():
+    from datetime import date
+
+    days = {"2026-11-20", "2026-11-21", "2026-11-22"}
+    assert streak_from(days, date(2026, 11, 22)) == 3
+    assert streak_from(days, date(2026, 11, 23)) == 3  # today is still open
+    assert streak_from(days, date(2026, 11, 24)) == 0
+
+
+async def test_streaks_follow_the_class_calendar_day_in_its_timezone(service, clock):
+    await service.daily_settings(CLS, True, timezone="Pacific/Auckland")
+    # 2026-11-24 09:00 UTC is 22:00 in Auckland (UTC+13): the class's day is the 24th
+    for _ in range(3):
+        await finish_daily(service, user(1))
+        clock.advance(days=1)
+    # the 27th, 22:00 in Auckland: today is still open, so the streak stands
+    status = await service.daily(CLS, user(1))
+    assert status.day == "2026-11-27" and status.streak == 3
+    # three hours later it is only 12:00 UTC, but 01:00 on the 28th in Auckland: the 27th was missed
+    clock.advance(hours=3)
+    status = await service.daily(CLS, user(1))
+    assert status.day == "2026-11-28" and status.answered == 0 and status.streak == 0
+
+
+async def test_a_class_in_another_timezone_has_its_own_day(service, clock):
+    clock.now = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+    utc_day = (await service.daily(CLS, user(1))).day
+    other = ClassRef("console", "tokyo")
+    await service.daily_settings(other, True, timezone="Asia/Tokyo")
+    assert utc_day == "2026-11-24"
+    assert (await service.daily(other, user(1))).day == "2026-11-25"
+
+
+# --- practice with spaced repetition ----------------------------------------------------------------
+
+
+async def test_missed_facts_come_back_and_known_ones_fade(service, clock):
+    u = user(1)
+    first = await service.practice(CLS, u, "Cuts in the Red Army")
+    assert first is not None and first.mode == "practice"
+    res = await service.answer(CLS, u, first.ref, wrong(first.question))
+    assert not res.correct and res.explanation
+    assert (await service.answer(CLS, u, first.ref, right(first.question))).already
+    async with service.sessions() as session:
+        card = (await session.execute(select(ReviewCard))).scalar_one()
+    assert card.due.tzinfo is not None
+    assert timedelta(hours=12) <= card.due - clock() <= timedelta(days=2)  # days, not minutes
+    clock.advance(days=2)
+    back = await service.practice(CLS, u, "Cuts in the Red Army")
+    assert back.question.id == first.question.id and "missed" in back.note
+    await service.answer(CLS, u, back.ref, right(back.question))
+    async with service.sessions() as session:
+        card = (await session.execute(select(ReviewCard))).scalar_one()
+    assert card.due - clock() >= timedelta(days=1)
+    # the next question is a new one: the known fact is not due
+    nxt = await service.practice(CLS, u, "Cuts in the Red Army")
+    assert nxt.question.id != first.question.id
+
+
+async def test_practice_is_kept_apart_from_the_daily_leaderboard(service):
+    p = await service.practice(CLS, user(1))
+    await service.answer(CLS, user(1), p.ref, right(p.question))
+    card = await service.score(CLS, user(1))
+    assert card.points == 0 and card.practice_answered == 1 and card.practice_correct == 1
+    assert (await service.leaderboard(CLS, user(1), "season")).rows == ()
+
+
+async def test_someone_elses_practice_question_cannot_be_answered(service):
+    p = await service.practice(CLS, user(1))
+    res = await service.answer(CLS, user(2), p.ref, right(p.question))
+    assert res.problem == "not-yours"
+    assert (await service.answer(CLS, user(1), "p:99999", "x")).problem == "unknown"
+    assert (await service.answer(CLS, user(1), "garbage", "x")).problem == "unknown"
+
+
+# --- leaderboards, seasons, teachers, privacy -------------------------------------------------------
+
+
+async def test_leaderboard_periods_hide_and_season_reset(service, clock):
+    await finish_daily(service, user(1, "Ana"))
+    await finish_daily(service, user(2, "Ben"), correct=False)
+    today = await service.leaderboard(CLS, user(2, "Ben"), "today")
+    assert [r.name for r in today.rows] == ["Ana", "Ben"] and today.rows[0].points == 5
+    clock.advance(days=7)
+    assert (await service.leaderboard(CLS, None, "week")).rows == ()
+    assert [r.name for r in (await service.leaderboard(CLS, None, "season")).rows] == ["Ana", "Ben"]
+    assert await service.hideme(user(1, "Ana")) is True
+    board = await service.leaderboard(CLS, user(1, "Ana"), "season")
+    assert [r.name for r in board.rows] == ["Ben"] and board.you_hidden
+    with pytest.raises(NotAllowed):
+        await service.season_new(CLS, is_teacher=False)
+    archived = await service.season_new(CLS, is_teacher=True)
+    assert [r.name for r in archived.rows] == ["Ben"]  # hidden students stay hidden
+    fresh = await service.leaderboard(CLS, None, "season")
+    assert fresh.rows == () and fresh.season == 2
+    rows = sqlite3.connect(service.engine.url.database).execute("select season, rank, points from season_results")
+    assert sorted(rows.fetchall()) == [(1, 1, 5), (1, 2, 0)]
+
+
+async def test_teacher_tools_are_refused_to_students(service):
+    for call in (
+        service.report(CLS, False),
+        service.export_csv(CLS, False),
+        service.season_new(CLS, False),
+        service.daily_settings(CLS, False, count=3),
+    ):
+        with pytest.raises(NotAllowed):
+            await call
+
+
+async def test_report_shows_students_questions_topics_and_gaps(service):
+    await finish_daily(service, user(1, "Ana"))
+    await finish_daily(service, user(2, "Ben"), correct=False)
+    await service.ask("who invented the telephone", CLS)
+    report = await service.report(CLS, True)
+    assert [s.name for s in report.students] == ["Ben", "Ana"]
+    assert all(q.answered == 2 and q.first_try_correct == 1 for q in report.questions)
+    typed = [q for q in report.questions if service.bank.get(q.question_id).typed]
+    assert all(q.wrong_answers == (("zzzz", 1),) for q in typed)
+    assert report.topics and report.gaps[0].text == "who invented the telephone"
+    data = await service.export_csv(CLS, True)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "section" and {r[0] for r in rows[1:]} >= {"student", "question", "topic", "not in the notes"}
+
+
+def test_csv_cells_that_look_like_formulas_are_escaped():
+    for bad in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(bad) == "'" + bad
+    assert safe_cell("Yalta") == "Yalta" and safe_cell(5) == "5"
+    report = Report("console:7b", 1, (StudentRow("=cmd|' /C calc'!A0", 1, 1, 0, 0),), (), (), ())
+    text = report_csv(report).decode("utf-8-sig")
+    assert "'=cmd" in text and "\n=cmd" not in text
+
+
+async def test_forgetme_deletes_every_row_of_the_student(service):
+    u = user(1, "Ana")
+    await finish_daily(service, u)
+    p = await service.practice(CLS, u)
+    await service.answer(CLS, u, p.ref, wrong(p.question))
+    await finish_daily(service, user(2, "Ben"))
+    await service.season_new(CLS, True)
+    assert await service.forgetme(u) > 5
+    async with service.sessions() as session:
+        ana = (await session.execute(select(Student).where(Student.user_id == "1"))).scalar_one_or_none()
+        assert ana is None
+        for model in (DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard):
+            left = (await session.execute(select(func.count()).select_from(model))).scalar_one()
+            assert left == (5 if model in (DailyAnswer, ReviewCard) else 1 if model is DailyCompletion else 0)
+    db = sqlite3.connect(service.engine.url.database)
+    assert db.execute("select count(*) from season_results").fetchone() == (1,)
+    dump = "\n".join(db.iterdump())
+    assert "Ana" not in dump
+
+
+async def test_daily_settings_are_validated(service):
+    s = await service.daily_settings(CLS, True, time="7:30", timezone="Europe/London", count=3, enabled=False)
+    assert (s.time, s.timezone, s.count, s.enabled, s.errors) == ("07:30", "Europe/London", 3, False, ())
+    bad = await service.daily_settings(CLS, True, time="25:99", timezone="Mars/Base", count="lots")
+    assert len(bad.errors) == 3 and (bad.time, bad.timezone, bad.count) == ("07:30", "Europe/London", 3)
+    assert not (await service.daily(CLS, user(1))).enabled
