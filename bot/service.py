@@ -136,3 +136,13 @@ class RevisionService:
 
     async def season_new(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
         return await self.quiz.new_season(cls, is_teacher)
+
+    # --- scheduling, for the platform adapters ---------------------------------------------------
+
+    async def classes_due(self, platform: str) -> list[tuple[ClassRef, DailySettings]]:
+        """Classes of `platform` whose daily quiz should be posted now (time reached, not yet posted)."""
+        return await self.quiz.classes_due(platform)
+
+    async def claim_daily_post(self, cls: ClassRef) -> DailyStatus | None:
+        """Claim today's post of the class's daily quiz: exactly one caller (process) gets the status back."""
+        return await self.quiz.claim_daily_post(cls)

@@ -626,7 +626,9 @@ class QuizEngine:
         async with self.sessions() as session:
             k = await self._class(session, cls)
             await session.commit()
-            return DailySettings(k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel)
+            return DailySettings(
+                k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel, k.teacher_role
+            )
 
     async def update_settings(
         self,
@@ -638,6 +640,7 @@ class QuizEngine:
         count: int | str | None = None,
         enabled: bool | None = None,
         channel: str | None = None,
+        teacher_role: str | None = None,
     ) -> DailySettings:
         if not is_teacher:
             raise NotAllowed("dailysettings")
@@ -673,6 +676,9 @@ class QuizEngine:
             if channel is not None:
                 k.daily_channel = channel[:100]
                 changed.append("channel")
+            if teacher_role is not None:
+                k.teacher_role = teacher_role[:100]
+                changed.append("teacher role")
             await session.commit()
             return DailySettings(
                 k.daily_enabled,
@@ -680,6 +686,7 @@ class QuizEngine:
                 k.timezone,
                 k.daily_count,
                 k.daily_channel,
+                k.teacher_role,
                 tuple(changed),
                 tuple(errors),
             )
@@ -725,8 +732,8 @@ class QuizEngine:
 
     # --- scheduling (used by the platform adapters) --------------------------------------------
 
-    async def classes_due(self, platform: str) -> list[tuple[ClassRef, SchoolClass]]:
-        """Classes of a platform whose daily quiz should be posted now and has not been yet."""
+    async def classes_due(self, platform: str) -> list[tuple[ClassRef, DailySettings]]:
+        """Classes of a platform whose daily quiz time has come today and whose quiz is not posted yet."""
         now = self.clock()
         out = []
         async with self.sessions() as session:
@@ -749,7 +756,10 @@ class QuizEngine:
                     )
                 ).scalar_one_or_none()
                 if quiz is None or not quiz.posted:
-                    out.append((ClassRef(platform, k.key.split(":", 1)[1]), k))
+                    settings = DailySettings(
+                        k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel, k.teacher_role
+                    )
+                    out.append((ClassRef(platform, k.key.split(":", 1)[1]), settings))
             await session.commit()
         return out
 

@@ -153,6 +153,7 @@ class DailySettings:
     timezone: str
     count: int
     channel: str = ""
+    teacher_role: str = ""
     changed: tuple[str, ...] = field(default_factory=tuple)
     errors: tuple[str, ...] = field(default_factory=tuple)
 

@@ -89,6 +89,7 @@ class SchoolClass(Base):
     daily_time: Mapped[str] = mapped_column(String(5), default="08:00")  # HH:MM in the class's timezone
     daily_count: Mapped[int] = mapped_column(Integer, default=5)
     daily_channel: Mapped[str] = mapped_column(String(100), default="")  # where adapters post it
+    teacher_role: Mapped[str] = mapped_column(String(100), default="", server_default="")  # Discord role id/name
     season: Mapped[int] = mapped_column(Integer, default=1)
     season_started: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -300,3 +300,18 @@ async def test_daily_settings_are_validated(service):
     bad = await service.daily_settings(CLS, True, time="25:99", timezone="Mars/Base", count="lots")
     assert len(bad.errors) == 3 and (bad.time, bad.timezone, bad.count) == ("07:30", "Europe/London", 3)
     assert not (await service.daily(CLS, user(1))).enabled
+
+
+async def test_the_scheduled_daily_post_is_claimed_once(service, clock):
+    other = ClassRef("console", "8a")
+    await service.daily_settings(CLS, True, time="10:00", timezone="UTC")
+    await service.daily_settings(other, True, time="08:30", timezone="UTC")
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    due = await service.classes_due("console")
+    assert [c.chat_id for c, _ in due] == ["8a"]
+    claims = await asyncio.gather(*(service.claim_daily_post(other) for _ in range(5)))
+    posted = [c for c in claims if c is not None]
+    assert len(posted) == 1 and posted[0].next.number == 1
+    assert await service.classes_due("console") == []
+    clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert [c.chat_id for c, _ in await service.classes_due("console")] == ["7b"]
