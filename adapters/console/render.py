@@ -66,11 +66,13 @@ def render_result(result: AnswerResult) -> str:
     if result.already:
         lines = [f"You have already answered that one: it counted once. The answer is {result.correct_answer}."]
     elif result.correct:
-        lines = ["Right! " + (f"({result.reason})" if result.reason and result.reason != "correct" else "").strip()]
+        lines = [f"Right! ({result.reason})" if result.reason and result.reason != "correct" else "Right!"]
     elif result.close:
         lines = [f"Close: check the spelling. The answer is {result.correct_answer}."]
     else:
         lines = [f"Not quite. The answer is {result.correct_answer}."]
+        if result.reason.startswith(("give", "not quite:", "check")):
+            lines[0] += f" ({result.reason})"
     if result.explanation and not result.already:
         lines.append(f"From the notes ({result.source}): {result.explanation}")
     if result.finished_daily and not result.already:

@@ -255,7 +255,7 @@ class QuizEngine:
                             position=position,
                             question_id=question.id,
                             topic=question.topic[:200],
-                            given=given[:MAX_GIVEN],
+                            given=_as_given(question, given),
                             correct=marking.correct,
                             points=POINTS_PER_CORRECT if marking.correct else 0,
                             season=klass.season,
@@ -380,7 +380,7 @@ class QuizEngine:
             res = await session.execute(
                 update(PracticePrompt)
                 .where(PracticePrompt.id == prompt_id, PracticePrompt.answered_at.is_(None))
-                .values(answered_at=now, given=given[:MAX_GIVEN], correct=marking.correct)
+                .values(answered_at=now, given=_as_given(question, given), correct=marking.correct)
             )
             if res.rowcount != 1:
                 await session.rollback()
@@ -789,6 +789,20 @@ def _as_int(col):  # noqa: ANN001, ANN202
     from sqlalchemy import Integer, cast
 
     return cast(col, Integer)
+
+
+_CHOICE = re.compile(r"^\(?([a-h]|[1-8])[).]?$")
+
+
+def _as_given(question: Question, given: str) -> str:
+    """What to keep of an answer: for multiple choice the option picked ("b" -> "Stalin"), for the report."""
+    m = _CHOICE.match(given.strip().lower()) if question.options else None
+    if m:
+        key = m.group(1)
+        idx = int(key) - 1 if key.isdigit() else ord(key) - ord("a")
+        if 0 <= idx < len(question.options):
+            return question.options[idx]
+    return given[:MAX_GIVEN]
 
 
 def _parse_ref(ref: str) -> tuple[str, int, int] | None:

@@ -315,3 +315,18 @@ async def test_the_scheduled_daily_post_is_claimed_once(service, clock):
     assert await service.classes_due("console") == []
     clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     assert [c.chat_id for c, _ in await service.classes_due("console")] == ["7b"]
+
+
+async def test_the_report_shows_the_option_picked_not_its_letter(service):
+    status = await service.daily(CLS, user(1))
+    while status.next is not None and not status.next.question.options:
+        await service.answer(CLS, user(1), status.next.ref, "zzzz")
+        status = await service.daily(CLS, user(1))
+    q = status.next.question
+    wrong_idx = next(i for i, o in enumerate(q.options) if o != q.answer)
+    res = await service.answer(CLS, user(1), status.next.ref, "abcdefgh"[wrong_idx].upper())
+    assert not res.correct
+    row = next(r for r in (await service.report(CLS, True)).questions if r.question_id == q.id)
+    from bot.text import normalise_question
+
+    assert row.wrong_answers[0][0] == normalise_question(q.options[wrong_idx])
