@@ -61,3 +61,21 @@ def test_extra_set_written_apart_from_the_code():
 
 # Measured floors on the extra set (see the closing note of the core issue); a drop below fails.
 EXTRA_FLOOR = {"hit1": 0.72, "hit3": 0.83, "oos_missed": 3}
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "dev_mark.jsonl").exists(), reason="../shared/eval is not beside the checkout")
+def test_marking_development_set_is_all_correct_through_the_cli():
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED_EVAL / "score_mark.py"),
+            str(SHARED_EVAL / "dev_mark.jsonl"),
+            "--cmd",
+            f"{sys.executable} -m adapters.cli mark --json -",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert "accuracy=1.000" in p.stdout, p.stdout + p.stderr
