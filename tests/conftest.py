@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,8 +38,35 @@ def knowledge() -> Knowledge:
     return Knowledge.load(DEFAULT_KNOWLEDGE)
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session; each test gets a database of its own."""
+    import os
+
+    from tests.pg import REQUIRE_ENV, PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail("PostgreSQL is required here but its server binaries (initdb) are not installed")
+        pytest.skip("PostgreSQL server binaries (initdb) not found: install Debian's postgresql package")
+    server = PostgresServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def backend() -> str:
+    """The database the test runs on; tests/storage and tests/quiz run on both (their conftest)."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def db_url(backend: str, tmp_path: Path, request) -> str:
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        return await server.create_database(f"t{uuid.uuid4().hex[:16]}")
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
 
 

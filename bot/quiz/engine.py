@@ -266,7 +266,10 @@ class QuizEngine:
             except IntegrityError:
                 await session.rollback()
                 return await self._already(cls, user, ref, question)
-            await self._review(session, student.id, question.id, marking.correct, now)
+            await session.commit()  # recorded before anyone is told
+        await self._review(student.id, question.id, marking.correct, now)
+        async with self.sessions() as session:
+            # Counted after the commit, so that of two last answers sent at once, at least one sees both.
             count = (
                 await session.execute(
                     select(func.count()).where(DailyAnswer.daily_id == quiz.id, DailyAnswer.student_id == student.id)
@@ -278,9 +281,9 @@ class QuizEngine:
                     async with session.begin_nested():
                         session.add(DailyCompletion(class_id=klass.id, student_id=student.id, day=quiz.day))
                 except IntegrityError:
-                    pass
+                    pass  # the other one recorded it
             status = await self._daily_status(session, klass, quiz, student)
-            await session.commit()  # recorded before anyone is told
+            await session.commit()
         return _result(
             ref,
             question,
@@ -305,22 +308,38 @@ class QuizEngine:
             finished_daily=status.finished,
         )
 
-    async def _review(self, session: AsyncSession, student_id: int, question_id: str, correct: bool, now) -> None:
-        card = (
-            await session.execute(
-                select(ReviewCard).where(ReviewCard.student_id == student_id, ReviewCard.question_id == question_id)
-            )
-        ).scalar_one_or_none()
-        state, due = review(card.state if card else None, correct, now)
-        if card is None:
-            session.add(
-                ReviewCard(
-                    student_id=student_id, question_id=question_id, due=due, state=state, lapses=0 if correct else 1
-                )
-            )
-        else:
-            card.state, card.due = state, due
-            card.lapses += 0 if correct else 1
+    async def _review(self, student_id: int, question_id: str, correct: bool, now: datetime) -> None:
+        """Update the student's FSRS card for this question (its own transaction: a card is secondary to the
+        answer, which is already committed). A card created at the same moment elsewhere is re-read."""
+        for _attempt in range(3):
+            async with self.sessions() as session:
+                card = (
+                    await session.execute(
+                        select(ReviewCard).where(
+                            ReviewCard.student_id == student_id, ReviewCard.question_id == question_id
+                        )
+                    )
+                ).scalar_one_or_none()
+                state, due = review(card.state if card else None, correct, now)
+                if card is None:
+                    session.add(
+                        ReviewCard(
+                            student_id=student_id,
+                            question_id=question_id,
+                            due=due,
+                            state=state,
+                            lapses=0 if correct else 1,
+                        )
+                    )
+                else:
+                    card.state, card.due = state, due
+                    card.lapses += 0 if correct else 1
+                try:
+                    await session.commit()
+                    return
+                except IntegrityError:
+                    await session.rollback()
+        log.warning("could not update the review card of student %s for %s", student_id, question_id)
 
     # --- practice ------------------------------------------------------------------------------
 
@@ -392,8 +411,8 @@ class QuizEngine:
                     explanation=question.explanation,
                     source=question.source,
                 )
-            await self._review(session, student.id, question.id, marking.correct, now)
             await session.commit()
+        await self._review(student.id, question.id, marking.correct, now)
         return _result(ref, question, marking)
 
     # --- scores and boards ---------------------------------------------------------------------

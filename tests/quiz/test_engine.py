@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +17,16 @@ from bot.quiz.export import report_csv, safe_cell
 from bot.quiz.model import Question
 from bot.quiz.values import NotAllowed, Report, StudentRow
 from bot.refs import ClassRef, UserRef
-from bot.storage.models import DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, Student
+from bot.storage.models import (
+    Base,
+    DailyAnswer,
+    DailyCompletion,
+    DailyQuiz,
+    PracticePrompt,
+    ReviewCard,
+    SeasonResult,
+    Student,
+)
 
 CLS = ClassRef("console", "7b")
 
@@ -103,7 +111,7 @@ async def test_fifty_students_answering_concurrently_with_duplicates_are_counted
     students = [user(i) for i in range(50)]
     statuses = await asyncio.gather(*(service.daily(CLS, s) for s in students))
     quiz_id = statuses[0].next.ref.split(":")[1]
-    questions = [service.bank.get(qid) for qid in _quiz_ids(service, statuses[0])]
+    questions = [service.bank.get(qid) for qid in await _quiz_ids(service)]
     jobs, expected_points = [], 0
     for n, s in enumerate(students):
         for pos, q in enumerate(questions):
@@ -128,12 +136,11 @@ async def test_fifty_students_answering_concurrently_with_duplicates_are_counted
     assert sum(r.points for r in board.rows) == points and len(board.rows) == 50
 
 
-def _quiz_ids(service, status):
+async def _quiz_ids(service) -> list[str]:
     import json
 
-    return json.loads(
-        sqlite3.connect(service.engine.url.database).execute("select question_ids from daily_quizzes").fetchone()[0]
-    )
+    async with service.sessions() as session:
+        return json.loads((await session.execute(select(DailyQuiz.question_ids))).scalar_one())
 
 
 # --- streaks across days and time zones -------------------------------------------------------------
@@ -234,8 +241,9 @@ async def test_leaderboard_periods_hide_and_season_reset(service, clock):
     assert [r.name for r in archived.rows] == ["Ben"]  # hidden students stay hidden
     fresh = await service.leaderboard(CLS, None, "season")
     assert fresh.rows == () and fresh.season == 2
-    rows = sqlite3.connect(service.engine.url.database).execute("select season, rank, points from season_results")
-    assert sorted(rows.fetchall()) == [(1, 1, 5), (1, 2, 0)]
+    async with service.sessions() as session:
+        rows = (await session.execute(select(SeasonResult.season, SeasonResult.rank, SeasonResult.points))).all()
+    assert sorted(rows) == [(1, 1, 5), (1, 2, 0)]
 
 
 async def test_teacher_tools_are_refused_to_students(service):
@@ -288,10 +296,9 @@ async def test_forgetme_deletes_every_row_of_the_student(service):
         for model in (DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard):
             left = (await session.execute(select(func.count()).select_from(model))).scalar_one()
             assert left == (5 if model in (DailyAnswer, ReviewCard) else 1 if model is DailyCompletion else 0)
-    db = sqlite3.connect(service.engine.url.database)
-    assert db.execute("select count(*) from season_results").fetchone() == (1,)
-    dump = "\n".join(db.iterdump())
-    assert "Ana" not in dump
+        assert (await session.execute(select(func.count()).select_from(SeasonResult))).scalar_one() == 1
+        everything = [(await session.execute(select(t))).all() for t in Base.metadata.sorted_tables]
+    assert "Ana" not in repr(everything) and "'1'" not in repr(everything)
 
 
 async def test_daily_settings_are_validated(service):
