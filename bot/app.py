@@ -10,6 +10,7 @@ from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.engine import QuizEngine
 from bot.quiz.marking import default_known_names
+from bot.ratelimit import RateLimiter
 from bot.service import Clock, RevisionService, utc_now
 from bot.storage.db import open_database
 
@@ -57,4 +58,5 @@ async def bootstrap(
         default_timezone=settings.default_timezone,
         default_count=settings.daily_questions,
     )
-    return RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz)
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    return RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz, limiter=limiter)

@@ -26,11 +26,12 @@ from bot.quiz.values import (
     Report,
     ScoreCard,
 )
+from bot.ratelimit import RateLimited, RateLimiter
 from bot.refs import ClassRef, UserRef
 from bot.storage.gaps import record_gap
 from bot.text import normalise_question
 
-__all__ = ["RevisionService", "NotAllowed", "TopicInfo", "utc_now"]
+__all__ = ["RevisionService", "NotAllowed", "RateLimited", "TopicInfo", "utc_now"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class RevisionService:
         engine: AsyncEngine | None = None,
         bank: QuestionBank | None = None,
         quiz: QuizEngine | None = None,
+        limiter: RateLimiter | None = None,
     ):
         self.knowledge = knowledge
         self.sessions = sessions
@@ -64,6 +66,7 @@ class RevisionService:
         self.engine = engine
         self.bank = bank
         self._quiz = quiz
+        self.limiter = limiter or RateLimiter(0)
 
     @property
     def quiz(self) -> QuizEngine:
@@ -77,7 +80,12 @@ class RevisionService:
 
     # --- questions -----------------------------------------------------------------------------
 
-    async def ask(self, question: str, cls: ClassRef | None = None, top: int = 3) -> Answer:
+    async def ask(
+        self, question: str, cls: ClassRef | None = None, top: int = 3, user: UserRef | None = None
+    ) -> Answer:
+        """Raises RateLimited when `user` asks too often."""
+        if user is not None:
+            self.limiter.check(user.key)
         answer = self.knowledge.index.ask(question, top=top)
         if not answer.answered and not answer.problem and cls is not None and self.sessions is not None:
             try:
@@ -99,9 +107,13 @@ class RevisionService:
         return self.bank.topics() if self.bank else []
 
     async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
+        """Raises RateLimited when the student sends quiz commands too often."""
+        self.limiter.check(user.key)
         return await self.quiz.daily(cls, user)
 
     async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
+        """Raises RateLimited when the student sends quiz commands too often."""
+        self.limiter.check(user.key)
         return await self.quiz.practice(cls, user, topic or None)
 
     async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:

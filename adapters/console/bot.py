@@ -19,6 +19,7 @@ from adapters.console.render import (
 )
 from bot.commands import BY_NAME
 from bot.quiz.values import NotAllowed
+from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
 from bot.service import RevisionService
 
@@ -46,6 +47,8 @@ class ConsoleBot:
             return await self._handle(line[: MAX_LINE * 3])
         except NotAllowed:
             return "That is for teachers."
+        except RateLimited as exc:
+            return f"Slow down a little: try again in {exc.retry_after:.0f} seconds."
         except Exception:
             log.exception("console command failed: %r", line[:200])
             return "Sorry, something went wrong with that. Try again, or /help."
@@ -55,7 +58,7 @@ class ConsoleBot:
         if not line.startswith("/"):
             if self.pending:
                 return await self._answer(line)
-            return render_answer(await self.service.ask(line, self.cls))
+            return render_answer(await self.service.ask(line, self.cls, user=self.user))
         name, _, rest = line[1:].partition(" ")
         name = name.lower().replace("-", "").replace("_", "")
         rest = rest.strip()
@@ -147,7 +150,7 @@ class ConsoleBot:
         return "Season archived; a fresh leaderboard starts now.\n" + render_leaderboard(final)
 
     async def cmd_ask(self, rest: str) -> str:
-        return render_answer(await self.service.ask(rest, self.cls))
+        return render_answer(await self.service.ask(rest, self.cls, user=self.user))
 
     async def cmd_help(self, rest: str) -> str:
         return render_help(self.service.help(self.is_teacher))
