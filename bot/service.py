@@ -75,6 +75,8 @@ class RevisionService:
         return self._quiz
 
     async def close(self) -> None:
+        if self._quiz is not None:
+            await self._quiz.writer.close()
         if self.engine is not None:
             await self.engine.dispose()
 

@@ -6,12 +6,15 @@ enforce one attempt per question, so a double click or a second process never sc
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -53,15 +56,31 @@ from bot.storage.models import (
     Student,
     UnansweredQuestion,
 )
+from bot.storage.writer import AnswerRow, AnswerWriter
 from bot.text import normalise_question
 
 log = logging.getLogger(__name__)
 
+CLASS_CACHE_SECONDS = 5.0  # settings and seasons changed by another process are seen within this
 RECENT_DAYS = 7  # a daily question is not repeated within this many days
 MAX_GIVEN = 200  # characters of a typed answer that are kept (for the "commonest wrong answers")
 POINTS_PER_CORRECT = 1
 PERIODS = ("today", "week", "season")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _ClassInfo:
+    id: int
+    season: int
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class _QuizInfo:
+    class_id: int
+    day: str
+    ids: tuple[str, ...]
 
 
 class QuizEngine:
@@ -74,8 +93,14 @@ class QuizEngine:
         clock: Callable[[], datetime],
         default_timezone: str = "UTC",
         default_count: int = 5,
+        writer: AnswerWriter | None = None,
     ):
         self.sessions = sessions
+        self.writer = writer or AnswerWriter(sessions.kw["bind"])
+        self._class_cache: dict[str, tuple[float, _ClassInfo]] = {}
+        self._quiz_cache: dict[int, _QuizInfo] = {}
+        self._student_cache: dict[str, int] = {}
+        self._loading: dict[tuple, asyncio.Future] = {}
         self.bank = bank
         self.aliases = aliases
         self.known_names = known_names
@@ -176,6 +201,8 @@ class QuizEngine:
         async with self.sessions() as session:
             klass = await self._class(session, cls)
             student = await self._student(session, user)
+            await session.flush()
+            self._student_cache[user.key] = student.id
             day = self._today(klass)
             if not klass.daily_enabled:
                 await session.commit()
@@ -195,18 +222,26 @@ class QuizEngine:
             )
         )
         answered = dict(done.all())
+        if ids and len(answered) >= len(ids):
+            # Normally recorded with the last answer; this repairs a race between two processes.
+            await session.execute(
+                self.writer.add_completion, {"class_id": klass.id, "student_id": student.id, "day": quiz.day}
+            )
         nxt = next((i for i in range(len(ids)) if i not in answered), None)
         streak = await self._streak(session, klass, student.id)
         prompt = self._daily_prompt(quiz, ids, nxt) if nxt is not None else None
         return DailyStatus(quiz.day, len(ids), len(answered), sum(answered.values()), streak, prompt)
 
     async def _streak(self, session: AsyncSession, klass: SchoolClass, student_id: int) -> int:
+        return await self._streak_of(session, klass.id, klass.timezone, student_id)
+
+    async def _streak_of(self, session: AsyncSession, class_id: int, timezone: str, student_id: int) -> int:
         rows = await session.execute(
             select(DailyCompletion.day).where(
-                DailyCompletion.class_id == klass.id, DailyCompletion.student_id == student_id
+                DailyCompletion.class_id == class_id, DailyCompletion.student_id == student_id
             )
         )
-        return streak_from({d for (d,) in rows}, class_day(self.clock(), klass.timezone))
+        return streak_from({d for (d,) in rows}, class_day(self.clock(), timezone))
 
     async def question_for(self, ref: str) -> Question | None:
         """The question behind a stored reference (an adapter restarted and needs to re-render it)."""
@@ -235,64 +270,113 @@ class QuizEngine:
     async def _answer_daily(
         self, cls: ClassRef, user: UserRef, ref: str, daily_id: int, position: int, given: str
     ) -> AnswerResult:
+        """The hot path of a class quiz: cached look-ups, then one batched write (see AnswerWriter)."""
         now = self.clock()
-        async with self.sessions() as session:
-            klass = await self._class(session, cls)
-            quiz = await session.get(DailyQuiz, daily_id)
-            ids = json.loads(quiz.question_ids) if quiz else []
-            if quiz is None or quiz.class_id != klass.id or position >= len(ids) or not self.bank.get(ids[position]):
-                return AnswerResult(ref, False, problem="unknown")
-            question = self.bank.get(ids[position])
-            student = await self._student(session, user)
-            marking = self.mark(question, given)
+        klass = await self._class_info(cls)
+        quiz = await self._quiz_info(daily_id)
+        if quiz is None or quiz.class_id != klass.id or position >= len(quiz.ids):
+            return AnswerResult(ref, False, problem="unknown")
+        question = self.bank.get(quiz.ids[position])
+        if question is None:
+            return AnswerResult(ref, False, problem="unknown")
+        marking = self.mark(question, given)
+        for attempt in range(2):
+            student_id = await self._student_id(user)
+            row = AnswerRow(
+                daily_id,
+                klass.id,
+                student_id,
+                position,
+                question.id,
+                question.topic[:200],
+                _as_given(question, given),
+                marking.correct,
+                POINTS_PER_CORRECT if marking.correct else 0,
+                klass.season,
+                quiz.day,
+                now,
+            )
             try:
-                async with session.begin_nested():
-                    session.add(
-                        DailyAnswer(
-                            daily_id=quiz.id,
-                            class_id=klass.id,
-                            student_id=student.id,
-                            position=position,
-                            question_id=question.id,
-                            topic=question.topic[:200],
-                            given=_as_given(question, given),
-                            correct=marking.correct,
-                            points=POINTS_PER_CORRECT if marking.correct else 0,
-                            season=klass.season,
-                            day=quiz.day,
-                            answered_at=now,
-                        )
-                    )
-            except IntegrityError:
-                await session.rollback()
-                return await self._already(cls, user, ref, question)
-            await session.commit()  # recorded before anyone is told
-        await self._review(student.id, question.id, marking.correct, now)
-        async with self.sessions() as session:
-            # Counted after the commit, so that of two last answers sent at once, at least one sees both.
-            count = (
-                await session.execute(
-                    select(func.count()).where(DailyAnswer.daily_id == quiz.id, DailyAnswer.student_id == student.id)
-                )
-            ).scalar_one()
-            finished = count >= len(ids)
-            if finished:
-                try:
-                    async with session.begin_nested():
-                        session.add(DailyCompletion(class_id=klass.id, student_id=student.id, day=quiz.day))
-                except IntegrityError:
-                    pass  # the other one recorded it
-            status = await self._daily_status(session, klass, quiz, student)
-            await session.commit()
+                recorded, done = await self.writer.record(row, len(quiz.ids))
+                break
+            except IntegrityError:  # the student was deleted (/forgetme) by another process meanwhile
+                self._student_cache.pop(user.key, None)
+                if attempt:
+                    raise
+        if not recorded:
+            return await self._already(cls, user, ref, question)
+        finished = len(done) >= len(quiz.ids)
+        streak = 0
+        if finished:
+            async with self.sessions() as session:
+                streak = await self._streak_of(session, klass.id, klass.timezone, student_id)
+        nxt = next((i for i in range(len(quiz.ids)) if i not in done), None)
+        prompt = None
+        if nxt is not None and (nq := self.bank.get(quiz.ids[nxt])) is not None:
+            prompt = QuizPrompt(f"d:{daily_id}:{nxt}", nq, "daily", nxt + 1, len(quiz.ids))
         return _result(
             ref,
             question,
             marking,
             points=POINTS_PER_CORRECT if marking.correct else 0,
             finished_daily=finished,
-            streak=status.streak,
-            next=status.next,
+            streak=streak,
+            next=prompt,
         )
+
+    async def _class_info(self, cls: ClassRef) -> _ClassInfo:
+        hit = self._class_cache.get(cls.key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        info = await self._once(("class", cls.key), lambda: self._load_class_info(cls))
+        self._class_cache[cls.key] = (time.monotonic() + CLASS_CACHE_SECONDS, info)
+        return info
+
+    async def _load_class_info(self, cls: ClassRef) -> _ClassInfo:
+        async with self.sessions() as session:
+            k = await self._class(session, cls)
+            info = _ClassInfo(k.id, k.season, k.timezone)
+            await session.commit()
+        return info
+
+    async def _once(self, key: tuple, load):  # noqa: ANN001, ANN202
+        """One load per key at a time: a burst of first answers must not open hundreds of sessions."""
+        fut = self._loading.get(key)
+        if fut is None:
+            fut = asyncio.ensure_future(load())
+            self._loading[key] = fut
+            fut.add_done_callback(lambda _f: self._loading.pop(key, None))
+        return await asyncio.shield(fut)
+
+    async def _quiz_info(self, daily_id: int) -> _QuizInfo | None:
+        info = self._quiz_cache.get(daily_id)
+        if info is None:
+            info = await self._once(("quiz", daily_id), lambda: self._load_quiz_info(daily_id))
+            if info is not None:
+                if len(self._quiz_cache) > 10_000:
+                    self._quiz_cache.clear()
+                self._quiz_cache[daily_id] = info  # a quiz never changes once chosen
+        return info
+
+    async def _load_quiz_info(self, daily_id: int) -> _QuizInfo | None:
+        async with self.sessions() as session:
+            quiz = await session.get(DailyQuiz, daily_id)
+            return _QuizInfo(quiz.class_id, quiz.day, tuple(json.loads(quiz.question_ids))) if quiz else None
+
+    async def _student_id(self, user: UserRef) -> int:
+        sid = self._student_cache.get(user.key)
+        if sid is None:
+            sid = await self._once(("student", user.key), lambda: self._load_student_id(user))
+            if len(self._student_cache) > 100_000:
+                self._student_cache.clear()
+            self._student_cache[user.key] = sid
+        return sid
+
+    async def _load_student_id(self, user: UserRef) -> int:
+        async with self.sessions() as session:
+            sid = (await self._student(session, user)).id
+            await session.commit()
+        return sid
 
     async def _already(self, cls: ClassRef, user: UserRef, ref: str, question: Question) -> AnswerResult:
         status = await self.daily(cls, user)
@@ -541,6 +625,7 @@ class QuizEngine:
         """Delete every row about this student, everywhere; returns how many rows went."""
         async with self.sessions() as session:
             student = await self._student(session, user, create=False)
+            self._student_cache.pop(user.key, None)
             if student is None:
                 return 0
             gone = 0
@@ -698,6 +783,7 @@ class QuizEngine:
             if teacher_role is not None:
                 k.teacher_role = teacher_role[:100]
                 changed.append("teacher role")
+            self._class_cache.pop(cls.key, None)
             await session.commit()
             return DailySettings(
                 k.daily_enabled,
@@ -744,6 +830,7 @@ class QuizEngine:
                         ended_at=now,
                     )
                 )
+            self._class_cache.pop(cls.key, None)
             klass.season += 1
             klass.season_started = now
             await session.commit()

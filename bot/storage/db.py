@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -61,17 +61,29 @@ def make_engine(url: str) -> AsyncEngine:
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise DatabaseError(f"REVISIONBOT_DATABASE_URL names a database this install cannot use: {exc}") from exc
     if u.drivername.startswith("sqlite"):
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     return engine
+
+
+def sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    # WAL: readers never block the writer. NORMAL: a committed transaction survives a crash of the
+    # process (only a power cut can lose the last ones). The busy timeout makes a second process wait.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def sync_sqlite_engine(engine: AsyncEngine) -> Engine | None:
+    """A plain (thread-bound) engine on the same SQLite file, for work done in a worker thread in one go."""
+    u = engine.url
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return None
+    sync = create_engine(u.set(drivername="sqlite+pysqlite"), connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(sync, "connect", sqlite_pragmas)
+    return sync
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
