@@ -523,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_fmt_size(r['size'])}: {r['reps']} reps x {r['queries']} q; naive {r['naive_calls']} calls on "
             f"{r['naive_questions']} q (ours on those: p50 {r['ours_same_p50_ms']:.2f}, "
             f"p99 {r['ours_same_p99_ms']:.2f} ms); "
-            f"answered {r['answered_share']:.0%}; p50/p99 ms by kind: {kinds}"
+            f"answered {r['answered_share']:.0%}; p50/p99 ms by kind (first run): {kinds}"
         )
     print()
     for line in verdicts(results):

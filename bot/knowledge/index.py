@@ -367,7 +367,7 @@ class SearchIndex:
         if not query:
             return []
         k = min(CANDIDATES, len(self.snippets))
-        docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=1)
+        docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=0)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def _matched(self, idx: int, terms: list[_Term]) -> int:
