@@ -1,0 +1,70 @@
+"""From a Discord interaction to the core's neutral references, and the one way replies are sent."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord.render import MESSAGE_LIMIT, NO_MENTIONS, clip
+from bot.refs import ClassRef, UserRef
+from bot.service import RevisionService
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+SORRY = "Sorry, something went wrong with that. Try again, or /help."
+FOR_TEACHERS = "That is for teachers."
+
+
+def slow_down(exc: Exception) -> str:
+    return f"Slow down a little: try again in {getattr(exc, 'retry_after', 60):.0f} seconds."
+
+
+def class_ref(guild_id: int | None, user_id: int) -> ClassRef:
+    """A server is a class; a direct conversation with the bot is a class of one."""
+    return ClassRef(PLATFORM, str(guild_id) if guild_id else f"dm-{user_id}")
+
+
+def class_for(interaction: discord.Interaction) -> ClassRef:
+    return class_ref(interaction.guild_id, interaction.user.id)
+
+
+def user_for(interaction: discord.Interaction) -> UserRef:
+    return UserRef(PLATFORM, str(interaction.user.id), interaction.user.display_name)
+
+
+async def send(
+    interaction: discord.Interaction,
+    content: str = "",
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Reply, or follow up when the interaction was already acknowledged. Never pings anyone."""
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "ephemeral": ephemeral}
+    if content:
+        kwargs["content"] = clip(content, MESSAGE_LIMIT)
+    for key, value in (("embed", embed), ("view", view), ("file", file)):
+        if value is not None:
+            kwargs[key] = value
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def send_short(interaction: discord.Interaction, text: str) -> None:
+    """A short ephemeral note (an error, a refusal); failing to send it is only worth a log line."""
+    try:
+        await send(interaction, text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not tell the user %r: %s", text, exc)
+
+
+def service_of(interaction: discord.Interaction) -> RevisionService:
+    """The service the bot was built with (buttons and forms reach it through the interaction's client)."""
+    return interaction.client.service  # type: ignore[attr-defined]

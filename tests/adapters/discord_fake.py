@@ -1,0 +1,439 @@
+"""A stand-in for Discord's REST API on 127.0.0.1, and gateway events, to drive the real discord.py offline.
+
+FakeDiscord answers the routes the bot uses and records every request; Harness injects gateway events
+(GUILD_CREATE, MESSAGE_CREATE, INTERACTION_CREATE) into a logged-in bot and waits for its replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from aiohttp import web
+
+APP_ID = 900000000000000001
+BOT_ID = 900000000000000002
+GUILD_ID = 900000000000000003
+CHANNEL_ID = 900000000000000004
+BLOCKED_CHANNEL_ID = 900000000000000005
+OWNER_ID = 900000000000000006
+TEACHER_ROLE_ID = 900000000000000007
+DM_CHANNEL_ID = 900000000000000008
+MANAGE_GUILD = str(discord.Permissions(manage_guild=True, send_messages=True).value)
+STUDENT_PERMS = str(discord.Permissions(send_messages=True, use_application_commands=True).value)
+TIMESTAMP = "2026-11-24T09:00:00+00:00"
+EPHEMERAL = 64
+
+
+def user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
+    return {"id": str(user_id), "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot}
+
+
+BOT_USER = user(BOT_ID, "revisionbot", bot=True)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any = None  # the JSON body (for multipart: its payload_json)
+    files: dict[str, bytes] = field(default_factory=dict)
+    response: dict[str, Any] | None = None  # the message Discord stored, when the request made or edited one
+    unknown_route: bool = False  # the fake does not know this route: the bot called something unexpected
+
+    @property
+    def token(self) -> str:
+        m = re.match(r"/(?:interactions/\d+|webhooks/\d+)/([^/]+)", self.path)
+        return m.group(1) if m else ""
+
+    @property
+    def message(self) -> dict[str, Any] | None:
+        """What this request shows to people (content, embeds, components, allowed_mentions), if anything."""
+        if self.path.endswith("/callback"):
+            return (self.body or {}).get("data") if (self.body or {}).get("type") in (4, 7) else None
+        if self.method in ("POST", "PATCH") and ("/webhooks/" in self.path or self.path.endswith("/messages")):
+            return self.body
+        return None
+
+    @property
+    def ephemeral(self) -> bool:
+        msg = self.body.get("data") if self.path.endswith("/callback") else self.body
+        return bool(((msg or {}).get("flags") or 0) & EPHEMERAL)
+
+    def text(self) -> str:
+        """What a person reads in the message, flattened (markdown escapes resolved)."""
+        return re.sub(r"\\(.)", r"\1", self.raw_text())
+
+    def raw_text(self) -> str:
+        """The message's texts as sent, flattened."""
+        msg = self.message or {}
+        parts = [msg.get("content") or ""]
+        for e in msg.get("embeds") or []:
+            parts += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or ""]
+            parts += [f"{f['name']}\n{f['value']}" for f in e.get("fields") or []]
+        return "\n".join(p for p in parts if p)
+
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for c in components(self.message or {}) if "custom_id" in c]
+
+
+def components(message: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for row in message.get("components") or []:
+        out += row.get("components") or [row]
+    return out
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py wants exactly "application/json": aiohttp's json_response adds a charset
+    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.commands: list[dict[str, Any]] = []
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.originals: dict[str, str] = {}  # interaction token -> message id of its response
+        self.forbidden_channels: set[int] = {BLOCKED_CHANNEL_ID}
+        self._ids = itertools.count(950000000000000000)
+        self._runner: web.AppRunner | None = None
+        self.base = ""
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{path:.*}", self.handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base = f"http://127.0.0.1:{port}/api/v10"
+        return self.base
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- recording ---------------------------------------------------------------------------------
+
+    async def _record(self, request: web.Request) -> Request:
+        path = "/" + request.match_info["path"]
+        rec = Request(request.method, path, dict(request.query))
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            for name, value in form.items():
+                if name == "payload_json":
+                    rec.body = json.loads(str(value))
+                elif isinstance(value, web.FileField):
+                    rec.files[value.filename] = value.file.read()
+        elif request.can_read_body:
+            raw = await request.read()
+            rec.body = json.loads(raw) if raw else None
+        self.requests.append(rec)
+        return rec
+
+    def message(self, channel_id: int | str, body: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+        body = body or {}
+        msg = {
+            "id": self.next_id(),
+            "channel_id": str(channel_id),
+            "type": 0,
+            "content": body.get("content") or "",
+            "author": BOT_USER,
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "flags": body.get("flags") or 0,
+            **extra,
+        }
+        self.messages[msg["id"]] = msg
+        return msg
+
+    # --- the routes --------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        method, path, body = rec.method, rec.path, rec.body
+        if method == "GET" and path == "/users/@me":
+            return _json(BOT_USER)
+        if method == "GET" and path == "/oauth2/applications/@me":
+            return _json(
+                {
+                    "id": str(APP_ID),
+                    "name": "revisionbot",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": user(OWNER_ID, "owner"),
+                    "verify_key": "0" * 64,
+                    "flags": 0,
+                }
+            )
+        if method == "PUT" and path == f"/applications/{APP_ID}/commands":
+            self.commands = body
+            return _json(
+                [
+                    {**c, "id": self.next_id(), "application_id": str(APP_ID), "version": "1", "type": c.get("type", 1)}
+                    for c in body
+                ]
+            )
+        if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
+            return self._callback(rec, m.group(1), m.group(2), body)
+        if m := re.fullmatch(rf"/webhooks/{APP_ID}/([^/]+)", path):
+            rec.response = self.message(CHANNEL_ID, body, webhook_id=str(APP_ID), application_id=str(APP_ID))
+            return _json(rec.response)
+        if m := re.fullmatch(rf"/webhooks/{APP_ID}/([^/]+)/messages/(@original|\d+)", path):
+            mid = self.originals.get(m.group(1), "") if m.group(2) == "@original" else m.group(2)
+            msg = self.messages.get(mid) or self.message(CHANNEL_ID, {})
+            if method == "PATCH":
+                msg.update({k: v for k, v in (body or {}).items() if k in ("content", "embeds", "components")})
+                rec.response = msg
+            return _json(msg)
+        if m := re.fullmatch(r"/channels/(\d+)/messages", path):
+            if int(m.group(1)) in self.forbidden_channels:
+                return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+            rec.response = self.message(m.group(1), body)
+            return _json(rec.response)
+        if method == "POST" and path == "/users/@me/channels":
+            recipient = user(int(body["recipient_id"]), "owner")
+            return _json({"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [recipient], "last_message_id": None})
+        rec.unknown_route = True
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _callback(self, rec: Request, interaction_id: str, token: str, body: dict[str, Any]) -> web.Response:
+        kind = body["type"]
+        data = body.get("data") or {}
+        interaction = {
+            "id": interaction_id,
+            "type": 2,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool((data.get("flags") or 0) & EPHEMERAL),
+        }
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5):
+            msg = self.message(CHANNEL_ID, data if kind == 4 else {"flags": data.get("flags") or 0})
+            self.originals[token] = msg["id"]
+            interaction["response_message_id"] = msg["id"]
+            resource["message"] = rec.response = msg
+        return _json({"interaction": interaction, "resource": resource})
+
+    # --- queries for the tests ------------------------------------------------------------------------
+
+    def for_token(self, token: str) -> list[Request]:
+        return [r for r in self.requests if r.token == token]
+
+    def shown(self) -> list[Request]:
+        """Every request that showed something to people."""
+        return [r for r in self.requests if r.message is not None]
+
+    def posts_to(self, channel_id: int) -> list[Request]:
+        return [r for r in self.requests if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"]
+
+
+def _finished(requests: list[Request]) -> bool:
+    """An interaction is answered once it got a message, a form or its choices (not just a deferral)."""
+    for r in requests:
+        if r.path.endswith("/callback") and r.body["type"] in (4, 8, 9):
+            return True
+        if r.method == "POST" and r.path.startswith("/webhooks/"):
+            return True
+    return False
+
+
+_EVENT_IDS = itertools.count(700000000000000001)  # shared, so a restarted bot never reuses a token
+
+
+class Harness:
+    """A logged-in bot and the fake it talks to; injects events the way the gateway would."""
+
+    STUDENT = user(800000000000000001, "Ana")
+
+    def __init__(self, fake: FakeDiscord, bot: discord.Client):
+        self.fake = fake
+        self.bot = bot
+        self._ids = _EVENT_IDS
+
+    def guild_create(self) -> None:
+        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "permissions": "0"}
+        channel = {"type": 0, "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None}
+        self.bot._connection.parsers["GUILD_CREATE"](
+            {
+                "id": str(GUILD_ID),
+                "name": "Class 7B *history*",
+                "owner_id": str(OWNER_ID),
+                "roles": [
+                    {**role, "id": str(GUILD_ID), "name": "@everyone", "position": 0},
+                    {**role, "id": str(TEACHER_ROLE_ID), "name": "Teachers", "position": 1},
+                ],
+                "channels": [
+                    {**channel, "id": str(CHANNEL_ID), "name": "revision"},
+                    {**channel, "id": str(BLOCKED_CHANNEL_ID), "name": "announcements"},
+                ],
+                "members": [],
+                "member_count": 3,
+                "features": [],
+                "emojis": [],
+                "stickers": [],
+                "threads": [],
+                "voice_states": [],
+                "presences": [],
+                "large": False,
+            }
+        )
+
+    def _base(self, kind: int, data: dict[str, Any], who: dict[str, Any], perms: str, roles: list[str], dm: bool):
+        n = next(self._ids)
+        payload: dict[str, Any] = {
+            "id": str(n),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": f"token{n}",
+            "version": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "data": data,
+            "locale": "en-GB",
+            "entitlements": [],
+        }
+        if dm:
+            payload["user"] = who
+            payload["channel"] = {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [who]}
+            payload["context"] = 1
+        else:
+            payload["guild_id"] = str(GUILD_ID)
+            payload["channel"] = {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "revision"}
+            payload["member"] = {
+                "user": who,
+                "roles": roles,
+                "permissions": perms,
+                "joined_at": TIMESTAMP,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "nick": None,
+            }
+            payload["context"] = 0
+        return payload
+
+    async def inject(self, payload: dict[str, Any], timeout: float = 5.0) -> list[Request]:
+        """Deliver an interaction and wait until the bot has answered it."""
+        self.bot._connection.parsers["INTERACTION_CREATE"](payload)
+        token = payload["token"]
+        await wait_for(lambda: _finished(self.fake.for_token(token)), timeout, f"no answer to {payload['data']}")
+        await asyncio.sleep(0.01)  # let discord.py finish reading the response
+        return self.fake.for_token(token)
+
+    async def command(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        who: dict[str, Any] | None = None,
+        perms: str = STUDENT_PERMS,
+        roles: list[str] | None = None,
+        dm: bool = False,
+        resolved: dict[str, Any] | None = None,
+    ) -> list[Request]:
+        types = {str: 3, int: 4, bool: 5}
+        opts = [{"name": k, "type": types.get(type(v), 3), "value": v} for k, v in (options or {}).items()]
+        data: dict[str, Any] = {"id": "1", "name": name, "type": 1, "options": opts}
+        if resolved:
+            data["resolved"] = resolved
+            for o in opts:
+                if o["name"] == "channel":
+                    o["type"] = 7
+                elif o["name"] == "teacher_role":
+                    o["type"] = 8
+        payload = self._base(2, data, who or self.STUDENT, perms, roles or [], dm)
+        return await self.inject(payload)
+
+    async def autocomplete(self, name: str, option: str, current: str) -> list[Request]:
+        data = {
+            "id": "1",
+            "name": name,
+            "type": 1,
+            "options": [{"name": option, "type": 3, "value": current, "focused": True}],
+        }
+        return await self.inject(self._base(4, data, self.STUDENT, STUDENT_PERMS, [], False))
+
+    async def click(
+        self, message: dict[str, Any], custom_id: str, *, who: dict[str, Any] | None = None, dm: bool = False
+    ) -> list[Request]:
+        data = {"custom_id": custom_id, "component_type": 2}
+        payload = self._base(3, data, who or self.STUDENT, STUDENT_PERMS, [], dm)
+        payload["message"] = message
+        return await self.inject(payload)
+
+    async def submit(
+        self,
+        form: dict[str, Any],
+        value: str,
+        message: dict[str, Any],
+        *,
+        who: dict[str, Any] | None = None,
+        dm: bool = False,
+    ) -> list[Request]:
+        """Submit a modal the bot opened (`form` is the data of its type 9 callback)."""
+        fields = []
+        for label in form["components"]:
+            inner = label.get("component") or label["components"][0]
+            fields.append(
+                {
+                    "type": 18,
+                    "id": label.get("id", 1),
+                    "component": {"type": 4, "custom_id": inner["custom_id"], "value": value},
+                }
+            )
+        data = {"custom_id": form["custom_id"], "components": fields}
+        payload = self._base(5, data, who or self.STUDENT, STUDENT_PERMS, [], dm)
+        payload["message"] = message
+        return await self.inject(payload)
+
+    def mention(self, content: str, *, dm: bool = False) -> None:
+        """A message that mentions the bot (in a server) or any message in a DM."""
+        payload = {
+            "id": str(next(self._ids)),
+            "channel_id": str(DM_CHANNEL_ID if dm else CHANNEL_ID),
+            "author": self.STUDENT,
+            "content": content,
+            "mentions": [] if dm else [BOT_USER],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "attachments": [],
+            "embeds": [],
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+        if not dm:
+            payload["guild_id"] = str(GUILD_ID)
+        self.bot._connection.parsers["MESSAGE_CREATE"](payload)
+
+
+async def wait_for(condition: Any, timeout: float = 5.0, what: str = "condition") -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting: {what}")
+        await asyncio.sleep(0.005)

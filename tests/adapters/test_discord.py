@@ -1,0 +1,503 @@
+"""The Discord adapter on the real discord.py, against a fake Discord on 127.0.0.1: what a class sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import pytest
+
+from adapters.discord.bot import RevisionBot
+from bot.config import Settings
+from bot.refs import ClassRef, UserRef
+from tests.adapters.discord_fake import (
+    APP_ID,
+    BLOCKED_CHANNEL_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    GUILD_ID,
+    MANAGE_GUILD,
+    OWNER_ID,
+    TEACHER_ROLE_ID,
+    FakeDiscord,
+    Harness,
+    Request,
+    components,
+    user,
+    wait_for,
+)
+
+TEACHER = user(800000000000000099, "Mr K")
+BEN = user(800000000000000002, "Ben")
+CLS = ClassRef("discord", str(GUILD_ID))
+
+
+@pytest.fixture(autouse=True)
+def no_error_logged(caplog):
+    """discord.py logs what a command or a button raises instead of raising it: an ERROR fails the test."""
+    caplog.set_level(logging.INFO)
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
+
+
+@pytest.fixture
+async def fake(monkeypatch):
+    server = FakeDiscord()
+    monkeypatch.setattr(discord.http.Route, "BASE", await server.start())
+    yield server
+    await server.stop()
+
+
+async def start_bot(fake: FakeDiscord, service, **settings: Any) -> Harness:
+    bot = RevisionBot(service, Settings(database_url="sqlite+aiosqlite://", **settings))
+    await bot.login("fake-token")
+    harness = Harness(fake, bot)
+    harness.guild_create()
+    return harness
+
+
+@pytest.fixture
+async def dc(fake, service):
+    harness = await start_bot(fake, service)
+    yield harness
+    await harness.bot.close()
+    assert_within_discord_limits(fake.requests)
+
+
+def assert_within_discord_limits(requests: list[Request]) -> None:
+    """The bot called only known routes, and every message it sent pings nobody and fits Discord's limits."""
+    assert not [(r.method, r.path) for r in requests if r.unknown_route]
+    for r in requests:
+        msg = r.message
+        if msg is None:
+            continue
+        mentions = msg.get("allowed_mentions") or {}
+        assert mentions.get("parse") == [] and not mentions.get("replied_user"), (r.path, mentions)
+        assert not mentions.get("users") and not mentions.get("roles")
+        assert len(msg.get("content") or "") <= 2000
+        for e in msg.get("embeds") or []:
+            assert len(e.get("title") or "") <= 256 and len(e.get("description") or "") <= 4096
+            assert len(e.get("fields") or []) <= 25
+            assert all(len(f["name"]) <= 256 and len(f["value"]) <= 1024 for f in e.get("fields") or [])
+            total = len(e.get("title") or "") + len(e.get("description") or "")
+            total += sum(len(f["name"]) + len(f["value"]) for f in e.get("fields") or [])
+            total += len((e.get("footer") or {}).get("text") or "")
+            assert total <= 6000
+        buttons = components(msg)
+        assert len(buttons) <= 25 and all(len(b.get("label") or "") <= 80 for b in buttons)
+
+
+def last_shown(requests: list[Request]) -> Request:
+    shown = [r for r in requests if r.message is not None]
+    assert shown, [(r.method, r.path) for r in requests]
+    return shown[-1]
+
+
+def reply_text(requests: list[Request]) -> str:
+    return last_shown(requests).text()
+
+
+def message_of(requests: list[Request]) -> dict[str, Any]:
+    """The message (as Discord stored it) that the last shown request created or edited."""
+    response = last_shown(requests).response
+    assert response is not None
+    return response
+
+
+# --- the command schema ---------------------------------------------------------------------------
+
+
+async def test_the_registered_commands_have_descriptions_options_and_teacher_permissions(dc):
+    assert [(r.method, r.path) for r in dc.fake.requests[:3]] == [
+        ("GET", "/users/@me"),
+        ("GET", "/oauth2/applications/@me"),
+        ("PUT", f"/applications/{APP_ID}/commands"),  # synced at login, in setup_hook
+    ]
+    intents = dc.bot.intents
+    assert not (intents.message_content or intents.members or intents.presences)  # no privileged intent
+    assert intents.guilds and intents.guild_messages and intents.dm_messages
+    assert dc.bot.allowed_mentions.to_dict() == {"parse": []}
+    commands = {c["name"]: c for c in dc.fake.commands}
+    assert set(commands) == {
+        "ask", "quiz", "daily", "score", "leaderboard", "topics", "help", "forgetme", "hideme",
+        "report", "export", "daily-settings", "season-new",
+    }  # fmt: skip
+    assert all(0 < len(c["description"]) <= 100 for c in commands.values())
+    assert commands["ask"]["description"] == "Ask a question about the notes"
+    teacher = {"report", "export", "daily-settings", "season-new"}
+    for name, c in commands.items():
+        if name in teacher:
+            assert str(c["default_member_permissions"]) == str(discord.Permissions(manage_guild=True).value)
+            assert c["contexts"] == [0]  # servers only
+        else:
+            assert c["default_member_permissions"] is None
+    ask = commands["ask"]["options"]
+    assert [(o["name"], o["type"], o["required"]) for o in ask] == [("question", 3, True)]
+    quiz = commands["quiz"]["options"][0]
+    assert quiz["name"] == "topic" and quiz["autocomplete"] and not quiz["required"]
+    period = commands["leaderboard"]["options"][0]
+    assert [c["value"] for c in period["choices"]] == ["today", "week", "season"]
+    settings = {o["name"]: o for o in commands["daily-settings"]["options"]}
+    assert set(settings) == {"channel", "time", "timezone", "count", "enabled", "teacher_role"}
+    assert settings["channel"]["type"] == 7 and 0 in settings["channel"]["channel_types"]
+    assert settings["teacher_role"]["type"] == 8 and settings["timezone"]["autocomplete"]
+    assert [c["value"] for c in settings["enabled"]["choices"]] == ["on", "off"]
+
+
+# --- questions ----------------------------------------------------------------------------------------
+
+
+async def test_ask_answers_from_the_notes_for_the_whole_channel(dc, service):
+    sent = await dc.command("ask", {"question": "kruschev army cuts"})
+    assert [r.body["type"] for r in sent if r.path.endswith("/callback")] == [5]  # deferred within 3 s
+    reply = last_shown(sent)
+    assert not reply.ephemeral
+    embed = reply.message["embeds"][0]
+    assert embed["title"] == "kruschev army cuts"
+    assert embed["fields"][0]["name"].startswith("1. ") and "Red Army" in reply.text()
+    assert "from cold-war-" in embed["fields"][0]["value"] and "confidence" in embed["fields"][0]["value"]
+
+    sent = await dc.command("ask", {"question": "who invented the telephone?"})
+    assert "That is not in the notes." in reply_text(sent)
+    gaps = (await service.report(CLS, True)).gaps
+    assert [g.text for g in gaps] == ["who invented the telephone"]  # the class's teacher will see it
+
+
+async def test_a_mention_is_a_question_and_so_is_a_direct_message(dc):
+    dc.mention(f"<@{dc.bot.user.id}> what did churchill think about poland")
+    await wait_for(lambda: dc.fake.posts_to(CHANNEL_ID), what="a reply to the mention")
+    reply = dc.fake.posts_to(CHANNEL_ID)[-1]
+    assert "Poland" in reply.text() and reply.body["message_reference"]["message_id"]
+    assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert reply.body["embeds"][0]["title"] == "what did churchill think about poland"
+
+    dc.mention("yalta conference", dm=True)
+    await wait_for(lambda: dc.fake.posts_to(DM_CHANNEL_ID), what="a reply in the DM")
+    assert "Yalta" in dc.fake.posts_to(DM_CHANNEL_ID)[-1].text()
+
+
+async def test_everyone_in_a_question_pings_nobody(dc):
+    sent = await dc.command("ask", {"question": "@everyone @here <@&123456789012345678> what was *yalta*?"})
+    dc.mention(f"<@{dc.bot.user.id}> @everyone what was yalta?")
+    await wait_for(lambda: dc.fake.posts_to(CHANNEL_ID), what="a reply to the mention")
+    for reply in (last_shown(sent), dc.fake.posts_to(CHANNEL_ID)[-1]):
+        assert reply.body["allowed_mentions"]["parse"] == []
+        text = reply.text()
+        assert "@\u200beveryone" in text and "@everyone" not in text
+    assert "@\u200bhere" in reply_text(sent) and "\\*yalta\\*" in last_shown(sent).raw_text()  # shown as typed
+
+
+async def test_a_10000_character_question_gets_a_short_reply(dc):
+    sent = await dc.command("ask", {"question": "yalta " * 1667})
+    reply = last_shown(sent)
+    assert "300 characters" in reply.text()
+    assert len(reply.message["embeds"][0]["title"]) <= 256
+    assert all(len(r.text()) <= 2000 for r in dc.fake.shown())
+
+
+# --- quizzes ------------------------------------------------------------------------------------------
+
+
+async def answer_prompt(
+    dc, service, sent: list[Request], right: bool = True, who=None, dm: bool = False
+) -> tuple[str, list[Request]]:
+    """Answer the question the last reply put, as a student would: a button, or Answer and the form."""
+    prompt = last_shown(sent)
+    ids = prompt.custom_ids()
+    ref = ids[0].split(":", 2)[2].rsplit(":", 1)[0] if ids[0].startswith("rb:a:") else ids[0][len("rb:t:") :]
+    question = await service.question_for(ref)
+    if ids[0].startswith("rb:t:"):
+        opened = await dc.click(message_of(sent), ids[0], who=who, dm=dm)
+        form = [r for r in opened if r.path.endswith("/callback")][-1]
+        assert form.body["type"] == 9  # the answer form (a modal)
+        given = question.answer if right else "zzzz"
+        return "typed", await dc.submit(form.body["data"], given, message_of(sent), who=who, dm=dm)
+    index = question.options.index(question.answer)
+    if not right:
+        index = next(i for i, o in enumerate(question.options) if o != question.answer)
+    return "choice", await dc.click(message_of(sent), f"rb:a:{ref}:{index}", who=who, dm=dm)
+
+
+async def test_a_whole_daily_quiz_by_buttons_and_the_answer_form(dc, service):
+    sent = await dc.command("daily")
+    first = last_shown(sent)
+    assert first.ephemeral and first.message["embeds"][0]["title"].startswith("Daily quiz, question 1/5")
+    kinds = []
+    for n in range(2, 7):
+        kind, sent = await answer_prompt(dc, service, sent)
+        kinds.append(kind)
+        closed = [r for r in sent if r.method == "PATCH"][-1].body["components"][0]["components"]
+        assert all(b["disabled"] for b in closed)  # the answered question's buttons are greyed out
+        if kind == "choice":
+            assert [b["style"] for b in closed].count(3) == 1  # the right option in green
+        reply = last_shown(sent)
+        assert reply.ephemeral and "Right!" in reply.text() and "From the notes" in reply.text()
+        if n <= 5:
+            assert reply.message["embeds"][0]["title"].startswith(f"Daily quiz, question {n}/5")
+    assert "That's today's quiz done. Streak: 1 day." in reply.text()
+    assert set(kinds) == {"typed", "choice"}, kinds
+
+    assert "You've done today's quiz" in reply_text(await dc.command("daily"))
+    board = last_shown(await dc.command("leaderboard", {"period": "today"}))
+    assert board.ephemeral and "1. Ana - 5 pts (5/5)" in board.text()
+    assert "Ana: 5 points this season" in reply_text(await dc.command("score"))
+
+
+def ref_of(custom_id: str) -> str:
+    return custom_id.split(":", 2)[2].rsplit(":", 1)[0] if custom_id.startswith("rb:a:") else custom_id[len("rb:t:") :]
+
+
+async def until_a_choice(dc, service, sent: list[Request]) -> list[Request]:
+    """Answer typed daily questions wrongly until a multiple-choice one comes up."""
+    while last_shown(sent).custom_ids()[0].startswith("rb:t:"):
+        _, sent = await answer_prompt(dc, service, sent, right=False)
+    return sent
+
+
+async def test_a_double_click_scores_once(dc, service):
+    sent = await until_a_choice(dc, service, await dc.command("daily"))
+    prompt, ids = message_of(sent), last_shown(sent).custom_ids()
+    question = await service.question_for(ref_of(ids[0]))
+    right = ids[question.options.index(question.answer)]
+    first = await dc.click(prompt, right)
+    again = await dc.click(prompt, right)
+    assert "Right!" in reply_text(first)
+    assert "already answered" in reply_text(again) and "Right!" not in reply_text(again)
+    assert "Ana: 1 points this season" in reply_text(await dc.command("score"))
+    assert "1. Ana - 1 pts" in reply_text(await dc.command("leaderboard", {"period": "today"}))
+
+
+async def test_pending_questions_still_work_after_a_restart(fake, service):
+    dc = await start_bot(fake, service)
+    pending = [await dc.command("daily")]
+    kinds = set()
+    while len(kinds) < 2:  # practice questions until there is a typed one and a multiple-choice one
+        sent = await dc.command("quiz", {"topic": "yalta"})
+        kind = "typed" if last_shown(sent).custom_ids()[0].startswith("rb:t:") else "choice"
+        if kind not in kinds:
+            kinds.add(kind)
+            pending.append(sent)
+    await dc.bot.close()
+
+    again = await start_bot(fake, service)  # a new process: nothing in memory, the same database
+    try:
+        for sent in pending:
+            _, marked = await answer_prompt(again, service, sent)
+            assert "Right!" in reply_text(marked)
+    finally:
+        await again.bot.close()
+    assert_within_discord_limits(fake.requests)
+
+
+# --- the daily post -----------------------------------------------------------------------------------
+
+
+def channel_option(channel_id: int, name: str = "revision") -> dict[str, Any]:
+    channel = {"id": str(channel_id), "name": name, "type": 0, "permissions": MANAGE_GUILD, "guild_id": str(GUILD_ID)}
+    return {"channels": {str(channel_id): channel}}
+
+
+def role_option(role_id: int, name: str = "Teachers") -> dict[str, Any]:
+    role = {"id": str(role_id), "name": name, "color": 0, "hoist": False, "position": 1, "permissions": "0"}
+    return {"roles": {str(role_id): {**role, "managed": False, "mentionable": False}}}
+
+
+async def as_teacher(dc, name: str, options: dict[str, Any] | None = None, **kwargs: Any) -> list[Request]:
+    return await dc.command(name, options, who=TEACHER, perms=MANAGE_GUILD, **kwargs)
+
+
+async def test_the_daily_quiz_is_posted_once_at_the_set_time(dc, service, clock, fake):
+    await as_teacher(dc, "daily-settings", {"time": "10:00", "timezone": "Europe/London"})
+    clock.now = datetime(2026, 11, 24, 10, 1, tzinfo=UTC)  # London is on UTC in November
+    assert await dc.bot.post_daily_quizzes() == 0  # no channel yet: nothing posted, nothing claimed
+
+    clock.now = datetime(2026, 11, 24, 9, 59, tzinfo=UTC)
+    sent = await as_teacher(dc, "daily-settings", {"channel": str(CHANNEL_ID)}, resolved=channel_option(CHANNEL_ID))
+    assert f"Channel: <#{CHANNEL_ID}>" in reply_text(sent) and "at 10:00 (Europe/London)" in reply_text(sent)
+    assert await dc.bot.post_daily_quizzes() == 0 and not fake.posts_to(CHANNEL_ID)
+
+    clock.advance(minutes=2)
+    assert await dc.bot.post_daily_quizzes() == 1
+    [post] = fake.posts_to(CHANNEL_ID)
+    assert post.custom_ids() == ["rb:daily"] and "Today's quiz (2026-11-24)" in post.text()
+    assert "5 questions" in post.text() and post.body["allowed_mentions"] == {"parse": []}
+    assert await dc.bot.post_daily_quizzes() == 0
+    other = await start_bot(fake, service)  # a second process (or shard) on the same database
+    try:
+        assert await other.bot.post_daily_quizzes() == 0
+    finally:
+        await other.bot.close()
+    assert len(fake.posts_to(CHANNEL_ID)) == 1
+
+    started = await dc.click(post.response, "rb:daily", who=BEN)  # each student gets their own questions
+    reply = last_shown(started)
+    assert reply.ephemeral and reply.text().startswith("Daily quiz, question 1/5")
+
+
+async def test_a_channel_the_bot_may_not_post_in_is_reported_to_the_teacher(dc, fake, caplog):
+    blocked = channel_option(BLOCKED_CHANNEL_ID, "announcements")
+    await as_teacher(dc, "daily-settings", {"channel": str(BLOCKED_CHANNEL_ID), "time": "08:30"}, resolved=blocked)
+    assert await dc.bot.post_daily_quizzes() == 0  # 09:00 UTC: due, refused by Discord, no crash
+    assert len(fake.posts_to(BLOCKED_CHANNEL_ID)) == 1
+    logged = [r for r in caplog.records if r.levelno == logging.WARNING and "not posted" in r.getMessage()]
+    assert logged and "Missing Permissions" in logged[0].getMessage()
+
+    [opened] = [r for r in fake.requests if r.path == "/users/@me/channels"]
+    assert opened.body == {"recipient_id": OWNER_ID}  # the server's owner hears of it at once
+    [dm] = fake.posts_to(DM_CHANNEL_ID)
+    assert "could not be posted" in dm.text() and f"<#{BLOCKED_CHANNEL_ID}>" in dm.text()
+    assert "Class 7B \\*history\\*" in dm.raw_text()  # the server's name is not markdown either
+
+    shown = reply_text(await as_teacher(dc, "daily-settings"))  # and teachers, where they can fix it
+    assert "could not be posted" in shown and "Send Messages" in shown
+    assert "could not be posted" not in reply_text(await as_teacher(dc, "daily-settings"))
+    assert await dc.bot.post_daily_quizzes() == 0 and len(fake.posts_to(BLOCKED_CHANNEL_ID)) == 1
+
+
+# --- teachers -----------------------------------------------------------------------------------------
+
+
+async def test_teacher_commands_are_refused_to_a_student(dc, service):
+    for name, options in (("report", {}), ("export", {}), ("daily-settings", {"count": 3}), ("season-new", {})):
+        sent = await dc.command(name, options)  # a member without Manage Server
+        reply = last_shown(sent)
+        assert reply.ephemeral and reply.text() == f"/{name} is for teachers."
+        assert not any(r.files for r in sent)
+    assert (await service.daily_settings(CLS, False)).count == 5
+    assert "/report" not in reply_text(await dc.command("help"))
+    assert "/report" in reply_text(await as_teacher(dc, "help"))
+
+
+async def test_teacher_tools(dc, service):
+    await answer_prompt(dc, service, await dc.command("daily"))
+    report = last_shown(await as_teacher(dc, "report"))
+    assert report.ephemeral and report.message["embeds"][0]["title"] == "Class report (season 1)"
+    assert "Ana: 1/1" in report.text()
+
+    export = [r for r in await as_teacher(dc, "export") if r.files][-1]
+    assert export.ephemeral and list(export.files) == [f"revisionbot-report-{GUILD_ID}.csv"]
+    rows = list(csv.reader(io.StringIO(export.files[f"revisionbot-report-{GUILD_ID}.csv"].decode("utf-8-sig"))))
+    assert rows[0][0] == "section" and any(r[0] == "student" for r in rows)
+
+    assert "is for teachers" in reply_text(await dc.command("report", who=BEN, roles=[str(TEACHER_ROLE_ID)]))
+    changes = {"time": "7:15", "timezone": "Europe/London", "count": 3, "enabled": "off"}
+    changes["teacher_role"] = str(TEACHER_ROLE_ID)
+    shown = reply_text(await as_teacher(dc, "daily-settings", changes, resolved=role_option(TEACHER_ROLE_ID)))
+    assert "Daily quiz: off, 3 questions at 07:15 (Europe/London)" in shown
+    assert f"Teacher role: <@&{TEACHER_ROLE_ID}>" in shown
+    bad = reply_text(await as_teacher(dc, "daily-settings", {"time": "25:99", "timezone": "Mars/Base"}))
+    assert "Not changed: time must look like 08:00" in bad and "unknown timezone" in bad
+
+    # now a member of the teacher role is a teacher without Manage Server
+    sent = await dc.command("report", who=BEN, roles=[str(TEACHER_ROLE_ID)])
+    assert "Class report" in reply_text(sent)
+
+    season = last_shown(await as_teacher(dc, "season-new"))
+    assert not season.ephemeral and "Season archived" in season.text() and "Ana - 1 pts" in season.text()
+    assert (await service.leaderboard(CLS, None, "season")).season == 2
+
+
+async def test_the_teacher_role_from_the_environment(fake, service):
+    dc = await start_bot(fake, service, discord_teacher_role="teachers")
+    try:
+        assert "Class report" in reply_text(await dc.command("report", who=BEN, roles=[str(TEACHER_ROLE_ID)]))
+        assert "is for teachers" in reply_text(await dc.command("report", who=BEN))
+    finally:
+        await dc.bot.close()
+
+
+# --- the other commands -------------------------------------------------------------------------------
+
+
+async def test_practice_topics_help_and_privacy_commands(dc, service):
+    sent = await dc.command("quiz", {"topic": "yalta"})
+    assert last_shown(sent).ephemeral and reply_text(sent).startswith("Practice (The Yalta Conference")
+    _, marked = await answer_prompt(dc, service, sent, right=False)
+    assert "Not quite" in reply_text(marked) and "From the notes" in reply_text(marked)
+    assert not last_shown(marked).custom_ids()  # as in the console, a practice answer ends there
+    assert "No questions on 'photosynthesis'" in reply_text(await dc.command("quiz", {"topic": "photosynthesis"}))
+
+    choices = [r for r in await dc.autocomplete("quiz", "topic", "yal") if r.path.endswith("/callback")][-1]
+    assert choices.body["type"] == 8
+    names = [c["name"] for c in choices.body["data"]["choices"]]
+    assert names and all("Yalta" in n for n in names)
+    every = [r for r in await dc.autocomplete("quiz", "topic", "") if r.path.endswith("/callback")][-1]
+    assert 0 < len(every.body["data"]["choices"]) <= 25
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in every.body["data"]["choices"])
+    zones = [r for r in await dc.autocomplete("daily-settings", "timezone", "london") if r.path.endswith("/callback")]
+    assert [c["value"] for c in zones[-1].body["data"]["choices"]] == ["Europe/London"]
+
+    topics = reply_text(await dc.command("topics"))
+    assert "The Yalta Conference - February 1945" in topics and "Cuts in the Red Army" in topics
+    help_text = reply_text(await dc.command("help"))
+    assert "/ask" in help_text and "/daily" in help_text and "/answer" not in help_text
+
+    assert "now hidden" in reply_text(await dc.command("hideme"))
+    assert "leaderboards again" in reply_text(await dc.command("hideme"))
+    await answer_prompt(dc, service, await dc.command("daily"))
+    asked = await dc.command("forgetme")
+    assert (
+        last_shown(asked).custom_ids() == ["rb:forget"]
+        and (await service.score(CLS, UserRef("discord", Harness.STUDENT["id"]))).answered
+    )
+    assert "deleted" in reply_text(await dc.click(message_of(asked), "rb:forget"))
+    assert (await service.score(CLS, UserRef("discord", Harness.STUDENT["id"]))).answered == 0
+
+
+async def test_a_direct_conversation_is_a_class_of_one(dc, service):
+    sent = await dc.command("daily", dm=True)
+    assert reply_text(sent).startswith("Daily quiz, question 1/5")
+    _, marked = await answer_prompt(dc, service, sent, dm=True)
+    assert "Right!" in reply_text(marked)
+    me = ClassRef("discord", f"dm-{Harness.STUDENT['id']}")
+    assert (await service.score(me, UserRef("discord", Harness.STUDENT["id"]))).answered == 1
+    assert (await service.score(CLS, UserRef("discord", Harness.STUDENT["id"]))).answered == 0
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+async def test_errors_get_a_short_reply_and_a_log_line(dc, service, monkeypatch, caplog):
+    sent = await dc.command("daily")
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database is on fire")
+
+    monkeypatch.setattr(service, "score", broken)
+    monkeypatch.setattr(service, "answer", broken)
+    failed = last_shown(await dc.command("score"))
+    assert failed.ephemeral and failed.text() == "Sorry, something went wrong with that. Try again, or /help."
+    _, clicked = await answer_prompt(dc, service, sent)
+    assert last_shown(clicked).ephemeral and "Sorry, something went wrong" in reply_text(clicked)
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert len(errors) == 2 and all("database is on fire" in str(r.exc_info[1]) for r in errors)
+    caplog.clear()  # expected: the autouse check must not fail on them
+
+
+def test_long_texts_are_cut_to_discords_limits():
+    from adapters.discord.render import make_embed, option_label, prompt_embed, text_embed
+    from bot.quiz.model import Question
+    from bot.quiz.values import QuizPrompt
+
+    report = text_embed("Class report\n" + "\n".join(f"  Student {n}: " + "x" * 80 for n in range(500)))
+    assert len(report.description) <= 4096 and report.description.endswith("more")
+    assert len(make_embed("t" * 300, "d" * 5000, [("n" * 300, "v" * 2000)] * 30, "f" * 3000)) <= 6000
+    many = Question("q", "choice", "Which?", "o1", options=tuple(f"o{n} " + "y" * 120 for n in range(40)))
+    embed = prompt_embed(QuizPrompt("p:1", many, "practice"))
+    assert len(embed) <= 6000 and len(embed.description) <= 4096
+    assert len(option_label(3, "z" * 200)) == 80
+
+
+async def test_a_student_flooding_ask_is_told_to_slow_down(dc, service):
+    from bot.ratelimit import RateLimiter
+
+    service.limiter = RateLimiter(2, window=60)
+    for _ in range(2):
+        assert "Yalta" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
+    assert "Slow down" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
+    assert "Slow down" in reply_text(await dc.command("quiz", {}))
