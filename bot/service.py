@@ -160,3 +160,7 @@ class RevisionService:
     async def claim_daily_post(self, cls: ClassRef) -> DailyStatus | None:
         """Claim today's post of the class's daily quiz: exactly one caller (process) gets the status back."""
         return await self.quiz.claim_daily_post(cls)
+
+    async def release_daily_post(self, cls: ClassRef) -> None:
+        """The claimed post failed for a passing reason (the platform's 5xx): let a later tick retry it."""
+        await self.quiz.release_daily_post(cls)

@@ -157,7 +157,12 @@ class RevisionBot(commands.Bot):
 
     async def _post_failed(self, cls: ClassRef, settings: DailySettings, exc: discord.HTTPException) -> None:
         """Tell the teachers why: at their next /daily-settings (where they fix it) and, at once, by a DM to
-        the server's owner. The quiz was claimed, so it is not retried today; students can still /daily."""
+        the server's owner. Refused or missing channels are not retried today (students can still /daily);
+        a passing failure of Discord (5xx, after discord.py's own retries) is given back for the next tick."""
+        if isinstance(exc, discord.DiscordServerError):
+            await self.service.release_daily_post(cls)
+            log.warning("daily quiz of %s not posted (Discord %s): retrying at the next tick", cls.key, exc.status)
+            return
         if isinstance(exc, discord.Forbidden):
             why = "I am not allowed to post there (I need View Channel, Send Messages and Embed Links)"
         elif isinstance(exc, discord.NotFound):

@@ -884,6 +884,17 @@ class QuizEngine:
             ids = json.loads(quiz.question_ids)
             return DailyStatus(quiz.day, len(ids), 0, 0, 0, self._daily_prompt(quiz, ids, 0))
 
+    async def release_daily_post(self, cls: ClassRef) -> None:
+        """Give back a claimed post that could not be sent (the platform failed), so the next tick retries."""
+        async with self.sessions() as session:
+            klass = await self._class(session, cls)
+            await session.execute(
+                update(DailyQuiz)
+                .where(DailyQuiz.class_id == klass.id, DailyQuiz.day == self._today(klass))
+                .values(posted=False)
+            )
+            await session.commit()
+
     async def gaps_count(self, cls: ClassRef) -> int:
         async with self.sessions() as session:
             return (

@@ -102,6 +102,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.originals: dict[str, str] = {}  # interaction token -> message id of its response
         self.forbidden_channels: set[int] = {BLOCKED_CHANNEL_ID}
+        self.failures: list[tuple[str, int, dict[str, Any]]] = []  # (path regex, status, body): answered once each
         self._ids = itertools.count(950000000000000000)
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -171,6 +172,14 @@ class FakeDiscord:
     async def handle(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
         method, path, body = rec.method, rec.path, rec.body
+        for i, (pattern, status, data) in enumerate(self.failures):
+            if re.fullmatch(pattern, path):
+                del self.failures[i]
+                headers = {"Content-Type": "application/json"}
+                if status == 429:
+                    # discord.py only trusts a 429 that came through the edge (a "Via" header)
+                    headers |= {"Retry-After": "0.05", "X-RateLimit-Scope": "user", "Via": "1.1 google"}
+                return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
         if method == "GET" and path == "/users/@me":
             return _json(BOT_USER)
         if method == "GET" and path == "/oauth2/applications/@me":

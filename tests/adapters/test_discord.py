@@ -501,3 +501,21 @@ async def test_a_student_flooding_ask_is_told_to_slow_down(dc, service):
         assert "Yalta" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
     assert "Slow down" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
     assert "Slow down" in reply_text(await dc.command("quiz", {}))
+
+
+async def test_discord_failing_or_rate_limiting_the_daily_post_is_retried(dc, service, clock, fake):
+    await as_teacher(dc, "daily-settings", {"time": "10:00", "timezone": "UTC"})
+    await as_teacher(dc, "daily-settings", {"channel": str(CHANNEL_ID)}, resolved=channel_option(CHANNEL_ID))
+    clock.now = datetime(2026, 11, 24, 10, 1, tzinfo=UTC)
+    posts = rf"/channels/{CHANNEL_ID}/messages"
+    # a 429 is waited out by discord.py itself: posted at once
+    fake.failures.append((posts, 429, {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}))
+    assert await dc.bot.post_daily_quizzes() == 1
+    # a day later Discord answers 503: the post is given back, and the next tick posts it
+    clock.advance(days=1)
+    fake.failures.append((posts, 503, {"message": "unavailable"}))
+    assert await dc.bot.post_daily_quizzes() == 0
+    assert await dc.bot.post_daily_quizzes() == 1
+    delivered = [p for p in fake.posts_to(CHANNEL_ID) if p.response]
+    assert len(delivered) == 2 and "2026-11-25" in delivered[-1].text()
+    assert await dc.bot.post_daily_quizzes() == 0
