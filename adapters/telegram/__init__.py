@@ -1,0 +1,1 @@
+"""The Telegram adapter: python-telegram-bot handlers, HTML rendering and the daily-quiz job."""

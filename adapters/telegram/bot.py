@@ -1,0 +1,206 @@
+"""The Telegram bot: the Application, its command menus, the daily-quiz job, and running it by long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from adapters.telegram import render
+from adapters.telegram.handlers import (
+    COMMAND_HANDLERS,
+    DAILY_CHECK_SECONDS,
+    PLATFORM,
+    TelegramState,
+    answer_markup,
+    on_answer_button,
+    on_command,
+    on_error,
+    on_forget_button,
+    on_other_button,
+    on_text,
+    on_unknown_command,
+)
+from adapters.telegram.send import make_rate_limiter, send_html
+from bot.commands import BY_NAME, COMMANDS
+from bot.config import Settings
+from bot.service import RevisionService
+
+__all__ = ["build_application", "run_telegram", "post_due_dailies", "DAILY_JOB"]
+
+log = logging.getLogger(__name__)
+
+MENU = ("start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme")
+TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only)
+DAILY_JOB = "daily-quiz"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+# --- the daily quiz ----------------------------------------------------------------------------------
+
+
+async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramState) -> int:
+    """Post today's quiz in every group whose time has come; returns how many were posted.
+
+    The schedule lives in the database, so nothing needs restoring at start. claim_daily_post lets exactly
+    one caller post (two bot processes, or a slow run overlapping the next one, cannot post twice); a post
+    that Telegram failed for a moment is released for the next tick. Private chats are not sent unasked
+    messages: a student there gets the daily quiz with /daily.
+    """
+    posted = 0
+    for cls, _settings in await service.classes_due(PLATFORM):
+        try:
+            chat_id = int(cls.chat_id)
+        except ValueError:
+            continue
+        if chat_id > 0:  # a private chat (groups have negative ids)
+            continue
+        status = await service.claim_daily_post(cls)
+        if status is None or status.next is None:
+            continue
+        text = f"{render.render_daily_post(status)}\n\n{render.render_prompt(status.next)}"
+        try:
+            sent = await send_html(bot, chat_id, text, reply_markup=answer_markup(status.next, force_reply=False))
+        except (Forbidden, BadRequest, ChatMigrated) as exc:  # removed from the group, or the group is gone
+            log.warning("daily quiz of %s not posted, not retried today: %s", cls.key, exc)
+            continue
+        except (NetworkError, RetryAfter) as exc:  # Telegram failed for a moment: the next tick tries again
+            await service.release_daily_post(cls)
+            log.warning("daily quiz of %s not posted (%s): retrying at the next tick", cls.key, exc)
+            continue
+        state.questions.remember((chat_id, sent[-1].message_id), status.next.ref)
+        posted += 1
+    return posted
+
+
+async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await post_due_dailies(context.bot, context.bot_data["service"], context.bot_data["telegram"])
+
+
+def schedule_daily(job_queue: JobQueue, every: float) -> None:
+    for job in job_queue.get_jobs_by_name(DAILY_JOB):
+        job.schedule_removal()
+    # first run soon after start: a post missed while the bot was down goes out now
+    job_queue.run_repeating(daily_job, interval=every, first=1.0, name=DAILY_JOB)
+
+
+# --- the application ---------------------------------------------------------------------------------
+
+
+def menu() -> tuple[list[BotCommand], list[BotCommand]]:
+    students = [BotCommand(n, "What this bot does" if n == "start" else BY_NAME[n].summary) for n in MENU]
+    return students, students + [BotCommand(n, BY_NAME[n].summary) for n in TEACHER_MENU]
+
+
+async def register_commands(bot: Bot, settings: Settings) -> None:
+    """Students' menu everywhere; the teacher commands too for group admins and configured teachers."""
+    students, teachers = menu()
+    await bot.set_my_commands(students)
+    await bot.set_my_commands(teachers, scope=BotCommandScopeAllChatAdministrators())
+    for teacher_id in sorted(settings.telegram_teacher_ids):
+        try:
+            await bot.set_my_commands(teachers, scope=BotCommandScopeChat(int(teacher_id)))
+        except (TelegramError, ValueError) as exc:  # "chat not found" until the teacher has pressed Start
+            log.warning("could not set the teacher menu for %s: %s", teacher_id, exc)
+
+
+async def setup(app: Application) -> None:
+    """post_init: the command menus, and the daily-quiz job."""
+    state: TelegramState = app.bot_data["telegram"]
+    try:
+        await register_commands(app.bot, state.settings)
+    except TelegramError as exc:  # the menu is a convenience: typed commands work without it
+        log.warning("could not register the command menu: %s", exc)
+    schedule_daily(app.job_queue, state.daily_every)
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """TELEGRAM_API_BASE_URL as written ("http://localhost:8081", with or without /bot) -> base_url, base_file_url."""
+    root = base.strip().rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_application(
+    service: RevisionService,
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    daily_every: float = DAILY_CHECK_SECONDS,
+) -> Application:
+    """The Application with every handler; `request`s replace the HTTP layer (the tests pass a fake Bot API).
+
+    Nothing here keeps time: what is due is decided by the service, with the clock it was built with.
+    """
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(make_rate_limiter())
+        .concurrent_updates(32)  # the core is safe under concurrency; one slow student does not hold up the class
+        .post_init(setup)
+    )
+    if settings.telegram_api_base_url:
+        base_url, base_file_url = api_urls(settings.telegram_api_base_url)
+        builder = builder.base_url(base_url).base_file_url(base_file_url)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app = builder.build()
+    app.bot_data["service"] = service
+    app.bot_data["telegram"] = TelegramState(settings, daily_every=daily_every)
+
+    people = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    new = filters.UpdateType.MESSAGE  # an edited message is not a second question or a second answer
+    app.add_handler(CommandHandler(list(COMMAND_HANDLERS), on_command, filters=new & people))
+    app.add_handler(MessageHandler(new & people & filters.COMMAND, on_unknown_command))
+    app.add_handler(MessageHandler(new & people & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^a\|"))
+    app.add_handler(CallbackQueryHandler(on_forget_button, pattern=r"^f\|"))
+    app.add_handler(CallbackQueryHandler(on_other_button))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def run_telegram(service: RevisionService, settings: Settings) -> None:
+    """Run the bot by long polling until cancelled; shares the event loop (no run_polling, which owns it)."""
+    app = build_application(service, settings)
+    try:
+        async with app:  # initialize() (getMe: a wrong token fails here) ... shutdown()
+            await app.post_init(app)
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await app.start()
+            log.info("Telegram bot @%s is running", app.bot.username)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                if app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+    except InvalidToken:
+        log.error("Telegram refused TELEGRAM_TOKEN: copy it again from @BotFather")
+        raise

@@ -1,0 +1,525 @@
+"""Telegram updates -> calls on the service -> HTML replies: commands, typed answers, button taps, errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from adapters.telegram import render
+from adapters.telegram.render import escape
+from adapters.telegram.send import MAX_CHARS, send_html, tg_len
+from bot.commands import BY_NAME
+from bot.config import Settings
+from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
+from bot.ratelimit import RateLimited
+from bot.refs import ClassRef, UserRef
+from bot.service import RevisionService
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+DAILY_CHECK_SECONDS = 30.0
+TEACHER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+REMEMBERED = 20_000  # question messages kept in memory; older ones (and all after a restart) are read from the text
+
+SORRY = "Sorry, something went wrong with that. Try again, or /help."
+FOR_TEACHERS = "That is for teachers."
+CLOSED = "That question is no longer open. Try /daily or /quiz for a new one."
+STALE = "That button no longer works. Try /daily or /quiz."
+FORGET_WARNING = "This deletes your answers, scores and streaks for good. Type /forgetme yes, or tap the button."
+FORGOTTEN = "Done: everything the bot stored about you is deleted."
+DAILY_SETTINGS_USAGE = "Use: /dailysettings [time HH:MM] [timezone Europe/London] [count N] [on|off]"
+
+# Callback data (at most 64 bytes): "a|<ref>|<option index>" answers a question (a ref is at most 24 bytes),
+# "f|<user id>" confirms /forgetme. Both carry all they need, so buttons keep working after a restart.
+ANSWER_DATA = re.compile(r"^a\|([A-Za-z0-9:_-]{1,24})\|(\d{1,2})$")
+FORGET_DATA = re.compile(r"^f\|(\d{1,20})$")
+_REF_IN_TEXT = re.compile(rf"^\[{render.REF_MARK} ([A-Za-z0-9:_-]{{1,24}})\]$", re.M)  # a line of its own
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?\s*(.*)$", re.S)
+
+
+class Recent(OrderedDict):
+    """A dict that forgets its oldest entries beyond `size`, so memory stays bounded."""
+
+    def __init__(self, size: int = REMEMBERED):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: Hashable, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+@dataclass
+class TelegramState:
+    """What the adapter keeps between updates (in bot_data). Losing it loses nothing: see `ref_of`."""
+
+    settings: Settings
+    daily_every: float = DAILY_CHECK_SECONDS
+    questions: Recent = field(default_factory=Recent)  # (chat id, message id) -> the ref that message puts
+    pending: Recent = field(default_factory=Recent)  # (chat id, user id) -> the last ref put to them, for /answer
+
+    def ref_of(self, message: Message) -> str | None:
+        """The question a message of ours puts: from memory, else from the "[quiz d:12:3]" line of its text.
+
+        The text is the durable copy: Telegram hands it back with every reply, so a typed answer to a question
+        asked before a restart still finds its question, and no state file is needed.
+        """
+        ref = self.questions.get((message.chat_id, message.message_id))
+        if ref is None and message.text:
+            found = _REF_IN_TEXT.findall(message.text)
+            ref = found[-1] if found else None  # the question comes last, after the result of the one before
+        return ref
+
+
+def user_ref(user: User) -> UserRef:
+    name = user.first_name or user.username or str(user.id)
+    if user.last_name:
+        name += f" {user.last_name[0]}."
+    return UserRef(PLATFORM, str(user.id), name[:64])
+
+
+def class_ref(chat_id: int) -> ClassRef:
+    return ClassRef(PLATFORM, str(chat_id))
+
+
+def answer_markup(prompt: QuizPrompt, force_reply: bool = True) -> InlineKeyboardMarkup | ForceReply | None:
+    """Buttons for options; for a typed question, a ForceReply so the student's answer is a reply to it."""
+    q = prompt.question
+    if not q.options:
+        # selective: only the student who asked (the message quotes them, or mentions them) is put in reply mode
+        return ForceReply(selective=True, input_field_placeholder="Your answer") if force_reply else None
+    buttons = [
+        InlineKeyboardButton(render.button_label(i, option), callback_data=f"a|{prompt.ref}|{i}")
+        for i, option in enumerate(q.options)
+    ]
+    short = sum(len(b.text) for b in buttons) <= 32
+    return InlineKeyboardMarkup([buttons] if short else [[b] for b in buttons])
+
+
+class Turn:
+    """One update from a person: who speaks where, and how to answer them there."""
+
+    def __init__(self, update: Update, context: ContextTypes.DEFAULT_TYPE):
+        self.bot: Bot = context.bot
+        self.service: RevisionService = context.bot_data["service"]
+        self.state: TelegramState = context.bot_data["telegram"]
+        self.message = update.effective_message
+        chat = update.effective_chat
+        self.chat_id: int = chat.id
+        self.chat_title: str = chat.title or ""
+        self.private = chat.type == ChatType.PRIVATE
+        self.tg_user: User = update.effective_user
+        self.user = user_ref(self.tg_user)
+        self.cls = class_ref(chat.id)
+        # In a group, replies quote the student's message so everyone sees whom they answer (not a button tap).
+        self.quote = self.message.message_id if update.message and not self.private else None
+        self._teacher: bool | None = None
+
+    async def is_teacher(self) -> bool:
+        """A configured teacher id anywhere; in a group, its owner and administrators (getChatMember)."""
+        if self._teacher is None:
+            self._teacher = await self._check_teacher()
+        return self._teacher
+
+    async def _check_teacher(self) -> bool:
+        if str(self.tg_user.id) in self.state.settings.telegram_teacher_ids:
+            return True
+        if self.private:
+            return False
+        sender_chat = self.message.sender_chat if self.message else None
+        if sender_chat is not None and sender_chat.id == self.chat_id:
+            return True  # an anonymous administrator writes as the group itself
+        try:
+            member = await self.bot.get_chat_member(self.chat_id, self.tg_user.id)
+        except TelegramError as exc:
+            log.warning("could not check whether %s is an admin of %s: %s", self.tg_user.id, self.chat_id, exc)
+            return False
+        return member.status in TEACHER_STATUSES
+
+    async def reply(self, text: str, markup: object = None) -> list[Message]:
+        return await send_html(self.bot, self.chat_id, text, reply_markup=markup, reply_to=self.quote)
+
+    async def put(self, prompt: QuizPrompt, before: str = "") -> None:
+        """Put a question to this student (after `before`, e.g. the result of the last one) and remember it."""
+        text = f"{before}\n\n{render.render_prompt(prompt)}" if before else render.render_prompt(prompt)
+        sent = await self.reply(text, answer_markup(prompt))
+        self.state.questions.remember((self.chat_id, sent[-1].message_id), prompt.ref)
+        self.state.pending.remember((self.chat_id, self.tg_user.id), prompt.ref)
+
+    def answered(self, ref: str) -> None:
+        if self.state.pending.get((self.chat_id, self.tg_user.id)) == ref:
+            del self.state.pending[(self.chat_id, self.tg_user.id)]
+
+    async def show_result(self, ref: str, result: AnswerResult, header: str = "") -> None:
+        if result.problem != "empty":
+            self.answered(ref)
+        text = header + render.render_result(result)
+        if result.next is not None and not result.problem:
+            await self.put(result.next, before=text)  # the daily quiz goes on, as in the console
+        else:
+            await self.reply(text)
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+async def cmd_start(t: Turn, rest: str) -> None:
+    intro = "Hi! I answer questions from your class's revision notes, and run a daily quiz."
+    await t.reply(f"{intro}\n\n{render.render_help(t.service.help(await t.is_teacher()), t.private)}")
+
+
+async def cmd_help(t: Turn, rest: str) -> None:
+    await t.reply(render.render_help(t.service.help(await t.is_teacher()), t.private))
+
+
+async def cmd_ask(t: Turn, rest: str) -> None:
+    await t.reply(render.render_answer(await t.service.ask(rest, t.cls, user=t.user)))
+
+
+async def cmd_topics(t: Turn, rest: str) -> None:
+    await t.reply(render.render_topics(t.service.topics()))
+
+
+async def cmd_quiz(t: Turn, rest: str) -> None:
+    prompt = await t.service.practice(t.cls, t.user, rest or None)
+    if prompt is not None:
+        await t.put(prompt)
+        return
+    topics = "; ".join(t.service.quiz_topics()[:8])
+    text = f"No questions on {rest[:60]!r}. Topics: {topics}" if rest else "There are no quiz questions yet."
+    await t.reply(escape(text))
+
+
+async def cmd_daily(t: Turn, rest: str) -> None:
+    status = await t.service.daily(t.cls, t.user)
+    if status.enabled and status.next is not None and not status.finished:
+        await t.put(status.next)
+    else:
+        await t.reply(render.render_daily(status))
+
+
+async def cmd_answer(t: Turn, rest: str) -> None:
+    replied = t.message.reply_to_message
+    ref = t.state.ref_of(replied) if replied is not None and _from_bot(replied, t.bot) else None
+    ref = ref or t.state.pending.get((t.chat_id, t.tg_user.id))
+    if not ref:
+        await t.reply("There is no question waiting: /daily or /quiz first.")
+        return
+    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, rest))
+
+
+async def cmd_score(t: Turn, rest: str) -> None:
+    await t.reply(render.render_score(await t.service.score(t.cls, t.user)))
+
+
+async def cmd_leaderboard(t: Turn, rest: str) -> None:
+    period = (rest.split() or ["week"])[0].lower()
+    if period not in ("today", "week", "season"):
+        await t.reply("Which leaderboard? /leaderboard today, /leaderboard week or /leaderboard season")
+        return
+    await t.reply(render.render_leaderboard(await t.service.leaderboard(t.cls, t.user, period)))
+
+
+async def cmd_hideme(t: Turn, rest: str) -> None:
+    hidden = await t.service.hideme(t.user)
+    await t.reply("You are now hidden from leaderboards." if hidden else "You are on the leaderboards again.")
+
+
+async def cmd_forgetme(t: Turn, rest: str) -> None:
+    if rest.strip().lower() == "yes":
+        await forget(t)
+        await t.reply(FORGOTTEN)
+        return
+    button = InlineKeyboardButton("Yes, delete everything about me", callback_data=f"f|{t.tg_user.id}")
+    await t.reply(FORGET_WARNING, InlineKeyboardMarkup([[button]]))
+
+
+async def forget(t: Turn) -> None:
+    await t.service.forgetme(t.user)
+    for key in [k for k in t.state.pending if k[1] == t.tg_user.id]:
+        del t.state.pending[key]
+
+
+async def cmd_report(t: Turn, rest: str) -> None:
+    report = render.render_report(await t.service.report(t.cls, await t.is_teacher()))
+    await to_teacher(t, "report", text=report if t.private else f"<b>{escape(t.chat_title)}</b>\n{report}")
+
+
+async def cmd_export(t: Turn, rest: str) -> None:
+    data = await t.service.export_csv(t.cls, await t.is_teacher())
+    document = InputFile(data, filename=f"revisionbot-report-{t.chat_id}.csv")
+    await to_teacher(t, "export", document=document)
+
+
+async def to_teacher(t: Turn, command: str, text: str = "", document: InputFile | None = None) -> None:
+    """Reports name students and their marks: asked for in a group, they go to the teacher's private chat."""
+    chat_id = t.chat_id if t.private else t.tg_user.id
+    try:
+        if document is not None:
+            caption = "The class report as CSV" + ("" if t.private else f" for {escape(t.chat_title)}")
+            await t.bot.send_document(chat_id, document, caption=caption, parse_mode=ParseMode.HTML)
+        else:
+            await send_html(t.bot, chat_id, text)
+    except (Forbidden, BadRequest) as exc:
+        if t.private:
+            raise
+        log.info("could not message teacher %s privately: %s", t.tg_user.id, exc)
+        await t.reply(
+            f"I can't message you privately yet: open a chat with @{escape(t.bot.username)}, press Start, "
+            f"then send /{command} here again."
+        )
+        return
+    if not t.private:
+        await t.reply("I've sent it to you in a private chat (it names students).")
+
+
+def parse_daily_settings(rest: str) -> dict[str, object] | None:
+    """The changes in "time 7:15 timezone Europe/London count 3 off"; None when the words do not read so."""
+    words = rest.split()
+    changes: dict[str, object] = {}
+    i = 0
+    while i < len(words):
+        word = words[i].lower()
+        if word in ("on", "off"):
+            changes["enabled"] = word == "on"
+            i += 1
+        elif word in ("time", "timezone", "count") and i + 1 < len(words):
+            changes[word] = words[i + 1]  # the timezone keeps its case: Europe/London
+            i += 2
+        else:
+            return None
+    return changes
+
+
+async def cmd_dailysettings(t: Turn, rest: str) -> None:
+    changes = parse_daily_settings(rest)
+    if changes is None:
+        await t.reply(escape(DAILY_SETTINGS_USAGE))
+        return
+    settings = await t.service.daily_settings(t.cls, await t.is_teacher(), **changes)
+    await t.reply(render.render_settings(settings))
+
+
+async def cmd_seasonnew(t: Turn, rest: str) -> None:
+    final = await t.service.season_new(t.cls, await t.is_teacher())
+    await t.reply("Season archived; a fresh leaderboard starts now.\n" + render.render_leaderboard(final))
+
+
+COMMAND_HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
+    "start": cmd_start,
+    "help": cmd_help,
+    "ask": cmd_ask,
+    "topics": cmd_topics,
+    "quiz": cmd_quiz,
+    "daily": cmd_daily,
+    "answer": cmd_answer,
+    "score": cmd_score,
+    "leaderboard": cmd_leaderboard,
+    "hideme": cmd_hideme,
+    "forgetme": cmd_forgetme,
+    "report": cmd_report,
+    "export": cmd_export,
+    "dailysettings": cmd_dailysettings,
+    "seasonnew": cmd_seasonnew,
+}
+
+
+async def politely(t: Turn, work: Awaitable[None]) -> None:
+    """The core's refusals become short replies; anything else goes to the error handler."""
+    try:
+        await work
+    except NotAllowed:
+        await t.reply(FOR_TEACHERS)
+    except RateLimited as exc:
+        await t.reply(slow_down(exc))
+
+
+def slow_down(exc: RateLimited) -> str:
+    return f"Slow down a little: try again in {exc.retry_after:.0f} seconds."
+
+
+def _from_bot(message: Message, bot: Bot) -> bool:
+    return message.from_user is not None and message.from_user.id == bot.id
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    t = Turn(update, context)
+    found = _COMMAND.match(t.message.text or "")
+    if found is None:
+        return
+    name, rest = found.group(1).lower(), found.group(3).strip()
+    spec = BY_NAME.get(name)
+    if spec is not None and spec.teacher_only and not await t.is_teacher():
+        await t.reply(f"/{spec.name} is for teachers.")
+        return
+    await politely(t, COMMAND_HANDLERS[name](t, rest))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    t = Turn(update, context)
+    found = _COMMAND.match(t.message.text or "")
+    if found is None:
+        return
+    addressed = (found.group(2) or "").lower() == (context.bot.username or "").lower()
+    if t.private or addressed:  # in a group, /cmd without @us may be meant for another bot
+        await t.reply(f"I don't know /{escape(found.group(1)[:30])}. Type /help for the commands.")
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Private chat: a question. Group: only replies to us; a reply to one of our questions is an answer."""
+    t = Turn(update, context)
+    text = t.message.text or ""
+    replied = t.message.reply_to_message
+    to_us = replied is not None and _from_bot(replied, t.bot)
+    ref = t.state.ref_of(replied) if to_us else None
+    if ref is not None:
+        await politely(t, _answer_typed(t, ref, text))
+    elif t.private or to_us:
+        await politely(t, cmd_ask(t, text))
+
+
+async def _answer_typed(t: Turn, ref: str, given: str) -> None:
+    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, given))
+
+
+# --- buttons ---------------------------------------------------------------------------------------
+
+
+class QueryReply:
+    """A button tap must be answered exactly once (the client shows a spinner until it is), even on errors."""
+
+    def __init__(self, query: CallbackQuery):
+        self.query = query
+        self.done = False
+
+    async def answer(self, text: str = "", alert: bool = False) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            await self.query.answer(text[: render.MAX_ALERT] or None, show_alert=alert)
+        except TelegramError as exc:  # e.g. a tap older than Telegram keeps queries open
+            log.warning("could not answer a button tap: %s", exc)
+
+
+def answers_query(
+    handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, QueryReply], Awaitable[None]],
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    @wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        reply = QueryReply(update.callback_query)
+        try:
+            await handler(update, context, reply)
+        except NotAllowed:
+            await reply.answer(FOR_TEACHERS, alert=True)
+        except RateLimited as exc:
+            await reply.answer(slow_down(exc), alert=True)
+        except Exception:
+            await reply.answer(SORRY, alert=True)
+            raise
+        await reply.answer()
+
+    return wrapper
+
+
+@answers_query
+async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: QueryReply) -> None:
+    query = update.callback_query
+    found = ANSWER_DATA.match(query.data or "")
+    if found is None or update.effective_chat is None:
+        await reply.answer(STALE, alert=True)
+        return
+    t = Turn(update, context)
+    ref, index = found.group(1), int(found.group(2))
+    question = await t.service.question_for(ref)
+    if question is None or index >= len(question.options):
+        await reply.answer(CLOSED, alert=True)
+        return
+    chosen = question.options[index]
+    result = await t.service.answer(t.cls, t.user, ref, chosen)
+    if result.already or result.problem:
+        # a double tap, or someone else's question: a pop-up for the tapper only, nothing in the chat
+        await reply.answer(render.short_result(result), alert=True)
+        return
+    await reply.answer(render.short_result(result))
+    if t.private:
+        await _mark_answered(query, chosen)
+        header = ""
+    else:  # the question stays open for the others; say whose answer this is
+        header = f"{render.mention(t.tg_user.id, t.user.display_name)} answered <b>{escape(chosen)}</b>.\n"
+    await t.show_result(ref, result, header)
+
+
+async def _mark_answered(query: CallbackQuery, chosen: str) -> None:
+    """In a private chat the question is done: show the choice and take the buttons away."""
+    message = query.message
+    if not isinstance(message, Message) or not message.text:
+        return
+    text = f"{message.text_html}\n\n<i>You answered: {escape(chosen)}</i>"
+    try:
+        if tg_len(text) <= MAX_CHARS:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # e.g. the message is too old to edit: the result still follows
+        log.info("could not edit an answered question: %s", exc)
+
+
+@answers_query
+async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: QueryReply) -> None:
+    found = FORGET_DATA.match(update.callback_query.data or "")
+    t = Turn(update, context)
+    if found is None or found.group(1) != str(t.tg_user.id):
+        await reply.answer("This button is for the student who asked. Send /forgetme yourself.", alert=True)
+        return
+    await forget(t)
+    await reply.answer("Deleted.")
+    try:
+        await update.callback_query.edit_message_text(FORGOTTEN, reply_markup=None)
+    except BadRequest as exc:
+        log.info("could not edit the /forgetme message: %s", exc)
+        await t.reply(FORGOTTEN)
+
+
+@answers_query
+async def on_other_button(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: QueryReply) -> None:
+    await reply.answer(STALE, alert=True)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log, and tell the person briefly. Button taps were already answered by their handler."""
+    error = context.error
+    if isinstance(error, Forbidden):  # blocked by the student, or removed from the group: nobody to tell
+        log.warning("Telegram refused a message: %s", error)
+        return
+    if isinstance(error, RetryAfter):  # still flooded after retrying: a reply would be refused too
+        log.warning("gave up after Telegram flood control: %s", error)
+        return
+    log.error("a Telegram update failed", exc_info=error)
+    if isinstance(update, Update) and update.message is not None:
+        try:
+            await update.message.reply_text(SORRY, do_quote=not update.message.chat.type == ChatType.PRIVATE)
+        except TelegramError as exc:
+            log.warning("could not send the error reply: %s", exc)

@@ -1,0 +1,398 @@
+"""An in-memory Telegram Bot API for the adapter tests: PTB's own request code talks to it, no network.
+
+It checks what real Telegram checks (HTML that does not parse, texts over 4,096 characters, pop-ups over
+200) and answers with complete JSON, so PTB's status handling runs: a 429 becomes a real RetryAfter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "999000:TEST-TOKEN"
+BOT_USER = {
+    "id": 999000,
+    "is_bot": True,
+    "first_name": "Revision",
+    "username": "revision_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre"}
+TELEGRAM_TAGS |= {"blockquote", "tg-emoji"}
+_TAG = re.compile(r"<[^>]*>")
+DATE = 1_795_000_000
+
+
+def user(uid: int, first: str, last: str | None = None) -> dict:
+    data = {"id": uid, "is_bot": False, "first_name": first}
+    if last:
+        data["last_name"] = last
+    return data
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _TelegramHTML(HTMLParser):
+    """Telegram's parser, roughly: its tags only, balanced, and & < only as entities."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.problems.append(f"unsupported start tag {tag!r}")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unmatched end tag {tag!r}")
+        else:
+            self.stack.pop()
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ("lt", "gt", "amp", "quot"):
+            self.problems.append(f"unsupported entity &{name};")
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or "&" in data:
+            self.problems.append(f"unescaped character in {data[:40]!r}")
+
+
+def html_problems(text: str) -> list[str]:
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.rawdata:  # HTMLParser keeps an unfinished tag or entity back: Telegram would refuse it
+        parser.problems.append(f"unfinished markup {parser.rawdata[:40]!r}")
+    return parser.problems + [f"unclosed tag {t!r}" for t in parser.stack]
+
+
+def plain_text(text: str, parse_mode: str | None) -> str:
+    return html.unescape(_TAG.sub("", text)) if parse_mode == "HTML" else text
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, Any] = field(default_factory=dict)
+    ok: bool = False
+
+
+class FakeBotAPI:
+    """The Bot API methods the adapter uses, with the state a test needs to look at."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], dict] = {}  # every message, the bot's and the students'
+        self.html: dict[tuple[int, int], str] = {}  # what the bot sent, as sent
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status; "member" when absent
+        self.unreachable: set[int] = set()  # private chats of people who never pressed Start
+        self.failures: dict[str, list[tuple[int, dict]]] = {}
+        self.updates: list[dict] = []
+        self._message_ids = itertools.count(1)
+        self.last_update_id = 0
+        self._query_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self.closed = False
+
+    # --- what the tests use ---------------------------------------------------------------------
+
+    def fail_next(self, method: str, status: int, description: str, **parameters: Any) -> None:
+        payload: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            payload["parameters"] = parameters
+        self.failures.setdefault(method, []).append((status, payload))
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """sendMessage and sendDocument calls that succeeded, to one chat or all."""
+        return [
+            c
+            for c in self.calls
+            if c.method in ("sendMessage", "sendDocument")
+            and c.ok
+            and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [c.params["text"] for c in self.sent(chat_id) if "text" in c.params]
+
+    def last_message(self, chat_id: int) -> dict:
+        return [m for (c, _), m in self.messages.items() if c == chat_id and m["from"]["id"] == BOT_USER["id"]][-1]
+
+    def chat(self, chat_id: int) -> dict:
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": "Student"}
+        return {"id": chat_id, "type": "supergroup", "title": "Class 7B <History & Politics>"}
+
+    def message_update(
+        self,
+        chat_id: int,
+        sender: dict,
+        text: str,
+        reply_to: dict | None = None,
+        sender_chat: dict | None = None,
+    ) -> dict:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": DATE,
+            "chat": self.chat(chat_id),
+            "from": sender,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if sender_chat is not None:
+            message["sender_chat"] = sender_chat
+        self.messages[(chat_id, message["message_id"])] = message
+        return {"update_id": self._next_update_id(), "message": message}
+
+    def tap_update(self, sender: dict, message: dict, data: str) -> dict:
+        query = {
+            "id": str(next(self._query_ids)),
+            "from": sender,
+            "chat_instance": f"ci{message['chat']['id']}",
+            "message": message,
+            "data": data,
+        }
+        return {"update_id": self._next_update_id(), "callback_query": query}
+
+    def _next_update_id(self) -> int:
+        self.last_update_id += 1
+        return self.last_update_id
+
+    def queue(self, update: dict) -> None:
+        self.updates.append(update)
+        self._new_update.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._new_update.set()  # wake long polls
+
+    # --- the API ------------------------------------------------------------------------------
+
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None) -> tuple[int, dict]:
+        call = Call(method, dict(params), files or {})
+        self.calls.append(call)
+        queued = self.failures.get(method)
+        if queued:
+            return queued.pop(0)
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            return 404, {"ok": False, "error_code": 404, "description": f"Not Found: method {method}"}
+        status, payload = await handler(params)
+        call.ok = status == 200
+        return status, payload
+
+    @staticmethod
+    def ok(result: Any) -> tuple[int, dict]:
+        return 200, {"ok": True, "result": result}
+
+    @staticmethod
+    def bad(status: int, description: str) -> tuple[int, dict]:
+        return status, {"ok": False, "error_code": status, "description": description}
+
+    async def api_getMe(self, params: dict) -> tuple[int, dict]:
+        return self.ok(BOT_USER)
+
+    async def api_setMyCommands(self, params: dict) -> tuple[int, dict]:
+        return self.ok(True)
+
+    async def api_deleteWebhook(self, params: dict) -> tuple[int, dict]:
+        return self.ok(True)
+
+    async def api_getUpdates(self, params: dict) -> tuple[int, dict]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        if not self.updates and timeout and not self.closed:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                pass
+        return self.ok(list(self.updates[: int(params.get("limit") or 100)]))
+
+    def _check_text(self, text: str, parse_mode: str | None) -> tuple[int, dict] | None:
+        if not text.strip():
+            return self.bad(400, "Bad Request: message text is empty")
+        if parse_mode == "HTML" and (problems := html_problems(text)):
+            return self.bad(400, f"Bad Request: can't parse entities: {problems[0]}")
+        if utf16_len(plain_text(text, parse_mode)) > 4096 or utf16_len(text) > 4096:
+            return self.bad(400, "Bad Request: message is too long")
+        return None
+
+    def _store(self, chat_id: int, fields: dict, html_text: str = "") -> dict:
+        message = {"message_id": next(self._message_ids), "date": DATE, "chat": self.chat(chat_id)}
+        message["from"] = BOT_USER
+        message.update(fields)
+        self.messages[(chat_id, message["message_id"])] = message
+        self.html[(chat_id, message["message_id"])] = html_text
+        return message
+
+    async def api_sendMessage(self, params: dict) -> tuple[int, dict]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.unreachable:
+            return self.bad(403, "Forbidden: bot can't initiate conversation with a user")
+        text, mode = params["text"], params.get("parse_mode")
+        if refused := self._check_text(text, mode):
+            return refused
+        fields: dict[str, Any] = {"text": plain_text(text, mode)}
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            fields["reply_markup"] = markup
+        return self.ok(self._store(chat_id, fields, text))
+
+    async def api_editMessageText(self, params: dict) -> tuple[int, dict]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            return self.bad(400, "Bad Request: message to edit not found")
+        text, mode = params["text"], params.get("parse_mode")
+        if refused := self._check_text(text, mode):
+            return refused
+        message = self.messages[key]
+        message["text"] = plain_text(text, mode)
+        message.pop("reply_markup", None)
+        if isinstance(params.get("reply_markup"), dict):
+            message["reply_markup"] = params["reply_markup"]
+        self.html[key] = text
+        return self.ok(message)
+
+    async def api_editMessageReplyMarkup(self, params: dict) -> tuple[int, dict]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            return self.bad(400, "Bad Request: message to edit not found")
+        self.messages[key].pop("reply_markup", None)
+        return self.ok(self.messages[key])
+
+    async def api_answerCallbackQuery(self, params: dict) -> tuple[int, dict]:
+        if len(params.get("text") or "") > 200:
+            return self.bad(400, "Bad Request: MESSAGE_TOO_LONG")
+        answered = [c for c in self.calls_to("answerCallbackQuery") if c.ok]
+        if any(c.params["callback_query_id"] == params["callback_query_id"] for c in answered):
+            return self.bad(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        return self.ok(True)
+
+    async def api_sendDocument(self, params: dict) -> tuple[int, dict]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.unreachable:
+            return self.bad(403, "Forbidden: bot can't initiate conversation with a user")
+        caption, mode = params.get("caption") or "", params.get("parse_mode")
+        if caption and mode == "HTML" and (problems := html_problems(caption)):
+            return self.bad(400, f"Bad Request: can't parse entities: {problems[0]}")
+        document = {"file_id": "doc1", "file_unique_id": "udoc1", "file_name": "report.csv"}
+        return self.ok(self._store(chat_id, {"document": document, "caption": plain_text(caption, mode)}))
+
+    async def api_getChatMember(self, params: dict) -> tuple[int, dict]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = self.members.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": user(user_id, "Someone")}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member |= dict.fromkeys(
+                (
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                ),
+                False,
+            )
+        return self.ok(member)
+
+
+class FakeRequest(BaseRequest):
+    """PTB's HTTP layer swapped for the fake: do_request answers from FakeBotAPI with (status, JSON bytes)."""
+
+    def __init__(self, api: FakeBotAPI):
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        params = request_data.parameters if request_data else {}
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        status, payload = await self.api.call(url.rsplit("/", 1)[-1], params, files)
+        return status, json.dumps(payload).encode()
+
+
+# Form fields that stay strings; the others arrive JSON-encoded (PTB sends numbers and objects that way).
+_TEXT_FIELDS = {"text", "caption", "callback_query_id", "parse_mode", "description"}
+
+
+async def serve_http(api: FakeBotAPI) -> tuple[web.AppRunner, int]:
+    """The same fake behind HTTP on 127.0.0.1, for the whole polling path (real httpx, form encoding)."""
+
+    async def endpoint(request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        form = await request.post()
+        params: dict[str, Any] = {}
+        files: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                files[key] = (value.filename, value.file.read())
+            elif key in _TEXT_FIELDS:
+                params[key] = value
+            else:
+                try:
+                    params[key] = json.loads(value)
+                except ValueError:
+                    params[key] = value
+        status, payload = await api.call(request.match_info["method"], params, files)
+        return web.json_response(payload, status=status)
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", endpoint)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - the port the OS picked
+    return runner, port
