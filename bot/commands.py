@@ -39,3 +39,25 @@ BY_NAME = {c.name: c for c in COMMANDS}
 
 def visible_commands(is_teacher: bool) -> list[CommandSpec]:
     return [c for c in COMMANDS if is_teacher or not c.teacher_only]
+
+
+DAILY_SETTINGS_USAGE = "Use: /dailysettings [time HH:MM] [timezone Europe/London] [count N] [on|off]"
+
+
+def parse_daily_settings(rest: str) -> dict[str, object] | None:
+    """The changes in "time 7:15 timezone Europe/London count 3 off", for the chats that type commands;
+    None when the words do not read so. The values are checked by the core when they are applied."""
+    words = rest.split()
+    changes: dict[str, object] = {}
+    i = 0
+    while i < len(words):
+        word = words[i].lower()
+        if word in ("on", "off"):
+            changes["enabled"] = word == "on"
+            i += 1
+        elif word in ("time", "timezone", "count", "channel") and i + 1 < len(words):
+            changes[word] = words[i + 1]  # the timezone keeps its case: Europe/London
+            i += 2
+        else:
+            return None
+    return changes

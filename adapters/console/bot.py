@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shlex
 from pathlib import Path
 
 from adapters.console.render import (
@@ -17,7 +16,7 @@ from adapters.console.render import (
     render_score,
     render_settings,
 )
-from bot.commands import BY_NAME
+from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
 from bot.quiz.values import NotAllowed
 from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
@@ -132,17 +131,9 @@ class ConsoleBot:
         return f"Report written to {path}"
 
     async def cmd_dailysettings(self, rest: str) -> str:
-        args = split_args(rest.lower())
-        changes: dict = {}
-        it = iter(args)
-        for word in it:
-            if word in ("on", "off"):
-                changes["enabled"] = word == "on"
-            elif word in ("time", "timezone", "count", "channel"):
-                value = next(it, "")
-                changes[word] = rest.split()[args.index(word) + 1] if word == "timezone" and value else value
-            else:
-                return "Use: /dailysettings [time HH:MM] [timezone Europe/London] [count N] [on|off]"
+        changes = parse_daily_settings(rest)
+        if changes is None:
+            return DAILY_SETTINGS_USAGE
         return render_settings(await self.service.daily_settings(self.cls, self.is_teacher, **changes))
 
     async def cmd_seasonnew(self, rest: str) -> str:
@@ -162,10 +153,3 @@ class ConsoleBot:
         lines = ["Topics in the notes:"]
         lines += [f"  - {t.name} ({t.snippets} facts, {t.source})" for t in topics]
         return "\n".join(lines)
-
-
-def split_args(rest: str) -> list[str]:
-    try:
-        return shlex.split(rest)
-    except ValueError:
-        return rest.split()

@@ -27,7 +27,7 @@ from telegram.ext import ContextTypes
 from adapters.telegram import render
 from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
-from bot.commands import BY_NAME
+from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
 from bot.config import Settings
 from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
 from bot.ratelimit import RateLimited
@@ -47,7 +47,6 @@ CLOSED = "That question is no longer open. Try /daily or /quiz for a new one."
 STALE = "That button no longer works. Try /daily or /quiz."
 FORGET_WARNING = "This deletes your answers, scores and streaks for good. Type /forgetme yes, or tap the button."
 FORGOTTEN = "Done: everything the bot stored about you is deleted."
-DAILY_SETTINGS_USAGE = "Use: /dailysettings [time HH:MM] [timezone Europe/London] [count N] [on|off]"
 
 # Callback data (at most 64 bytes): "a|<ref>|<option index>" answers a question (a ref is at most 24 bytes),
 # "f|<user id>" confirms /forgetme. Both carry all they need, so buttons keep working after a restart.
@@ -293,24 +292,6 @@ async def to_teacher(t: Turn, command: str, text: str = "", document: InputFile 
         return
     if not t.private:
         await t.reply("I've sent it to you in a private chat (it names students).")
-
-
-def parse_daily_settings(rest: str) -> dict[str, object] | None:
-    """The changes in "time 7:15 timezone Europe/London count 3 off"; None when the words do not read so."""
-    words = rest.split()
-    changes: dict[str, object] = {}
-    i = 0
-    while i < len(words):
-        word = words[i].lower()
-        if word in ("on", "off"):
-            changes["enabled"] = word == "on"
-            i += 1
-        elif word in ("time", "timezone", "count") and i + 1 < len(words):
-            changes[word] = words[i + 1]  # the timezone keeps its case: Europe/London
-            i += 2
-        else:
-            return None
-    return changes
 
 
 async def cmd_dailysettings(t: Turn, rest: str) -> None:

@@ -12,9 +12,9 @@ from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from adapters.telegram.bot import DAILY_JOB, api_urls, build_application, run_telegram
-from adapters.telegram.handlers import parse_daily_settings
 from adapters.telegram.send import FloodRetry, split_html
 from bot.app import bootstrap
+from bot.commands import parse_daily_settings
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
 from bot.refs import ClassRef, UserRef
