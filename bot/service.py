@@ -28,6 +28,7 @@ from bot.quiz.values import (
 )
 from bot.ratelimit import RateLimited, RateLimiter
 from bot.refs import ClassRef, UserRef
+from bot.storage import chatrefs
 from bot.storage.gaps import record_gap
 from bot.text import normalise_question
 
@@ -164,3 +165,13 @@ class RevisionService:
     async def release_daily_post(self, cls: ClassRef) -> None:
         """The claimed post failed for a passing reason (the platform's 5xx): let a later tick retry it."""
         await self.quiz.release_daily_post(cls)
+
+    # --- what a platform message carries (adapters whose answers arrive without their context) ----
+
+    async def remember_ref(self, platform: str, key: str, ref: str, cls: ClassRef) -> None:
+        """Note that the message or poll `key` of `platform` carries the quiz question `ref` of class `cls`."""
+        await chatrefs.remember(self.sessions, platform, key, ref, cls, self.clock())
+
+    async def recall_ref(self, platform: str, key: str) -> tuple[str, ClassRef] | None:
+        """The quiz question (and class) a message or poll carries, even after a restart."""
+        return await chatrefs.recall(self.sessions, platform, key)

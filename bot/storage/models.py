@@ -187,3 +187,18 @@ class SeasonResult(Base):
     answered: Mapped[int] = mapped_column(Integer)
     correct: Mapped[int] = mapped_column(Integer)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChatRef(Base):
+    """Which quiz question a platform's message or poll carries (e.g. a Telegram poll id -> "d:12:3"), so
+    an answer that arrives after a restart, or in another process, still finds its question. No user data."""
+
+    __tablename__ = "chat_refs"
+    __table_args__ = (UniqueConstraint("platform", "key", name="uq_chat_refs_platform_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(100))  # e.g. "poll:5123", "msg:-100123:45"
+    ref: Mapped[str] = mapped_column(String(40))
+    class_key: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -18,6 +18,7 @@ QUIZ_TABLES = {
     "review_cards",
     "daily_completions",
     "season_results",
+    "chat_refs",
 }
 
 
@@ -107,3 +108,22 @@ async def test_a_corrupt_database_path_raises_a_readable_error(tmp_path, make):
     with pytest.raises(DatabaseError) as err:
         await open_database(f"sqlite+aiosqlite:///{path}")
     assert str(path) in str(err.value)
+
+
+async def test_messages_remember_their_quiz_question_across_restarts(db_url, clock, knowledge):
+    from bot.app import bootstrap
+    from bot.config import Settings
+    from bot.refs import ClassRef
+
+    cls = ClassRef("telegram", "-100123")
+    first = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge)
+    await first.remember_ref("telegram", "poll:5123", "d:12:3", cls)
+    await first.remember_ref("telegram", "poll:5123", "d:99:9", cls)  # a repeat does not overwrite
+    await first.close()
+    second = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge)
+    try:
+        assert await second.recall_ref("telegram", "poll:5123") == ("d:12:3", cls)
+        assert await second.recall_ref("telegram", "poll:1") is None
+        assert await second.recall_ref("discord", "poll:5123") is None
+    finally:
+        await second.close()
