@@ -13,8 +13,37 @@ from bot.knowledge.model import MAX_SNIPPET_CHARS
 from bot.quiz.marking import mark, mark_choice
 
 NASTY = st.sampled_from(
-    ["@everyone", "@here", "<@123>", "<b>", "</i>", "&amp;", "**", "`", "```", "||", "\u202e", "\u200b", "\x00",
-     "\x1b[31m", "\r\n", "\t", "🙂", "👨‍👩‍👧", "Ω", "ẞ", "٣", "漢字", "yalta", "Stalin", "1945", "5.8m", "?", "(", "[["]
+    [
+        "@everyone",
+        "@here",
+        "<@123>",
+        "<b>",
+        "</i>",
+        "&amp;",
+        "**",
+        "`",
+        "```",
+        "||",
+        "\u202e",
+        "\u200b",
+        "\x00",
+        "\x1b[31m",
+        "\r\n",
+        "\t",
+        "🙂",
+        "👨‍👩‍👧",
+        "Ω",
+        "ẞ",
+        "٣",
+        "漢字",
+        "yalta",
+        "Stalin",
+        "1945",
+        "5.8m",
+        "?",
+        "(",
+        "[[",
+    ]
 )
 TEXT = st.one_of(
     st.text(max_size=300),
@@ -57,7 +86,17 @@ def test_ingesting_any_note_gives_short_located_snippets(note):
 
 
 async def test_the_console_replies_briefly_to_nasty_input(console):
-    for line in ["", "   ", "@everyone what is yalta", "<b>yalta</b> &amp;", "\x00\x1b[2J", "🙂" * 5000,
-                 "/ask " + "x" * 10_000, "/quiz \u202e", "/leaderboard forever", "/dailysettings time 99:99"]:
+    for line in [
+        "",
+        "   ",
+        "@everyone what is yalta",
+        "<b>yalta</b> &amp;",
+        "\x00\x1b[2J",
+        "🙂" * 5000,
+        "/ask " + "x" * 10_000,
+        "/quiz \u202e",
+        "/leaderboard forever",
+        "/dailysettings time 99:99",
+    ]:
         reply = await console.handle(line)
         assert reply and len(reply) < 4000 and "Traceback" not in reply
