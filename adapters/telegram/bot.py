@@ -24,6 +24,7 @@ from telegram.ext import (
     Defaults,
     JobQueue,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -34,18 +35,20 @@ from adapters.telegram.handlers import (
     DAILY_CHECK_SECONDS,
     PLATFORM,
     TelegramState,
-    answer_markup,
     on_answer_button,
     on_command,
     on_error,
     on_forget_button,
     on_other_button,
+    on_poll_answer,
     on_text,
     on_unknown_command,
+    send_question,
 )
 from adapters.telegram.send import make_rate_limiter, send_html
 from bot.commands import BY_NAME, COMMANDS
 from bot.config import Settings
+from bot.quiz.values import DailyStatus, QuizPrompt
 from bot.service import RevisionService
 
 __all__ = ["build_application", "run_telegram", "post_due_dailies", "DAILY_JOB"]
@@ -55,7 +58,7 @@ log = logging.getLogger(__name__)
 MENU = ("start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme")
 TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only)
 DAILY_JOB = "daily-quiz"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER]
 
 
 # --- the daily quiz ----------------------------------------------------------------------------------
@@ -64,10 +67,14 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramState) -> int:
     """Post today's quiz in every group whose time has come; returns how many were posted.
 
+    The post is a line saying the quiz is here, then every question of the day: a quiz poll for a choice or
+    true/false question that fits one, else a message with buttons or one to reply to. The whole class answers
+    the same messages, so nothing needs repeating per student.
+
     The schedule lives in the database, so nothing needs restoring at start. claim_daily_post lets exactly
     one caller post (two bot processes, or a slow run overlapping the next one, cannot post twice); a post
-    that Telegram failed for a moment is released for the next tick. Private chats are not sent unasked
-    messages: a student there gets the daily quiz with /daily.
+    whose first line Telegram failed for a moment is released for the next tick. Private chats are not sent
+    unasked messages: a student there gets the daily quiz with /daily.
     """
     posted = 0
     for cls, _settings in await service.classes_due(PLATFORM):
@@ -80,9 +87,8 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
         status = await service.claim_daily_post(cls)
         if status is None or status.next is None:
             continue
-        text = f"{render.render_daily_post(status)}\n\n{render.render_prompt(status.next)}"
         try:
-            sent = await send_html(bot, chat_id, text, reply_markup=answer_markup(status.next, force_reply=False))
+            await send_html(bot, chat_id, render.render_daily_post(status))
         except (Forbidden, BadRequest, ChatMigrated) as exc:  # removed from the group, or the group is gone
             log.warning("daily quiz of %s not posted, not retried today: %s", cls.key, exc)
             continue
@@ -90,9 +96,32 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
             await service.release_daily_post(cls)
             log.warning("daily quiz of %s not posted (%s): retrying at the next tick", cls.key, exc)
             continue
-        state.questions.remember((chat_id, sent[-1].message_id), status.next.ref)
+        for prompt in await todays_prompts(service, status):
+            try:
+                await send_question(bot, service, state, cls, prompt, force_reply=False)
+            except (Forbidden, ChatMigrated) as exc:
+                log.warning("daily quiz of %s stopped at question %d: %s", cls.key, prompt.number, exc)
+                break
+            except TelegramError as exc:  # the post is out: a missing question is one /daily away
+                log.warning("question %d of the daily quiz of %s not posted: %s", prompt.number, cls.key, exc)
         posted += 1
     return posted
+
+
+async def todays_prompts(service: RevisionService, status: DailyStatus) -> list[QuizPrompt]:
+    """Every question of the day. The core hands out the first; the others are its siblings, whose refs
+    differ in the position only ("d:12:0", "d:12:1", ...: see QuizPrompt)."""
+    first = status.next
+    if first is None:
+        return []
+    quiz, _, _ = first.ref.rpartition(":")
+    prompts = [first]
+    for position in range(first.number, status.total):
+        ref = f"{quiz}:{position}"
+        question = await service.question_for(ref)
+        if question is not None:
+            prompts.append(QuizPrompt(ref, question, "daily", position + 1, status.total))
+    return prompts
 
 
 async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -181,6 +210,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^a\|"))
     app.add_handler(CallbackQueryHandler(on_forget_button, pattern=r"^f\|"))
     app.add_handler(CallbackQueryHandler(on_other_button))
+    app.add_handler(PollAnswerHandler(on_poll_answer))
     app.add_error_handler(on_error)
     return app
 

@@ -1,4 +1,4 @@
-"""Telegram updates -> calls on the service -> HTML replies: commands, typed answers, button taps, errors."""
+"""Telegram updates -> calls on the service -> HTML replies: commands, typed answers, button taps, poll votes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    InputPollOption,
     Message,
+    Poll,
+    ReplyParameters,
     Update,
     User,
 )
@@ -39,7 +42,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 DAILY_CHECK_SECONDS = 30.0
 TEACHER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
-REMEMBERED = 20_000  # question messages kept in memory; older ones (and all after a restart) are read from the text
+REMEMBERED = 20_000  # question messages and polls kept in memory; older ones (and all after a restart): the database
 
 SORRY = "Sorry, something went wrong with that. Try again, or /help."
 FOR_TEACHERS = "That is for teachers."
@@ -52,7 +55,8 @@ FORGOTTEN = "Done: everything the bot stored about you is deleted."
 # "f|<user id>" confirms /forgetme. Both carry all they need, so buttons keep working after a restart.
 ANSWER_DATA = re.compile(r"^a\|([A-Za-z0-9:_-]{1,24})\|(\d{1,2})$")
 FORGET_DATA = re.compile(r"^f\|(\d{1,20})$")
-_REF_IN_TEXT = re.compile(rf"^\[{render.REF_MARK} ([A-Za-z0-9:_-]{{1,24}})\]$", re.M)  # a line of its own
+# Question messages sent by earlier versions ended with a line "[quiz d:12:3]"; replies to them still count.
+_OLD_REF_LINE = re.compile(r"^\[quiz ([A-Za-z0-9:_-]{1,24})\]$", re.M)
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?\s*(.*)$", re.S)
 
 
@@ -70,26 +74,47 @@ class Recent(OrderedDict):
             self.popitem(last=False)
 
 
+def message_key(chat_id: int, message_id: int) -> str:
+    """The key under which the service remembers which question a message of ours puts."""
+    return f"msg:{chat_id}:{message_id}"
+
+
+def poll_key(poll_id: str) -> str:
+    return f"poll:{poll_id}"
+
+
 @dataclass
 class TelegramState:
-    """What the adapter keeps between updates (in bot_data). Losing it loses nothing: see `ref_of`."""
+    """What the adapter keeps between updates (in bot_data): a cache only. The service stores which question
+    each message and poll puts (remember_ref), so answers after a restart, or to another process, still count."""
 
     settings: Settings
     daily_every: float = DAILY_CHECK_SECONDS
     questions: Recent = field(default_factory=Recent)  # (chat id, message id) -> the ref that message puts
+    polls: Recent = field(default_factory=Recent)  # poll id -> (ref, ClassRef)
     pending: Recent = field(default_factory=Recent)  # (chat id, user id) -> the last ref put to them, for /answer
 
-    def ref_of(self, message: Message) -> str | None:
-        """The question a message of ours puts: from memory, else from the "[quiz d:12:3]" line of its text.
-
-        The text is the durable copy: Telegram hands it back with every reply, so a typed answer to a question
-        asked before a restart still finds its question, and no state file is needed.
-        """
+    async def ref_of(self, service: RevisionService, message: Message) -> str | None:
+        """The question a message of ours puts: from memory, else from the database, else (a message sent by
+        an earlier version) from its "[quiz d:12:3]" line."""
         ref = self.questions.get((message.chat_id, message.message_id))
-        if ref is None and message.text:
-            found = _REF_IN_TEXT.findall(message.text)
-            ref = found[-1] if found else None  # the question comes last, after the result of the one before
-        return ref
+        if ref is not None:
+            return ref
+        found = await service.recall_ref(PLATFORM, message_key(message.chat_id, message.message_id))
+        if found is not None:
+            self.questions.remember((message.chat_id, message.message_id), found[0])
+            return found[0]
+        old = _OLD_REF_LINE.findall(message.text or "")
+        return old[-1] if old else None  # the question came last, after the result of the one before
+
+    async def poll(self, service: RevisionService, poll_id: str) -> tuple[str, ClassRef] | None:
+        """The question (and class) a quiz poll of ours puts."""
+        found = self.polls.get(poll_id)
+        if found is None:
+            found = await service.recall_ref(PLATFORM, poll_key(poll_id))
+            if found is not None:
+                self.polls.remember(poll_id, found)
+        return found
 
 
 def user_ref(user: User) -> UserRef:
@@ -115,6 +140,63 @@ def answer_markup(prompt: QuizPrompt, force_reply: bool = True) -> InlineKeyboar
     ]
     short = sum(len(b.text) for b in buttons) <= 32
     return InlineKeyboardMarkup([buttons] if short else [[b] for b in buttons])
+
+
+def as_poll(chat_id: int, prompt: QuizPrompt) -> render.QuizPoll | None:
+    """A daily choice or true/false question in a group goes out as a quiz poll, when it fits one.
+
+    Daily questions are the class's (the same for everyone), so the whole class answers one poll, each vote
+    for its voter. A practice question is one student's: it keeps its buttons, whose pop-up can tell anyone
+    else that it is not theirs. In a private chat the bot's own feedback (and the next question) follows a tap.
+    """
+    if chat_id > 0 or prompt.mode != "daily":
+        return None
+    return render.quiz_poll(prompt)
+
+
+async def send_question(
+    bot: Bot,
+    service: RevisionService,
+    state: TelegramState,
+    cls: ClassRef,
+    prompt: QuizPrompt,
+    *,
+    before: str = "",
+    reply_to: int | None = None,
+    force_reply: bool = True,
+) -> Message:
+    """Put a question in the chat of `cls`: a quiz poll, or a message with buttons or asking for a reply
+    (after `before`, e.g. the result of the last answer); the service remembers which question it is."""
+    chat_id = int(cls.chat_id)
+    poll = as_poll(chat_id, prompt)
+    if poll is None:
+        text = f"{before}\n\n{render.render_prompt(prompt)}" if before else render.render_prompt(prompt)
+        parts = await send_html(bot, chat_id, text, reply_markup=answer_markup(prompt, force_reply), reply_to=reply_to)
+        sent = parts[-1]  # the question is the last part; a reply to it is an answer
+        state.questions.remember((chat_id, sent.message_id), prompt.ref)
+        await service.remember_ref(PLATFORM, message_key(chat_id, sent.message_id), prompt.ref, cls)
+        return sent
+    if before:
+        await send_html(bot, chat_id, before, reply_to=reply_to)
+        reply_to = None
+    # Everything here is plain text: the application's default parse mode (HTML) must not reach the poll,
+    # or a question about "<b>" would be refused, hence the explicit None parse modes.
+    sent = await bot.send_poll(
+        chat_id,
+        poll.question,
+        [InputPollOption(option, text_parse_mode=None) for option in poll.options],
+        type=Poll.QUIZ,
+        is_anonymous=False,  # votes arrive as poll answers naming the voter
+        correct_option_ids=[poll.correct],  # Bot API 9.6's name for correct_option_id
+        explanation=poll.explanation or None,
+        explanation_parse_mode=None,
+        question_parse_mode=None,
+        reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
+    )
+    if sent.poll is not None:
+        state.polls.remember(sent.poll.id, (prompt.ref, cls))
+        await service.remember_ref(PLATFORM, poll_key(sent.poll.id), prompt.ref, cls)
+    return sent
 
 
 class Turn:
@@ -162,9 +244,7 @@ class Turn:
 
     async def put(self, prompt: QuizPrompt, before: str = "") -> None:
         """Put a question to this student (after `before`, e.g. the result of the last one) and remember it."""
-        text = f"{before}\n\n{render.render_prompt(prompt)}" if before else render.render_prompt(prompt)
-        sent = await self.reply(text, answer_markup(prompt))
-        self.state.questions.remember((self.chat_id, sent[-1].message_id), prompt.ref)
+        await send_question(self.bot, self.service, self.state, self.cls, prompt, before=before, reply_to=self.quote)
         self.state.pending.remember((self.chat_id, self.tg_user.id), prompt.ref)
 
     def answered(self, ref: str) -> None:
@@ -175,8 +255,11 @@ class Turn:
         if result.problem != "empty":
             self.answered(ref)
         text = header + render.render_result(result)
-        if result.next is not None and not result.problem:
-            await self.put(result.next, before=text)  # the daily quiz goes on, as in the console
+        nxt = result.next if not result.problem else None
+        if nxt is not None and self.private:
+            await self.put(nxt, before=text)  # the daily quiz goes on, as in the console
+        elif nxt is not None:  # a group has today's questions in its post: one copy each is enough
+            await self.reply(f"{text}\n{render.render_next_hint(nxt)}")
         else:
             await self.reply(text)
 
@@ -221,7 +304,7 @@ async def cmd_daily(t: Turn, rest: str) -> None:
 
 async def cmd_answer(t: Turn, rest: str) -> None:
     replied = t.message.reply_to_message
-    ref = t.state.ref_of(replied) if replied is not None and _from_bot(replied, t.bot) else None
+    ref = await t.state.ref_of(t.service, replied) if replied is not None and _from_bot(replied, t.bot) else None
     ref = ref or t.state.pending.get((t.chat_id, t.tg_user.id))
     if not ref:
         await t.reply("There is no question waiting: /daily or /quiz first.")
@@ -374,7 +457,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = t.message.text or ""
     replied = t.message.reply_to_message
     to_us = replied is not None and _from_bot(replied, t.bot)
-    ref = t.state.ref_of(replied) if to_us else None
+    ref = await t.state.ref_of(t.service, replied) if to_us else None
     if ref is not None:
         await politely(t, _answer_typed(t, ref, text))
     elif t.private or to_us:
@@ -487,6 +570,43 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE, r
 @answers_query
 async def on_other_button(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: QueryReply) -> None:
     await reply.answer(STALE, alert=True)
+
+
+# --- quiz polls ------------------------------------------------------------------------------------
+
+
+async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A vote in one of our quiz polls: the voter's answer to its question, scored once.
+
+    Telegram has already shown the voter right or wrong and the explanation, so nothing is posted per vote;
+    only a voter who thereby finishes the daily quiz gets one quiet line in the group.
+    """
+    vote = update.poll_answer
+    if vote is None or vote.user is None or vote.voter_chat is not None or not vote.option_ids:
+        return  # a retracted vote, or an anonymous administrator voting as the group: nobody to score
+    service: RevisionService = context.bot_data["service"]
+    state: TelegramState = context.bot_data["telegram"]
+    found = await state.poll(service, vote.poll_id)
+    if found is None:
+        log.info("a vote in poll %s, which is not one of our quiz questions", vote.poll_id)
+        return
+    ref, cls = found
+    question = await service.question_for(ref)
+    index = vote.option_ids[0]
+    if question is None or not 0 <= index < len(question.options):
+        log.info("a vote in poll %s, whose question %s is no longer open", vote.poll_id, ref)
+        return
+    user = user_ref(vote.user)
+    result = await service.answer(cls, user, ref, question.options[index])
+    if result.finished_daily and not (result.problem or result.already):
+        await _say_finished(context.bot, service, cls, user, result.streak)
+
+
+async def _say_finished(bot: Bot, service: RevisionService, cls: ClassRef, user: UserRef, streak: int) -> None:
+    """One silent line, without marks (those are the student's and the teacher's); none for hidden students."""
+    if (await service.score(cls, user)).hidden:
+        return
+    await send_html(bot, int(cls.chat_id), render.render_finished(user.display_name, streak), silent=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from telegram.constants import PollLimit
 
 from adapters.console import render as plain
+from adapters.telegram.send import tg_len
 from bot.commands import CommandSpec
 from bot.knowledge.model import Answer
 from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, Leaderboard, QuizPrompt, Report, ScoreCard
@@ -75,8 +79,6 @@ def render_topics(topics: list[TopicInfo]) -> str:
 
 # --- quizzes ---------------------------------------------------------------------------------------
 
-REF_MARK = "quiz"  # a question message ends with "[quiz d:12:3]": see handlers.TelegramState.ref_of
-
 
 def render_prompt(prompt: QuizPrompt) -> str:
     q = prompt.question
@@ -90,8 +92,50 @@ def render_prompt(prompt: QuizPrompt) -> str:
         lines.append("<i>Tap your answer (one try).</i>")
     else:
         lines.append("<i>Reply to this message with your answer (one try).</i>")
-    lines.append(f"<code>[{REF_MARK} {escape(prompt.ref)}]</code>")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPoll:
+    """A question as Telegram's native quiz poll: plain text (never parsed), within the poll limits."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+
+
+MIN_POLL_OPTIONS = 2
+
+
+def quiz_poll(prompt: QuizPrompt) -> QuizPoll | None:
+    """The poll for a choice or true/false question, or None when it does not fit Telegram's limits
+    (question 300 characters, options 1-100 characters and 2-12 of them, as PollLimit says)."""
+    q = prompt.question
+    if not MIN_POLL_OPTIONS <= len(q.options) <= PollLimit.MAX_OPTION_NUMBER or q.answer not in q.options:
+        return None
+    if any(not opt.strip() or tg_len(opt) > PollLimit.MAX_OPTION_LENGTH for opt in q.options):
+        return None
+    text = f"{prompt.number}/{prompt.total}. {q.prompt}" if prompt.mode == "daily" else q.prompt
+    if tg_len(text) > PollLimit.MAX_QUESTION_LENGTH:
+        text = q.prompt  # without the number, it may still fit
+    if not q.prompt.strip() or tg_len(text) > PollLimit.MAX_QUESTION_LENGTH:
+        return None
+    return QuizPoll(text, q.options, q.options.index(q.answer), clip(" ".join(q.explanation.split())))
+
+
+def clip(text: str, limit: int = PollLimit.MAX_EXPLANATION_LENGTH) -> str:
+    """Plain text cut to `limit` characters as Telegram counts them, between words when it can, with "…"."""
+    if tg_len(text) <= limit:
+        return text
+    n = min(len(text), limit)
+    while n and tg_len(text[:n]) > limit - 1:
+        n -= 1
+    cut = text[:n]
+    space = cut.rfind(" ")
+    if space > n * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def button_label(index: int, option: str) -> str:
@@ -119,7 +163,18 @@ def render_daily(status: DailyStatus) -> str:
 
 
 def render_daily_post(status: DailyStatus) -> str:
+    """The group's daily post: this line, then every question of the day, each a message or a quiz poll."""
     return (
-        f"<b>Today's quiz is here</b>: {status.total} question{'s' if status.total != 1 else ''}, one try each. "
-        "Answer below; /daily gives you your next question."
+        f"<b>Today's quiz is here</b>: {status.total} question{'s' if status.total != 1 else ''} below, one try "
+        "each. Vote in the quiz polls; reply to the other questions with your answer. /daily puts your next one here."
     )
+
+
+def render_next_hint(prompt: QuizPrompt) -> str:
+    """In a group the next daily question is not posted after each answer (the whole class would see it)."""
+    return f"<i>Next for you: question {prompt.number}/{prompt.total}, in today's quiz post or with /daily.</i>"
+
+
+def render_finished(name: str, streak: int) -> str:
+    """One line in the group when a student finishes the daily quiz by voting (no marks: those are private)."""
+    return f"{escape(name)} has done today's quiz. Streak: {streak} day{'s' if streak != 1 else ''}."

@@ -83,8 +83,12 @@ async def send_html(
     *,
     reply_markup: Any = None,
     reply_to: int | None = None,
+    silent: bool = False,
 ) -> list[Message]:
-    """Send HTML text, split when long: the first part quotes `reply_to`, the last one carries the markup."""
+    """Send HTML text, split when long: the first part quotes `reply_to`, the last one carries the markup.
+
+    `silent` messages arrive without a notification sound (for lines the class need not be alerted to).
+    """
     parts = split_html(text)
     sent: list[Message] = []
     for n, part in enumerate(parts):
@@ -95,6 +99,7 @@ async def send_html(
                 part,
                 parse_mode=ParseMode.HTML,
                 reply_markup=reply_markup if last else None,
+                disable_notification=True if silent else None,
                 reply_parameters=(
                     ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and n == 0 else None
                 ),

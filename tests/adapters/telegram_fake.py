@@ -1,7 +1,8 @@
 """An in-memory Telegram Bot API for the adapter tests: PTB's own request code talks to it, no network.
 
 It checks what real Telegram checks (HTML that does not parse, texts over 4,096 characters, pop-ups over
-200) and answers with complete JSON, so PTB's status handling runs: a 429 becomes a real RetryAfter.
+200, quiz polls beyond their limits) and answers with complete JSON, so PTB's status handling runs: a 429
+becomes a real RetryAfter, and a Poll lacking a field PTB 22.8 requires would fail to parse.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1)
         self.last_update_id = 0
         self._query_ids = itertools.count(1)
+        self._poll_ids = itertools.count(5_000_000_000_000_000_001)
+        self.polls: dict[str, dict] = {}  # poll id -> the Poll, as sent back
         self._new_update = asyncio.Event()
         self.closed = False
 
@@ -121,6 +124,12 @@ class FakeBotAPI:
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def polls_sent(self, chat_id: int | None = None) -> list[Call]:
+        """sendPoll calls that succeeded, to one chat or all."""
+        return [
+            c for c in self.calls_to("sendPoll") if c.ok and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """sendMessage and sendDocument calls that succeeded, to one chat or all."""
@@ -177,6 +186,20 @@ class FakeBotAPI:
         }
         return {"update_id": self._next_update_id(), "callback_query": query}
 
+    def bot_message(self, chat_id: int, text: str) -> dict:
+        """A plain message of the bot's, as if sent earlier (by an older version, say)."""
+        return self._store(chat_id, {"text": text}, html.escape(text, quote=False))
+
+    def poll_answer_update(self, sender: dict, poll_id: str, option_ids: list[int]) -> dict:
+        """A vote in a non-anonymous poll (an empty list: the vote was retracted). It names no chat."""
+        answer = {
+            "poll_id": poll_id,
+            "user": sender,
+            "option_ids": option_ids,
+            "option_persistent_ids": [str(i) for i in option_ids],  # as sendPoll numbers them
+        }
+        return {"update_id": self._next_update_id(), "poll_answer": answer}
+
     def _next_update_id(self) -> int:
         self.last_update_id += 1
         return self.last_update_id
@@ -224,6 +247,9 @@ class FakeBotAPI:
     async def api_getUpdates(self, params: dict) -> tuple[int, dict]:
         offset = int(params.get("offset") or 0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        allowed = params.get("allowed_updates")
+        if allowed:  # Telegram drops the kinds a bot did not ask for (poll_answer is not sent by default)
+            self.updates = [u for u in self.updates if set(u) - {"update_id"} <= set(allowed)]
         timeout = float(params.get("timeout") or 0)
         if not self.updates and timeout and not self.closed:
             self._new_update.clear()
@@ -262,6 +288,66 @@ class FakeBotAPI:
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             fields["reply_markup"] = markup
         return self.ok(self._store(chat_id, fields, text))
+
+    def _check_poll_text(
+        self, what: str, text: str, parse_mode: str | None, low: int, high: int
+    ) -> tuple[int, dict] | None:
+        if parse_mode == "HTML" and (problems := html_problems(text)):
+            return self.bad(400, f"Bad Request: can't parse {what} entities: {problems[0]}")
+        if not low <= utf16_len(plain_text(text, parse_mode)) <= high:
+            return self.bad(400, f"Bad Request: poll {what} length must be {low}-{high}")
+        return None
+
+    async def api_sendPoll(self, params: dict) -> tuple[int, dict]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.unreachable:
+            return self.bad(403, "Forbidden: bot can't initiate conversation with a user")
+        question, mode = params["question"], params.get("question_parse_mode")
+        if refused := self._check_poll_text("question", question, mode, 1, 300):
+            return refused
+        options = params.get("options") or []
+        if not 2 <= len(options) <= 12:
+            return self.bad(400, "Bad Request: poll must have 2-12 options")
+        texts = []
+        for option in options:
+            text, option_mode = (
+                (option, None) if isinstance(option, str) else (option["text"], option.get("text_parse_mode"))
+            )
+            if refused := self._check_poll_text("option", text, option_mode, 1, 100):
+                return refused
+            texts.append(plain_text(text, option_mode))
+        quiz = params.get("type") == "quiz"
+        correct = params.get("correct_option_ids")
+        if correct is None and params.get("correct_option_id") is not None:  # before Bot API 9.6
+            correct = [params["correct_option_id"]]
+        if quiz and (not correct or not all(0 <= int(i) < len(options) for i in correct)):
+            return self.bad(400, "Bad Request: wrong correct option ids specified")
+        explanation, explanation_mode = params.get("explanation") or "", params.get("explanation_parse_mode")
+        if explanation:
+            if explanation_mode == "HTML" and (problems := html_problems(explanation)):
+                return self.bad(400, f"Bad Request: can't parse explanation entities: {problems[0]}")
+            plain = plain_text(explanation, explanation_mode)
+            if utf16_len(plain) > 200 or plain.count("\n") > 2:
+                return self.bad(400, "Bad Request: explanation is too long")
+        anonymous = params.get("is_anonymous")
+        poll: dict[str, Any] = {
+            "id": str(next(self._poll_ids)),
+            "question": plain_text(question, mode),
+            "options": [{"text": t, "voter_count": 0, "persistent_id": str(n)} for n, t in enumerate(texts)],
+            "total_voter_count": 0,
+            "is_closed": bool(params.get("is_closed")),
+            "is_anonymous": True if anonymous is None else bool(anonymous),
+            "type": "quiz" if quiz else "regular",
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+            "allows_revoting": bool(params.get("allows_revoting", not quiz)),
+            "members_only": bool(params.get("members_only")),
+        }
+        if quiz:  # the sender of a quiz sees its answer; others only once they have voted
+            poll["correct_option_ids"] = [int(i) for i in correct]
+            if explanation:
+                poll["explanation"] = plain_text(explanation, explanation_mode)
+        self.polls[poll["id"]] = poll
+        return self.ok(self._store(chat_id, {"poll": poll}))
 
     async def api_editMessageText(self, params: dict) -> tuple[int, dict]:
         key = (int(params["chat_id"]), int(params["message_id"]))
@@ -363,7 +449,8 @@ class FakeRequest(BaseRequest):
 
 
 # Form fields that stay strings; the others arrive JSON-encoded (PTB sends numbers and objects that way).
-_TEXT_FIELDS = {"text", "caption", "callback_query_id", "parse_mode", "description"}
+_TEXT_FIELDS = {"text", "caption", "callback_query_id", "parse_mode", "description", "question", "explanation"}
+_TEXT_FIELDS |= {"type", "question_parse_mode", "explanation_parse_mode"}
 
 
 async def serve_http(api: FakeBotAPI) -> tuple[web.AppRunner, int]:

@@ -12,17 +12,21 @@ from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from adapters.telegram.bot import DAILY_JOB, api_urls, build_application, run_telegram
+from adapters.telegram.render import clip, quiz_poll
 from adapters.telegram.send import FloodRetry, split_html
 from bot.app import bootstrap
 from bot.commands import parse_daily_settings
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
+from bot.quiz.model import Question
+from bot.quiz.values import QuizPrompt
 from bot.refs import ClassRef, UserRef
 from tests.adapters.telegram_fake import BOT_USER, TOKEN, FakeBotAPI, FakeRequest, html_problems, serve_http, user
 
 GROUP = -1001234
 ANA = user(11, "Ana", "Brown")
 BEN = user(12, "Ben")
+CAT = user(13, "Cat")
 ADMIN = user(21, "Mrs", "Khan")  # an administrator of GROUP
 TEACHER = user(31, "Mr", "Ortiz")  # in TELEGRAM_TEACHER_IDS
 AT_BOT = f"@{BOT_USER['username']}"
@@ -55,9 +59,39 @@ class Harness:
         assert len(mine) == 1, "every tap is answered exactly once"
         return mine[0], texts
 
+    async def vote(self, sender: dict, message: dict, *option_ids: int) -> list[str]:
+        """Vote in the quiz poll of `message` (no option: retract the vote); the messages that followed."""
+        return await self.feed(self.api.poll_answer_update(sender, message["poll"]["id"], list(option_ids)))
+
     def question(self, chat_id: int) -> dict:
         """The bot's latest message there: the question to answer."""
         return self.api.last_message(chat_id)
+
+    async def ref_of(self, message: dict) -> str | None:
+        """The question a message or poll of the bot puts, as the service remembers it (None: not a question)."""
+        key = (
+            f"poll:{message['poll']['id']}"
+            if "poll" in message
+            else f"msg:{message['chat']['id']}:{message['message_id']}"
+        )
+        found = await self.service.recall_ref("telegram", key)
+        return found[0] if found else None
+
+    async def answer_right(self, sender: dict, message: dict) -> tuple[str, list[str]]:
+        """Answer the question of `message` right, as a student would: ("poll" | "button" | "typed", replies)."""
+        ref = await self.ref_of(message)
+        assert ref is not None, "not a question"
+        q = await self.service.question_for(ref)
+        if "poll" in message:
+            return "poll", await self.vote(sender, message, q.options.index(q.answer))
+        if q.options:
+            button = next(b for row in message["reply_markup"]["inline_keyboard"] for b in row)
+            data = button["callback_data"].rsplit("|", 1)[0] + f"|{q.options.index(q.answer)}"
+            popup, texts = await self.tap(sender, message, data)
+            assert popup.get("text", "").startswith("Right!") and not popup.get("show_alert")
+            return "button", texts
+        chat_id = message["chat"]["id"]
+        return "typed", await self.feed(self.api.message_update(chat_id, sender, q.answer, reply_to=message))
 
 
 def make_app(service, api: FakeBotAPI, **settings) -> Application:
@@ -94,27 +128,18 @@ def errors_logged(caplog) -> list[str]:
     return [r.getMessage() for r in records if r.levelno >= logging.ERROR]
 
 
-async def answer_all(tg: Harness, chat_id: int, sender: dict, status_text: str) -> tuple[str, set[str]]:
-    """Answer every daily question right, by button or by typed reply as each comes; returns the last reply."""
+async def answer_all(tg: Harness, chat_id: int, sender: dict) -> tuple[str, set[str]]:
+    """In a private chat, answer every daily question right as each follows the last; returns the last reply."""
     ways: set[str] = set()
-    text = status_text
+    text = ""
     for _ in range(20):
-        if "[quiz " not in text.rsplit("\n", 1)[-1]:
-            return text, ways
         message = tg.question(chat_id)
-        ref = message["text"].rsplit("[quiz ", 1)[1].rstrip("]")
-        q = await tg.service.question_for(ref)
-        if q.options:
-            button = next(b for row in message["reply_markup"]["inline_keyboard"] for b in row)
-            data = button["callback_data"].rsplit("|", 1)[0] + f"|{q.options.index(q.answer)}"
-            popup, texts = await tg.tap(sender, message, data)
-            assert popup.get("text", "").startswith("Right!") and not popup.get("show_alert")
-            text = "\n".join(texts)
-            ways.add("button")
-        else:
-            text = await tg.send(chat_id, sender, q.answer, reply_to=message)
-            ways.add("typed")
-        assert "Right!" in text and "From the notes" in text
+        if await tg.ref_of(message) is None:  # the last result: no question follows
+            return text, ways
+        way, texts = await tg.answer_right(sender, message)
+        text = "\n".join(texts)
+        ways.add(way)
+        assert "Right!" in text and "From the notes" in text and "[quiz" not in text
     raise AssertionError("the quiz did not end")
 
 
@@ -233,9 +258,9 @@ async def test_a_teacher_command_is_refused_to_a_student(tg, service):
 async def test_a_whole_daily_quiz_in_a_private_chat_by_buttons_and_typed_replies(tg):
     ana = ANA["id"]
     first = await tg.send(ana, ANA, "/daily")
-    assert "Daily quiz, question 1/5" in first
-    last, ways = await answer_all(tg, ana, ANA, first)
-    assert ways == {"button", "typed"}
+    assert "Daily quiz, question 1/5" in first and "[quiz" not in first
+    last, ways = await answer_all(tg, ana, ANA)
+    assert ways == {"button", "typed"} and tg.api.calls_to("sendPoll") == []  # private chats: buttons, no polls
     assert "That's today's quiz done. Streak: 1 day." in last
     edited = tg.api.calls_to("editMessageText")
     assert edited and all("You answered:" in c.params["text"] and c.ok for c in edited)  # buttons taken away
@@ -244,13 +269,25 @@ async def test_a_whole_daily_quiz_in_a_private_chat_by_buttons_and_typed_replies
 
 
 async def test_a_whole_daily_quiz_in_a_group_for_two_students(tg):
-    first = await tg.send(GROUP, ANA, "/daily")
-    last, ways = await answer_all(tg, GROUP, ANA, first)
-    assert ways == {"button", "typed"} and "That's today's quiz done" in last
-    assert '<a href="tg://user?id=11">Ana B.</a> answered' in "\n".join(tg.api.texts(GROUP))
-    assert tg.api.calls_to("editMessageText") == []  # in a group the question stays open for the others
-    last, _ = await answer_all(tg, GROUP, BEN, await tg.send(GROUP, BEN, "/daily"))
-    assert "That's today's quiz done" in last
+    """/daily in a group puts the student's next question: a quiz poll when it is a choice, else a message."""
+    for student in (ANA, BEN):
+        ways: list[str] = []
+        for _ in range(10):
+            before = len(tg.api.sent(GROUP))
+            reply = await tg.send(GROUP, student, "/daily")
+            if "You've done today's quiz (2026-11-24): 5/5 right" in reply:
+                break
+            way, texts = await tg.answer_right(student, tg.question(GROUP))
+            ways.append(way)
+            if way == "poll":  # Telegram shows the voter right or wrong and the explanation: the group hears nothing
+                assert texts == []
+            else:
+                joined = "\n".join(texts)
+                assert "Right!" in joined and ("Next for you: question" in joined or "today's quiz done" in joined)
+                assert len(tg.api.sent(GROUP)) == before + 2  # the question and its result: no next question
+        assert set(ways) == {"poll", "typed"} and len(ways) == 5
+    polls = tg.api.polls_sent(GROUP)
+    assert polls and all(p.params["reply_parameters"]["message_id"] > 0 for p in polls)  # each quotes its /daily
     board = await tg.send(GROUP, BEN, "/leaderboard today")
     assert "Ana B. - 5 pts" in board and "Ben - 5 pts" in board
 
@@ -277,30 +314,161 @@ async def test_a_double_tap_scores_once_and_other_students_questions_are_theirs(
         assert "asked to someone else" in await tg.send(GROUP, BEN, "Yalta", reply_to=practice)
 
 
-async def test_questions_survive_a_restart_of_the_bot(tg, service):
+async def restart(tg: Harness, db_url: str, clock, knowledge: Knowledge) -> Harness:
+    """Another process on the same database and Bot API: a new service and Application, nothing in memory."""
+    service = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge)
+    return await start(service, tg.api)
+
+
+async def stop(harness: Harness) -> None:
+    await harness.app.shutdown()
+    await harness.service.close()
+    assert harness.errors == []
+
+
+async def test_questions_survive_a_restart_of_the_bot(tg, db_url, clock, knowledge):
     ana = ANA["id"]
     await tg.send(ana, ANA, "/daily")
-    typed = tg.question(ana)  # question 1 is typed
-    restarted = await start(service, tg.api)  # a new process: nothing in memory
+    typed = tg.question(ana)  # question 1 is typed: asked with ForceReply, its question kept in the database
+    asked = tg.api.sent(ana)[-1].params
+    assert asked["reply_markup"]["force_reply"] is True
+    assert "[quiz" not in asked["text"] and "[quiz" not in typed["text"]
+    q = await tg.service.question_for(await tg.ref_of(typed))
+    restarted = await restart(tg, db_url, clock, knowledge)
     try:
-        ref = typed["text"].rsplit("[quiz ", 1)[1].rstrip("]")
-        q = await service.question_for(ref)
         reply = await restarted.send(ana, ANA, q.answer, reply_to=typed)
         assert "Right!" in reply and "Daily quiz, question 2/5" in reply
         buttons = restarted.question(ana)
-        restarted_again = await start(service, tg.api)
+        restarted_again = await restart(tg, db_url, clock, knowledge)
         try:
             data = buttons["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             popup, texts = await restarted_again.tap(ANA, buttons, data)
             assert texts and "question 3/5" in texts[-1]
-            assert "You answered:" in buttons["text"]  # edited: the question line is no longer the last
-            again = await restarted_again.send(ana, ANA, "True", reply_to=buttons)
+            assert "You answered:" in buttons["text"]
+            again = await restarted_again.send(ana, ANA, "True", reply_to=buttons)  # a typed reply to it
             assert "already answered that one: it counted once" in again
+            # a question sent by the version before, which carried its question in a last line, still counts
+            ref = await restarted_again.ref_of(restarted_again.question(ana))
+            old = tg.api.bot_message(ana, f"Daily quiz, question 3/5\nReply to this message.\n[quiz {ref}]")
+            q = await restarted_again.service.question_for(ref)
+            assert "Right!" in await restarted_again.send(ana, ANA, q.answer, reply_to=old)
         finally:
-            await restarted_again.app.shutdown()
+            await stop(restarted_again)
     finally:
-        await restarted.app.shutdown()
-    assert restarted.errors == [] and restarted_again.errors == []
+        await stop(restarted)
+    card = await tg.service.score(ClassRef("telegram", str(ana)), UserRef("telegram", str(ana)))
+    assert card.answered == 3
+
+
+async def post_daily(tg: Harness) -> list[dict]:
+    """Run the daily job for GROUP (due at 08:00; it is 09:00): the post's messages and polls, oldest first."""
+    await tg.send(GROUP, TEACHER, "/dailysettings")  # the group becomes a class
+    before = len(bot_posts(tg.api, GROUP))
+    await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
+    return bot_posts(tg.api, GROUP)[before:]
+
+
+async def test_a_daily_choice_question_in_a_group_is_a_non_anonymous_quiz_poll(tg, service):
+    post = await post_daily(tg)
+    polled = [m for m in post if "poll" in m]
+    assert polled and len(tg.api.polls_sent(GROUP)) == len(polled)
+    for message, call in zip(polled, tg.api.polls_sent(GROUP)):
+        q = await service.question_for(await tg.ref_of(message))
+        number = post.index(message)
+        params = call.params
+        assert params["type"] == "quiz" and params["is_anonymous"] is False
+        assert params["correct_option_ids"] == [q.options.index(q.answer)]
+        assert params["question"] == f"{number}/5. {q.prompt}"
+        assert [o["text"] for o in params["options"]] == list(q.options)
+        # plain text: the application's default parse mode (HTML) must not reach the poll
+        assert "question_parse_mode" not in params and "explanation_parse_mode" not in params
+        assert all("text_parse_mode" not in o for o in params["options"])
+        explanation = params["explanation"]
+        assert len(explanation) <= 200 and q.explanation.startswith(explanation.removesuffix("…"))
+        assert "allows_revoting" not in params  # a quiz allows no second vote
+
+
+async def test_two_students_voting_on_the_same_daily_poll_are_each_scored_once(tg, service):
+    poll = next(m for m in await post_daily(tg) if "poll" in m)
+    q = await service.question_for(await tg.ref_of(poll))
+    right = q.options.index(q.answer)
+    wrong = (right + 1) % len(q.options)
+    before = len(tg.api.calls)
+    assert await tg.vote(ANA, poll, right) == []
+    assert await tg.vote(BEN, poll, wrong) == []
+    assert await tg.vote(ANA, poll, wrong) == []  # a second vote event for Ana: nothing is scored
+    assert await tg.vote(BEN, poll) == []  # a retracted vote is ignored
+    assert await tg.feed(tg.api.poll_answer_update(ANA, "12345", [0])) == []  # somebody else's poll
+    assert [c.method for c in tg.api.calls[before:]] == []  # the group heard nothing
+    cls = ClassRef("telegram", str(GROUP))
+    ana = await service.score(cls, UserRef("telegram", str(ANA["id"])))
+    ben = await service.score(cls, UserRef("telegram", str(BEN["id"])))
+    assert (ana.answered, ana.correct) == (1, 1) and ana.points_today > 0
+    assert (ben.answered, ben.correct, ben.points_today) == (1, 0, 0)
+    report = await service.report(cls, True)
+    row = next(r for r in report.questions if r.prompt == q.prompt)
+    assert (row.answered, row.first_try_correct) == (2, 1)
+    assert [(given.lower(), n) for given, n in row.wrong_answers] == [(q.options[wrong].lower(), 1)]
+
+
+async def test_a_poll_answer_after_a_restart_is_still_scored(tg, db_url, clock, knowledge):
+    poll = next(m for m in await post_daily(tg) if "poll" in m)
+    restarted = await restart(tg, db_url, clock, knowledge)  # nothing in memory, a new connection to the database
+    try:
+        q = await restarted.service.question_for(await restarted.ref_of(poll))
+        assert await restarted.vote(BEN, poll, q.options.index(q.answer)) == []
+        card = await restarted.service.score(ClassRef("telegram", str(GROUP)), UserRef("telegram", str(BEN["id"])))
+        assert (card.answered, card.correct) == (1, 1)
+    finally:
+        await stop(restarted)
+
+
+LONG_PROMPT = (  # 320 characters: more than a poll question may have
+    "In February 1945 Churchill, Roosevelt and Stalin met in a palace by the Black Sea to decide what would happen "
+    "to Europe after the war, to Germany, to Poland and its borders, to the new United Nations and to the war against "
+    "Japan, which the Soviet Union promised to join three months after Germany surrendered. Where did they meet?"
+)
+LONG_QUESTIONS = f"""Q: {LONG_PROMPT}
+A: Yalta
+Wrong: Potsdam; Tehran; Geneva
+Topic: Yalta
+
+Q: What did the Soviet Union promise at Yalta about the war in the Pacific?
+A: To declare war on Japan within three months of the end of the war in Europe, once Germany had surrendered for good
+Wrong: Nothing at all; To stay neutral
+Topic: Yalta
+
+Q: Who led Britain at the start of the Potsdam Conference?
+A: Churchill
+Wrong: Attlee; Eden
+Topic: Potsdam
+Explain: Churchill led Britain at the start of the Potsdam Conference; Attlee took over after the election.
+"""
+
+
+async def test_a_question_too_long_for_a_poll_keeps_its_buttons(tmp_path, db_url, clock, caplog):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "questions.txt").write_text(LONG_QUESTIONS, encoding="utf-8")
+    service = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=Knowledge.load(tmp_path / "notes"))
+    assert len(service.bank.questions) == 3
+    tg = await start(service, FakeBotAPI())
+    try:
+        post = await post_daily(tg)
+        assert len(post) == 4  # the announcement and the three questions
+        by_prompt = {(await service.question_for(await tg.ref_of(m))).prompt: m for m in post[1:]}
+        assert "poll" in by_prompt["Who led Britain at the start of the Potsdam Conference?"]
+        too_long = [m for prompt, m in by_prompt.items() if "Potsdam" not in prompt]  # a 320-character question,
+        assert len(too_long) == 2 and all("poll" not in m and m["reply_markup"] for m in too_long)  # an option of 115
+        assert len(tg.api.polls_sent(GROUP)) == 1
+        way, texts = await tg.answer_right(ANA, too_long[0])  # a tap in the group: the result names the student
+        assert way == "button"
+        assert '<a href="tg://user?id=11">Ana B.</a> answered' in texts[0] and "Next for you: question" in texts[0]
+        assert tg.api.calls_to("editMessageText") == []  # in a group the question stays open for the others
+        assert all(call.ok for call in tg.api.calls), "Telegram refused something"
+    finally:
+        await tg.app.shutdown()
+        await service.close()
+    assert tg.errors == [] and errors_logged(caplog) == []
 
 
 async def test_stale_and_foreign_buttons_are_answered(tg):
@@ -358,6 +526,18 @@ async def test_markup_and_ampersands_from_notes_and_students_are_escaped(tmp_pat
         assert "From the notes (questions.txt): The &lt;b&gt; tag makes text bold &amp; the &lt;i&gt; tag" in texts[0]
         answer = await tg.send(ana, ANA, "/ask which tag makes text bold")
         assert "The &lt;b&gt; tag makes text bold &amp; the &lt;i&gt; tag makes it italic." in answer
+        # in a group the question is a quiz poll: plain text throughout, so nothing is escaped (or parsed)
+        polls = [m["poll"] for m in await post_daily(tg) if "poll" in m and "bold" in m["poll"]["question"]]
+        assert len(polls) == 1, "Telegram refused the poll"
+        poll = polls[0]
+        assert poll["question"].endswith("Which tag makes text <b>bold</b> & strong?")
+        assert sorted(o["text"] for o in poll["options"]) == [
+            "&amp",
+            "<b>",
+            "<i>",
+            "<u> & <s>",
+        ]  # ";" separates options
+        assert poll["explanation"] == "The <b> tag makes text bold & the <i> tag makes it italic."
         assert all(call.ok for call in tg.api.calls), "Telegram refused a message"
         assert tg.errors == []
     finally:
@@ -450,20 +630,36 @@ async def test_an_error_gets_a_short_reply_and_a_log_line(tg, service, monkeypat
 # --- the scheduled daily post ----------------------------------------------------------------------------
 
 
+def bot_posts(api: FakeBotAPI, chat_id: int) -> list[dict]:
+    """The bot's messages there, polls included, oldest first."""
+    return [m for (c, _), m in api.messages.items() if c == chat_id and m["from"]["id"] == BOT_USER["id"]]
+
+
 async def test_the_daily_quiz_is_posted_once_in_the_group_at_its_time(tg, service, clock):
     assert "at 09:30" in await tg.send(GROUP, ADMIN, "/dailysettings time 09:30")  # it is 09:00 UTC
     await tg.send(ANA["id"], ANA, "/daily")  # a private chat is a class too, but is not sent unasked posts
     job = tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0]
-    before = len(tg.api.sent(GROUP))
+    before = len(bot_posts(tg.api, GROUP))
     await job.run(tg.app)
-    assert len(tg.api.sent(GROUP)) == before  # not yet
+    assert len(bot_posts(tg.api, GROUP)) == before  # not yet
 
     clock.advance(minutes=31)
     await job.run(tg.app)
-    posts = tg.api.sent(GROUP)[before:]
-    assert len(posts) == 1
-    assert "Today's quiz is here" in posts[0].params["text"] and "Daily quiz, question 1/5" in posts[0].params["text"]
-    assert "reply_parameters" not in posts[0].params  # nobody to quote
+    post = bot_posts(tg.api, GROUP)[before:]
+    assert len(post) == 6  # the announcement, then the five questions of the day
+    assert "Today's quiz is here" in post[0]["text"] and "5 questions below" in post[0]["text"]
+    questions = post[1:]
+    for number, message in enumerate(questions, 1):
+        if "poll" in message:  # a choice question: a quiz poll the whole class answers
+            assert message["poll"]["question"].startswith(f"{number}/5. ")
+            assert message["poll"]["type"] == "quiz" and not message["poll"]["is_anonymous"]
+        else:
+            assert f"Daily quiz, question {number}/5" in message["text"] and "[quiz" not in message["text"]
+    kinds = {"poll" if "poll" in m else "typed" for m in questions}
+    assert kinds == {"poll", "typed"}
+    sent = [c for c in tg.api.calls if c.ok and c.method in ("sendMessage", "sendPoll")][-6:]
+    assert all("reply_parameters" not in c.params for c in sent)  # nobody to quote
+    assert all("force_reply" not in (c.params.get("reply_markup") or {}) for c in sent)  # nobody's input is taken
     private_texts = tg.api.texts(ANA["id"])
 
     await job.run(tg.app)  # the next run, and another process on the same database: nothing more
@@ -472,17 +668,32 @@ async def test_the_daily_quiz_is_posted_once_in_the_group_at_its_time(tg, servic
         await other.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(other.app)
     finally:
         await other.app.shutdown()
-    assert len(tg.api.sent(GROUP)) == before + 1 and tg.api.texts(ANA["id"]) == private_texts
+    assert len(bot_posts(tg.api, GROUP)) == before + 6 and tg.api.texts(ANA["id"]) == private_texts
 
-    # students answer the posted question in the group
-    post = tg.question(GROUP)
-    ref = post["text"].rsplit("[quiz ", 1)[1].rstrip("]")
-    q = await service.question_for(ref)
-    assert "Right!" in await tg.send(GROUP, BEN, q.answer, reply_to=post)  # question 1 of this group is typed
+    # The class answers in the post. Ana keeps the poll for last: her vote finishes the quiz, and the group gets
+    # one quiet line (no marks); Ben ends with a typed answer, whose reply says so; Cat is hidden: no line.
+    polls = [m for m in questions if "poll" in m]
+    typed = [m for m in questions if "poll" not in m]
+    await tg.send(GROUP, CAT, "/hideme")
+    for student, order in ((ANA, typed + polls), (BEN, polls + typed), (CAT, typed + polls)):
+        for n, message in enumerate(order):
+            way, texts = await tg.answer_right(student, message)
+            last = n == len(order) - 1
+            if way == "typed":
+                joined = "\n".join(texts)
+                assert "Right!" in joined and "Daily quiz, question" not in joined  # the next is not re-posted
+                assert ("That's today's quiz done" if last else "Next for you: question") in joined
+            elif last and student is ANA:
+                assert texts == ["Ana B. has done today's quiz. Streak: 1 day."]
+                assert tg.api.sent(GROUP)[-1].params["disable_notification"] is True
+            else:
+                assert texts == []
+    board = await tg.send(GROUP, BEN, "/leaderboard today")
+    assert "Ana B. - 5 pts" in board and "Ben - 5 pts" in board
 
     clock.advance(days=1)  # tomorrow, at 09:30 again
     await job.run(tg.app)
-    assert len(tg.api.sent(GROUP)) == before + 3
+    assert sum("Today's quiz is here" in t for t in tg.api.texts(GROUP)) == 2
 
 
 async def test_a_daily_post_telegram_failed_is_retried_and_one_it_refused_is_not(tg, service, clock, caplog):
@@ -497,12 +708,17 @@ async def test_a_daily_post_telegram_failed_is_retried_and_one_it_refused_is_not
     assert sorted(failed) == sorted([GROUP, other_group])
     bad_gateway, kicked = failed
     assert len(tg.api.sent(GROUP)) == len(tg.api.sent(other_group)) == 1  # only the /daily replies
+    tg.api.fail_next("sendPoll", 502, "Bad Gateway")  # a question of the retried post: the rest still go out
     await job.run(tg.app)
-    assert "Today's quiz is here" in tg.api.texts(bad_gateway)[-1]  # retried at the next tick
+    assert sum("Today's quiz is here" in t for t in tg.api.texts(bad_gateway)) == 1  # retried at the next tick
+    post = bot_posts(tg.api, bad_gateway)
+    intro = next(n for n, m in enumerate(post) if "Today's quiz is here" in m.get("text", ""))
+    assert len(post[intro + 1 :]) == 4  # four of the five questions: the first poll failed, the others went out
     assert len(tg.api.sent(kicked)) == 1  # removed from the group: not retried every 30 seconds
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("retrying at the next tick" in w for w in warnings)
     assert any("not retried today" in w for w in warnings)
+    assert any(f"of the daily quiz of telegram:{bad_gateway} not posted: Bad Gateway" in w for w in warnings)
 
 
 # --- the whole polling path ------------------------------------------------------------------------------
@@ -512,6 +728,8 @@ async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, cap
     api = FakeBotAPI()
     runner, port = await serve_http(api)
     settings = Settings(telegram_token=TOKEN, telegram_api_base_url=f"http://127.0.0.1:{port}/")
+    group = ClassRef("telegram", str(GROUP))
+    await service.daily_settings(group, True)  # a class whose daily quiz is due: posted a second after start
     task = asyncio.create_task(run_telegram(service, settings))
     try:
         api.queue(api.message_update(ANA["id"], ANA, "/start"))
@@ -521,6 +739,19 @@ async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, cap
                 break
             await asyncio.sleep(0.05)
         await tg_quiz_over_http(api)
+        # the daily post's quiz poll, and a vote in it: a poll_answer update, which the bot must ask for
+        for _ in range(200):
+            if api.polls_sent(GROUP):
+                break
+            await asyncio.sleep(0.05)
+        poll = next(m for (c, _), m in api.messages.items() if c == GROUP and "poll" in m)["poll"]
+        api.queue(api.poll_answer_update(BEN, poll["id"], list(poll["correct_option_ids"])))
+        ben = UserRef("telegram", str(BEN["id"]))
+        for _ in range(200):
+            if (await service.score(group, ben)).answered:
+                break
+            await asyncio.sleep(0.05)
+        assert (await service.score(group, ben)).correct == 1
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -530,6 +761,7 @@ async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, cap
     texts = api.texts(ANA["id"])
     assert "revision notes" in texts[0] and "Red Army" in texts[1]
     assert api.calls_to("deleteWebhook") and len(api.calls_to("setMyCommands")) == 2
+    assert all("poll_answer" in c.params["allowed_updates"] for c in api.calls_to("getUpdates"))
     offsets = [int(c.params.get("offset") or 0) for c in api.calls_to("getUpdates")]
     assert max(offsets) == api.last_update_id + 1  # all were confirmed, so a restart does not see them again
     assert errors_logged(caplog) == []
@@ -584,3 +816,22 @@ def test_daily_settings_arguments():
     }
     assert parse_daily_settings("") == {}
     assert parse_daily_settings("time") is None and parse_daily_settings("sometime") is None
+
+
+def test_what_fits_in_a_quiz_poll():
+    def prompt(text: str, options: tuple[str, ...], explanation: str = "") -> QuizPrompt:
+        q = Question("q-1", "choice", text, options[0], options=options, explanation=explanation)
+        return QuizPrompt("d:1:0", q, "daily", 1, 5)
+
+    poll = quiz_poll(prompt("x" * 295, ("Yes", "No"), "word " * 100))
+    assert poll is not None and poll.question == "1/5. " + "x" * 295 and poll.correct == 0
+    assert len(poll.explanation) <= 200 and poll.explanation.endswith("word…")
+    assert quiz_poll(prompt("x" * 300, ("Yes", "No"))).question == "x" * 300  # the number gives way
+    assert quiz_poll(prompt("x" * 301, ("Yes", "No"))) is None
+    assert quiz_poll(prompt("Which?", ("y" * 100, "No"))) is not None
+    assert quiz_poll(prompt("Which?", ("y" * 101, "No"))) is None
+    assert quiz_poll(prompt("Which?", ("Yes",))) is None
+    assert quiz_poll(prompt("Which?", tuple(f"option {n}" for n in range(13)))) is None
+    assert quiz_poll(prompt("Which?", ("🙂" * 50, "No"))) is not None  # 100 UTF-16 units, as Telegram counts
+    assert quiz_poll(prompt("Which?", ("🙂" * 51, "No"))) is None
+    assert clip("short") == "short" and len(clip("🙂" * 150).encode("utf-16-le")) // 2 <= 200
