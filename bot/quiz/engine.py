@@ -913,6 +913,9 @@ _CHOICE = re.compile(r"^\(?([a-h]|[1-8])[).]?$")
 
 def _as_given(question: Question, given: str) -> str:
     """What to keep of an answer: for multiple choice the option picked ("b" -> "Stalin"), for the report."""
+    exact = [o for o in question.options if o.casefold() == given.strip().casefold()]
+    if exact:  # an option's own text wins over reading it as a letter or a number ("1955", "A")
+        return exact[0]
     m = _CHOICE.match(given.strip().lower()) if question.options else None
     if m:
         key = m.group(1)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -86,6 +89,24 @@ def sync_sqlite_engine(engine: AsyncEngine) -> Engine | None:
     return sync
 
 
+MIGRATION_LOCK_KEY = 74_112_024  # any constant shared by every revisionbot process
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: AsyncEngine) -> Iterator[None]:
+    """On SQLite, processes starting together take turns at migrating through a lock file beside the database."""
+    u = engine.url
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        yield
+        return
+    with open(f"{u.database}.migrate-lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema to `revision` with Alembic (creates it on an empty database)."""
 
@@ -95,8 +116,12 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_run)
+        with _sqlite_migration_lock(engine):
+            async with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Several processes starting at once: one migrates, the others wait, then find it done.
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                await conn.run_sync(_run)
     except (SQLAlchemyError, OSError) as exc:
         log.exception("database migration failed")
         raise DatabaseError(
