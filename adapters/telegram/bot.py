@@ -48,7 +48,6 @@ from adapters.telegram.handlers import (
 from adapters.telegram.send import make_rate_limiter, send_html
 from bot.commands import BY_NAME, COMMANDS
 from bot.config import Settings
-from bot.quiz.values import DailyStatus, QuizPrompt
 from bot.service import RevisionService
 
 __all__ = ["build_application", "run_telegram", "post_due_dailies", "DAILY_JOB"]
@@ -96,7 +95,7 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
             await service.release_daily_post(cls)
             log.warning("daily quiz of %s not posted (%s): retrying at the next tick", cls.key, exc)
             continue
-        for prompt in await todays_prompts(service, status):
+        for prompt in status.prompts:
             try:
                 await send_question(bot, service, state, cls, prompt, force_reply=False)
             except (Forbidden, ChatMigrated) as exc:
@@ -106,22 +105,6 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
                 log.warning("question %d of the daily quiz of %s not posted: %s", prompt.number, cls.key, exc)
         posted += 1
     return posted
-
-
-async def todays_prompts(service: RevisionService, status: DailyStatus) -> list[QuizPrompt]:
-    """Every question of the day. The core hands out the first; the others are its siblings, whose refs
-    differ in the position only ("d:12:0", "d:12:1", ...: see QuizPrompt)."""
-    first = status.next
-    if first is None:
-        return []
-    quiz, _, _ = first.ref.rpartition(":")
-    prompts = [first]
-    for position in range(first.number, status.total):
-        ref = f"{quiz}:{position}"
-        question = await service.question_for(ref)
-        if question is not None:
-            prompts.append(QuizPrompt(ref, question, "daily", position + 1, status.total))
-    return prompts
 
 
 async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -882,7 +882,8 @@ class QuizEngine:
             if res.rowcount != 1:
                 return None
             ids = json.loads(quiz.question_ids)
-            return DailyStatus(quiz.day, len(ids), 0, 0, 0, self._daily_prompt(quiz, ids, 0))
+            prompts = tuple(p for i in range(len(ids)) if (p := self._daily_prompt(quiz, ids, i)) is not None)
+            return DailyStatus(quiz.day, len(ids), 0, 0, 0, self._daily_prompt(quiz, ids, 0), prompts=prompts)
 
     async def release_daily_post(self, cls: ClassRef) -> None:
         """Give back a claimed post that could not be sent (the platform failed), so the next tick retries."""

@@ -46,6 +46,7 @@ class DailyStatus:
     streak: int
     next: QuizPrompt | None = None
     enabled: bool = True
+    prompts: tuple[QuizPrompt, ...] = ()  # every question of the day, for a post the whole class answers
 
     @property
     def finished(self) -> bool:

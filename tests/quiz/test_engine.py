@@ -337,3 +337,12 @@ async def test_the_report_shows_the_option_picked_not_its_letter(service):
     from bot.text import normalise_question
 
     assert row.wrong_answers[0][0] == normalise_question(q.options[wrong_idx])
+
+
+async def test_the_claimed_daily_post_carries_every_question_of_the_day(service, clock):
+    await service.daily_settings(CLS, True, time="08:00")
+    status = await service.claim_daily_post(CLS)
+    assert [p.number for p in status.prompts] == [1, 2, 3, 4, 5]
+    mine = await service.daily(CLS, user(1))
+    assert status.prompts[0].ref == mine.next.ref
+    assert len({p.ref for p in status.prompts}) == 5
