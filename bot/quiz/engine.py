@@ -303,8 +303,6 @@ class QuizEngine:
                 self._student_cache.pop(user.key, None)
                 if attempt:
                     raise
-        if not recorded:
-            return await self._already(cls, user, ref, question)
         finished = len(done) >= len(quiz.ids)
         streak = 0
         if finished:
@@ -314,6 +312,18 @@ class QuizEngine:
         prompt = None
         if nxt is not None and (nq := self.bank.get(quiz.ids[nxt])) is not None:
             prompt = QuizPrompt(f"d:{daily_id}:{nxt}", nq, "daily", nxt + 1, len(quiz.ids))
+        if not recorded:  # a repeat (a double click, a second process): nothing scored, nothing more to read
+            return AnswerResult(
+                ref,
+                False,
+                already=True,
+                correct_answer=question.answer,
+                explanation=question.explanation,
+                source=question.source,
+                streak=streak,
+                next=prompt,
+                finished_daily=finished,
+            )
         return _result(
             ref,
             question,
@@ -377,20 +387,6 @@ class QuizEngine:
             sid = (await self._student(session, user)).id
             await session.commit()
         return sid
-
-    async def _already(self, cls: ClassRef, user: UserRef, ref: str, question: Question) -> AnswerResult:
-        status = await self.daily(cls, user)
-        return AnswerResult(
-            ref,
-            False,
-            already=True,
-            correct_answer=question.answer,
-            explanation=question.explanation,
-            source=question.source,
-            streak=status.streak,
-            next=status.next,
-            finished_daily=status.finished,
-        )
 
     async def _review(self, student_id: int, question_id: str, correct: bool, now: datetime) -> None:
         """Update the student's FSRS card for this question (its own transaction: a card is secondary to the

@@ -205,7 +205,26 @@ def _extra_index(names: frozenset[str]) -> _Names:
     return _Names.build(names)
 
 
+_KNOWN_CACHE: dict[tuple[int, int], tuple[object, object, _Known]] = {}
+_VARIANT_CACHE: dict[tuple[tuple[str, ...], int], tuple[object, list]] = {}
+_CACHE_SIZE = 4096
+
+
 def _known(aliases: AliasTable | None, known_names: Collection[str]) -> _Known:
+    """The index of real names, built once per (alias table, names) pair: a quiz marks thousands of answers
+    with the same two objects. Keyed by identity, and the objects are kept so that an id is never reused."""
+    key = (id(aliases), id(known_names))
+    hit = _KNOWN_CACHE.get(key)
+    if hit is not None and hit[0] is aliases and hit[1] is known_names:
+        return hit[2]
+    built = _build_known(aliases, known_names)
+    if len(_KNOWN_CACHE) > 64:
+        _KNOWN_CACHE.clear()
+    _KNOWN_CACHE[key] = (aliases, known_names, built)
+    return built
+
+
+def _build_known(aliases: AliasTable | None, known_names: Collection[str]) -> _Known:
     lib_strong, lib_cities = _library_index()
     strong, weak = [lib_strong], [lib_cities]
     caps: set[str] = set()
@@ -607,6 +626,20 @@ def _mark_variant(variant: _Variant, given: _Form, known: _Known) -> _Result:
 
 
 def _variants(answers: Iterable[str], aliases: AliasTable | None) -> list[_Variant]:
+    """The accepted forms of an answer (cached: the same question is marked for the whole class)."""
+    answers = tuple(a for a in answers if isinstance(a, str))
+    key = (answers, id(aliases))
+    hit = _VARIANT_CACHE.get(key)
+    if hit is not None and hit[0] is aliases:
+        return hit[1]
+    built = _build_variants(answers, aliases)
+    if len(_VARIANT_CACHE) > _CACHE_SIZE:
+        _VARIANT_CACHE.clear()
+    _VARIANT_CACHE[key] = (aliases, built)
+    return built
+
+
+def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[_Variant]:
     out: list[_Variant] = []
     seen: set[tuple[str, str]] = set()
 

@@ -56,6 +56,8 @@ def make_engine(url: str) -> AsyncEngine:
     except ArgumentError as exc:
         raise DatabaseError(f"REVISIONBOT_DATABASE_URL is not a valid database URL: {exc}") from exc
     kwargs: dict = {}
+    if u.drivername.startswith("postgresql"):
+        kwargs["pool_pre_ping"] = True  # a connection the server dropped is replaced, not handed out
     if u.drivername.startswith("sqlite"):
         # Wait for a busy database rather than failing at once: another process may be writing.
         kwargs["connect_args"] = {"timeout": 30}

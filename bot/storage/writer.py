@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.quiz.srs import review
@@ -41,6 +41,22 @@ class AnswerRow:
     season: int
     day: str
     answered_at: datetime
+
+
+_RETRY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
+
+
+def _passing(exc: DBAPIError) -> bool:
+    """A failure that a retry can cure (the batch is one transaction, so it left nothing behind)."""
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return state in _RETRY_SQLSTATES or "deadlock" in str(exc.orig).lower()
+
+
+def _lock_order(item: object) -> tuple:
+    row = item[0] if isinstance(item, tuple) else item
+    return (row.daily_id, row.student_id, row.position) if isinstance(row, AnswerRow) else (0, 0, 0)
 
 
 class AnswerWriter:
@@ -109,6 +125,8 @@ class AnswerWriter:
             while not self._queue.empty() and len(batch) < MAX_BATCH:
                 batch.append(self._queue.get_nowait())
             pending = [(item, fut) for item, fut in batch if not fut.cancelled()]
+            # The same lock order in every process (no deadlock between two writers on PostgreSQL).
+            pending.sort(key=lambda p: _lock_order(p[0]))
             for attempt in range(RETRIES):
                 try:
                     results = await self._transact([item for item, _ in pending])
@@ -117,7 +135,12 @@ class AnswerWriter:
                     # One bad item (say, a student deleted meanwhile) must not fail the others: one by one.
                     results = [await self._alone(item) for item, _ in pending]
                     break
-                except OperationalError as exc:  # "database is locked" and the like: wait and retry
+                except DBAPIError as exc:
+                    if not _passing(exc):
+                        log.exception("answer batch failed")
+                        results = exc
+                        break
+                    # "database is locked", a deadlock, a dropped connection: wait and retry
                     log.warning("answer batch failed (%s), retry %d", exc.__class__.__name__, attempt + 1)
                     await asyncio.sleep(0.05 * 2**attempt)
                 except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
