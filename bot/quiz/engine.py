@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, cast, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -54,7 +54,6 @@ from bot.storage.models import (
     SchoolClass,
     SeasonResult,
     Student,
-    UnansweredQuestion,
 )
 from bot.storage.writer import AnswerRow, AnswerWriter
 from bot.text import normalise_question
@@ -892,16 +891,9 @@ class QuizEngine:
             )
             await session.commit()
 
-    async def gaps_count(self, cls: ClassRef) -> int:
-        async with self.sessions() as session:
-            return (
-                await session.execute(select(func.count()).where(UnansweredQuestion.class_key == cls.key))
-            ).scalar_one()
-
 
 def _as_int(col):  # noqa: ANN001, ANN202
-    from sqlalchemy import Integer, cast
-
+    """A boolean column as 0/1, to sum it the same way on SQLite and PostgreSQL."""
     return cast(col, Integer)
 
 
