@@ -312,17 +312,7 @@ class QuizEngine:
         if nxt is not None and (nq := self.bank.get(quiz.ids[nxt])) is not None:
             prompt = QuizPrompt(f"d:{daily_id}:{nxt}", nq, "daily", nxt + 1, len(quiz.ids))
         if not recorded:  # a repeat (a double click, a second process): nothing scored, nothing more to read
-            return AnswerResult(
-                ref,
-                False,
-                already=True,
-                correct_answer=question.answer,
-                explanation=question.explanation,
-                source=question.source,
-                streak=streak,
-                next=prompt,
-                finished_daily=finished,
-            )
+            return _repeat(ref, question, streak=streak, next=prompt, finished_daily=finished)
         return _result(
             ref,
             question,
@@ -482,14 +472,7 @@ class QuizEngine:
             )
             if res.rowcount != 1:
                 await session.rollback()
-                return AnswerResult(
-                    ref,
-                    False,
-                    already=True,
-                    correct_answer=question.answer,
-                    explanation=question.explanation,
-                    source=question.source,
-                )
+                return _repeat(ref, question)
             await session.commit()
         await self._review(student.id, question.id, marking.correct, now)
         return _result(ref, question, marking)
@@ -924,6 +907,13 @@ def _parse_ref(ref: str) -> tuple[str, int, int] | None:
     except ValueError:
         return None
     return None
+
+
+def _repeat(ref: str, q: Question, **extra) -> AnswerResult:
+    """The reply to a question answered before: nothing scored, the answer shown again."""
+    return AnswerResult(
+        ref, False, already=True, correct_answer=q.answer, explanation=q.explanation, source=q.source, **extra
+    )
 
 
 def _result(ref: str, q: Question, marking: Marking, **extra) -> AnswerResult:
