@@ -30,6 +30,8 @@ class Settings:
     telegram_api_base_url: str = ""
     telegram_teacher_ids: frozenset[str] = frozenset()
     discord_teacher_role: str = ""
+    discord_shard_id: int | None = None  # with discord_shard_count: this process runs one shard of several
+    discord_shard_count: int | None = None
     default_timezone: str = "UTC"
     daily_questions: int = 5
     rate_limit_per_minute: int = 20
@@ -45,13 +47,15 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip(),
             telegram_teacher_ids=_ids(env.get("TELEGRAM_TEACHER_IDS", "")),
             discord_teacher_role=env.get("DISCORD_TEACHER_ROLE", "").strip(),
+            discord_shard_id=_int(env.get("DISCORD_SHARD_ID"), None),
+            discord_shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
             default_timezone=env.get("REVISIONBOT_TIMEZONE", "UTC").strip() or "UTC",
             daily_questions=_int(env.get("REVISIONBOT_DAILY_QUESTIONS"), 5),
             rate_limit_per_minute=_int(env.get("REVISIONBOT_RATE_LIMIT"), 20),
         )
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int | None) -> int | None:
     try:
         return int(value) if value else default
     except ValueError:

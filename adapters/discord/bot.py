@@ -50,6 +50,12 @@ class RevisionTree(app_commands.CommandTree):
             await send_short(interaction, SORRY)
 
 
+def shard_options(settings: Settings) -> dict[str, int]:
+    if settings.discord_shard_count and settings.discord_shard_id is not None:
+        return {"shard_id": settings.discord_shard_id, "shard_count": settings.discord_shard_count}
+    return {}
+
+
 class RevisionBot(commands.Bot):
     """Translates Discord events into calls on the service and renders what comes back."""
 
@@ -61,6 +67,9 @@ class RevisionBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             tree_cls=RevisionTree,
             max_messages=None,  # the bot never looks back at old messages
+            # Large installs run one shard per process (DISCORD_SHARD_ID of DISCORD_SHARD_COUNT); the daily
+            # post is claimed in the database, so whichever shard's scheduler comes first posts it, once.
+            **shard_options(settings),
         )
         self.service = service
         self.settings = settings
@@ -72,7 +81,8 @@ class RevisionBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*QUIZ_ITEMS)  # quiz buttons keep working after a restart
         await self.add_cog(RevisionCog(self))
-        await self.tree.sync()
+        if not self.shard_id:  # one shard registers the commands for all
+            await self.tree.sync()
         self._scheduler = asyncio.create_task(self._schedule(), name="revisionbot-daily-posts")
 
     async def close(self) -> None:

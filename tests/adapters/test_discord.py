@@ -519,3 +519,15 @@ async def test_discord_failing_or_rate_limiting_the_daily_post_is_retried(dc, se
     delivered = [p for p in fake.posts_to(CHANNEL_ID) if p.response]
     assert len(delivered) == 2 and "2026-11-25" in delivered[-1].text()
     assert await dc.bot.post_daily_quizzes() == 0
+
+
+async def test_a_second_shard_leaves_command_registration_to_the_first(fake, service):
+    first = await start_bot(fake, service, discord_shard_id=0, discord_shard_count=2)
+    second = await start_bot(fake, service, discord_shard_id=1, discord_shard_count=2)
+    try:
+        syncs = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
+        assert len(syncs) == 1
+        assert (first.bot.shard_id, first.bot.shard_count, second.bot.shard_id) == (0, 2, 1)
+    finally:
+        await first.bot.close()
+        await second.bot.close()
