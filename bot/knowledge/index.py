@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import bm25s
@@ -149,18 +149,19 @@ class SearchIndex:
         vocab: Counter[str] = Counter()
         df: Counter[str] = Counter()
         group_df: Counter[int] = Counter()
+        part_stems: dict[str, list[str]] = {}  # topics and titles repeat: stem each once
         for s in self.snippets:
-            body = f"{s.text} {s.topic} {s.topic} {s.title}"
-            toks = [t for t in words(body) if t not in STOPWORDS]
-            vocab.update(toks)
-            stems = self._stem_all(toks)
-            own = self._stem_all([t for t in words(s.text) if t not in STOPWORDS])
+            own = self._key_stems(s.text, vocab)
+            for part in (s.topic, s.title):
+                if part not in part_stems:
+                    part_stems[part] = self._key_stems(part, vocab)
+                    self._all_bigrams.update(zip(part_stems[part], part_stems[part][1:]))
             self._text_stems.append(frozenset(own))
             self._text_bigrams.append(frozenset(zip(own, own[1:])))
-            for part in (s.text, s.topic, s.title):
-                ps = self._stem_all([t for t in words(part) if t not in STOPWORDS])
-                self._all_bigrams.update(zip(ps, ps[1:]))
-            groups = self.aliases.groups_in(body)
+            self._all_bigrams.update(zip(own, own[1:]))
+            # the topic counts twice: in a mind map it often says more than the fragment under it
+            stems = own + part_stems[s.topic] * 2 + part_stems[s.title]
+            groups = self.aliases.groups_in(f"{s.text} {s.topic} {s.title}")
             doc = stems + [f"alias{g}" for g in sorted(groups)]
             docs.append(doc)
             self._doc_stems.append(frozenset(stems))
@@ -189,17 +190,17 @@ class SearchIndex:
         # What each topic section says as a whole: a mind-map fragment is read in its branch's context.
         section: dict[str, set[str]] = {}
         section_groups: dict[str, set[int]] = {}
+        # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
+        self._headings: dict[str, list[int]] = {}
+        plain = {h: " ".join(words(h)) for h in {*(s.topic for s in self.snippets), *(s.title for s in self.snippets)}}
         for i, s in enumerate(self.snippets):
             section.setdefault(s.topic, set()).update(self._doc_stems[i])
             section_groups.setdefault(s.topic, set()).update(self._doc_groups[i])
-        self._section_stems = {k: frozenset(v) for k, v in section.items()}
-        # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
-        self._headings: dict[str, list[int]] = {}
-        for i, s in enumerate(self.snippets):
             for h in {s.topic, s.title}:
-                self._headings.setdefault(" ".join(words(h)), []).append(i)
-        self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
+                self._headings.setdefault(plain[h], []).append(i)
+        self._section_stems = {k: frozenset(v) for k, v in section.items()}
         self._section_groups = {k: frozenset(v) for k, v in section_groups.items()}
+        self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
 
     @staticmethod
     def _idf_of(df: int, n: int) -> float:
@@ -207,6 +208,12 @@ class SearchIndex:
 
     def _stem_all(self, toks: list[str]) -> list[str]:
         return self._stemmer.stemWords(toks)
+
+    def _key_stems(self, text: str, vocab: Counter[str]) -> list[str]:
+        """The stems of a text's key words, in order; the words themselves join the notes' vocabulary."""
+        toks = [t for t in words(text) if t not in STOPWORDS]
+        vocab.update(toks)
+        return self._stem_all(toks)
 
     @property
     def topics(self) -> list[str]:
@@ -250,12 +257,7 @@ class SearchIndex:
         phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {g for t in terms for g in t.groups}
         if phrase_groups:
             terms = [
-                _Term(
-                    t.word,
-                    t.stem,
-                    t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)),
-                    t.weight,
-                )
+                replace(t, groups=t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)))
                 for t in terms
             ]
         return terms
