@@ -13,7 +13,7 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,6 +73,33 @@ class _ClassInfo:
     id: int
     season: int
     timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    student_id: int
+    name: str
+    hidden: bool
+    points: int
+    answered: int
+    correct: int
+
+
+def _board(period: str, rows: list[_Standing], me: Student | None, season: int, limit: int) -> Leaderboard:
+    """The visible leaderboard: hidden students left out, equal scores sharing a rank."""
+    board: list[LeaderRow] = []
+    you: LeaderRow | None = None
+    rank, last = 0, None
+    for r in rows:
+        if r.hidden:
+            continue
+        if (r.points, r.correct) != last:
+            rank, last = len(board) + 1, (r.points, r.correct)
+        row = LeaderRow(rank, r.name, r.points, r.answered, r.correct)
+        board.append(row)
+        if me is not None and r.student_id == me.id:
+            you = row
+    return Leaderboard(period, tuple(board[:limit]), you, bool(me and me.hidden), season)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +215,18 @@ class QuizEngine:
             row = (await session.execute(q)).scalar_one()
         return row
 
-    def _daily_prompt(self, quiz: DailyQuiz, ids: list[str], position: int) -> QuizPrompt | None:
+    def _daily_prompt(self, daily_id: int, ids: Sequence[str], position: int) -> QuizPrompt | None:
         if position >= len(ids):
             return None
         question = self.bank.get(ids[position])
         if question is None:
             return None
-        return QuizPrompt(f"d:{quiz.id}:{position}", question, "daily", position + 1, len(ids))
+        return QuizPrompt(f"d:{daily_id}:{position}", question, "daily", position + 1, len(ids))
+
+    def _next_prompt(self, daily_id: int, ids: Sequence[str], done: Collection[int]) -> QuizPrompt | None:
+        """The first question of the day this student has not answered yet."""
+        nxt = next((i for i in range(len(ids)) if i not in done), None)
+        return self._daily_prompt(daily_id, ids, nxt) if nxt is not None else None
 
     async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
         async with self.sessions() as session:
@@ -226,9 +258,8 @@ class QuizEngine:
             await session.execute(
                 self.writer.add_completion, {"class_id": klass.id, "student_id": student.id, "day": quiz.day}
             )
-        nxt = next((i for i in range(len(ids)) if i not in answered), None)
         streak = await self._streak(session, klass, student.id)
-        prompt = self._daily_prompt(quiz, ids, nxt) if nxt is not None else None
+        prompt = self._next_prompt(quiz.id, ids, answered)
         return DailyStatus(quiz.day, len(ids), len(answered), sum(answered.values()), streak, prompt)
 
     async def _streak(self, session: AsyncSession, klass: SchoolClass, student_id: int) -> int:
@@ -307,10 +338,7 @@ class QuizEngine:
         if finished:
             async with self.sessions() as session:
                 streak = await self._streak_of(session, klass.id, klass.timezone, student_id)
-        nxt = next((i for i in range(len(quiz.ids)) if i not in done), None)
-        prompt = None
-        if nxt is not None and (nq := self.bank.get(quiz.ids[nxt])) is not None:
-            prompt = QuizPrompt(f"d:{daily_id}:{nxt}", nq, "daily", nxt + 1, len(quiz.ids))
+        prompt = self._next_prompt(daily_id, quiz.ids, done)
         if not recorded:  # a repeat (a double click, a second process): nothing scored, nothing more to read
             return _repeat(ref, question, streak=streak, next=prompt, finished_daily=finished)
         return _result(
@@ -554,43 +582,35 @@ class QuizEngine:
         async with self.sessions() as session:
             klass = await self._class(session, cls)
             today = class_day(self.clock(), klass.timezone)
-            cond = [DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season]
+            cond = []
             if period == "today":
                 cond.append(DailyAnswer.day == today.isoformat())
             elif period == "week":
                 cond.append(DailyAnswer.day >= week_start(today).isoformat())
-            rows = (
-                await session.execute(
-                    select(
-                        Student.id,
-                        Student.display_name,
-                        Student.hidden,
-                        func.sum(DailyAnswer.points),
-                        func.count(),
-                        func.sum(_as_int(DailyAnswer.correct)),
-                    )
-                    .join(Student, Student.id == DailyAnswer.student_id)
-                    .where(*cond)
-                    .group_by(Student.id, Student.display_name, Student.hidden)
-                )
-            ).all()
+            rows = await self._standings(session, klass, *cond)
             me = await self._student(session, user, create=False) if user else None
             await session.commit()
-        ranked = sorted(rows, key=lambda r: (-int(r[3] or 0), -int(r[5] or 0), r[1].casefold(), r[0]))
-        board: list[LeaderRow] = []
-        you: LeaderRow | None = None
-        rank, last = 0, None
-        for r in ranked:
-            if r[2]:
-                continue
-            key = (int(r[3] or 0), int(r[5] or 0))
-            if key != last:
-                rank, last = len(board) + 1, key
-            row = LeaderRow(rank, r[1], int(r[3] or 0), int(r[4]), int(r[5] or 0))
-            board.append(row)
-            if me is not None and r[0] == me.id:
-                you = row
-        return Leaderboard(period, tuple(board[:limit]), you, bool(me and me.hidden), klass.season)
+        return _board(period, rows, me, klass.season, limit)
+
+    async def _standings(self, session: AsyncSession, klass: SchoolClass, *cond) -> list[_Standing]:
+        """Every student's daily-quiz totals this season (within `cond`), best first."""
+        rows = (
+            await session.execute(
+                select(
+                    Student.id,
+                    Student.display_name,
+                    Student.hidden,
+                    func.sum(DailyAnswer.points),
+                    func.count(),
+                    func.sum(_as_int(DailyAnswer.correct)),
+                )
+                .join(Student, Student.id == DailyAnswer.student_id)
+                .where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season, *cond)
+                .group_by(Student.id, Student.display_name, Student.hidden)
+            )
+        ).all()
+        standings = [_Standing(r[0], r[1], r[2], int(r[3] or 0), int(r[4]), int(r[5] or 0)) for r in rows]
+        return sorted(standings, key=lambda r: (-r.points, -r.correct, r.name.casefold(), r.student_id))
 
     async def toggle_hidden(self, user: UserRef) -> bool:
         async with self.sessions() as session:
@@ -778,33 +798,21 @@ class QuizEngine:
         """Archive the season's standings and start a fresh leaderboard. Returns the archived board."""
         if not is_teacher:
             raise NotAllowed("seasonnew")
-        final = await self.leaderboard(cls, None, "season", limit=10_000)
         now = self.clock()
         async with self.sessions() as session:
             klass = await self._class(session, cls)
-            totals = (
-                await session.execute(
-                    select(
-                        DailyAnswer.student_id,
-                        func.sum(DailyAnswer.points),
-                        func.count(),
-                        func.sum(_as_int(DailyAnswer.correct)),
-                    )
-                    .where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season)
-                    .group_by(DailyAnswer.student_id)
-                )
-            ).all()
-            ordered = sorted(totals, key=lambda r: (-int(r[1] or 0), -int(r[3] or 0), r[0]))
-            for rank, (sid, pts, n, c) in enumerate(ordered, 1):
+            rows = await self._standings(session, klass)
+            final = _board("season", rows, None, klass.season, limit=len(rows))
+            for rank, r in enumerate(rows, 1):  # hidden students are archived too, just not shown
                 session.add(
                     SeasonResult(
                         class_id=klass.id,
                         season=klass.season,
-                        student_id=sid,
+                        student_id=r.student_id,
                         rank=rank,
-                        points=int(pts or 0),
-                        answered=int(n),
-                        correct=int(c or 0),
+                        points=r.points,
+                        answered=r.answered,
+                        correct=r.correct,
                         ended_at=now,
                     )
                 )
@@ -860,8 +868,8 @@ class QuizEngine:
             if res.rowcount != 1:
                 return None
             ids = json.loads(quiz.question_ids)
-            prompts = tuple(p for i in range(len(ids)) if (p := self._daily_prompt(quiz, ids, i)) is not None)
-            return DailyStatus(quiz.day, len(ids), 0, 0, 0, self._daily_prompt(quiz, ids, 0), prompts=prompts)
+            prompts = tuple(p for i in range(len(ids)) if (p := self._daily_prompt(quiz.id, ids, i)) is not None)
+            return DailyStatus(quiz.day, len(ids), 0, 0, 0, prompts[0] if prompts else None, prompts=prompts)
 
     async def release_daily_post(self, cls: ClassRef) -> None:
         """Give back a claimed post that could not be sent (the platform failed), so the next tick retries."""
