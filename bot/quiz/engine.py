@@ -838,20 +838,25 @@ class QuizEngine:
                 .scalars()
                 .all()
             )
+            # One query for the posted flags of every class, not one per class and tick.
+            days = {(now + timedelta(days=d)).date().isoformat() for d in (-1, 0, 1)}  # every zone's today
+            posted = set(
+                (
+                    await session.execute(
+                        select(DailyQuiz.class_id, DailyQuiz.day).where(
+                            DailyQuiz.posted, DailyQuiz.day.in_(days), DailyQuiz.class_id.in_([k.id for k in rows])
+                        )
+                    )
+                ).all()
+            )
             for k in rows:
                 local = now.astimezone(ZoneInfo(k.timezone))
-                if local.strftime("%H:%M") < k.daily_time:
+                if local.strftime("%H:%M") < k.daily_time or (k.id, local.date().isoformat()) in posted:
                     continue
-                quiz = (
-                    await session.execute(
-                        select(DailyQuiz).where(DailyQuiz.class_id == k.id, DailyQuiz.day == local.date().isoformat())
-                    )
-                ).scalar_one_or_none()
-                if quiz is None or not quiz.posted:
-                    settings = DailySettings(
-                        k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel, k.teacher_role
-                    )
-                    out.append((ClassRef(platform, k.key.split(":", 1)[1]), settings))
+                settings = DailySettings(
+                    k.daily_enabled, k.daily_time, k.timezone, k.daily_count, k.daily_channel, k.teacher_role
+                )
+                out.append((ClassRef(platform, k.key.split(":", 1)[1]), settings))
             await session.commit()
         return out
 
