@@ -44,9 +44,20 @@ _SPACES = re.compile(r"[ \t\f\v]+")
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
 
-def clean(text: str) -> str:
-    """Normalise typographic noise: quotes, dashes, odd spaces, control characters."""
-    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+# Sub- and superscripts that NFKC would flatten ("1/d²" to "1/d2"): kept where text is shown.
+_SCRIPTS = re.compile("([\u00b2\u00b3\u00b9\u2070-\u209f]+)")
+
+
+def clean(text: str, keep_scripts: bool = False) -> str:
+    """Normalise typographic noise: quotes, dashes, odd spaces, control characters, ligatures.
+
+    `keep_scripts` keeps sub- and superscript characters (for text shown to people; search folds them)."""
+    text = text.translate(_TRANSLATE)
+    if keep_scripts and _SCRIPTS.search(text):
+        parts = _SCRIPTS.split(text)
+        text = "".join(p if k % 2 else unicodedata.normalize("NFKC", p) for k, p in enumerate(parts))
+    else:
+        text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text
 

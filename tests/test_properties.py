@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge.ingest import segment
+from bot.knowledge.ingest import snippets_from_text as segment
 from bot.knowledge.model import MAX_SNIPPET_CHARS
 from bot.quiz.marking import mark, mark_choice
 

@@ -13,7 +13,7 @@ class Snippet:
 
     id: str  # stable: "<source>#<position>"
     text: str
-    topic: str  # the heading or mind-map branch it sits under (or the note's title)
+    topic: str  # its heading path, "Photosynthesis › Limiting factors" (or the note's title)
     source: str  # the note's file name
     position: int  # order within the note, from 0
     title: str = ""  # the note's title, for context in the index
@@ -46,9 +46,33 @@ class Answer:
 
 
 @dataclass(slots=True)
+class NoteReport:
+    """What one file gave, for the teacher: facts and topics, what was left out and why, or why it was refused."""
+
+    source: str
+    facts: int = 0
+    topics: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""  # set when the file gave nothing
+
+    @property
+    def line(self) -> str:
+        if self.error:
+            return f"{self.source}: not read: {self.error}"
+        text = f"{self.source}: {self.facts} facts in {self.topics} topics"
+        if self.skipped:
+            text += "; left out: " + ", ".join(f"{reason} ({n})" for reason, n in self.skipped.items())
+        for w in self.warnings:
+            text += f"; {w}"
+        return text
+
+
+@dataclass(slots=True)
 class KnowledgeBase:
     snippets: list[Snippet] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # files skipped, with the reason
+    reports: list[NoteReport] = field(default_factory=list)  # one per file looked at
 
     @property
     def topics(self) -> list[str]:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.knowledge.aliases import AliasTable
-from bot.knowledge.ingest import split_sentences
 from bot.knowledge.model import Snippet
+from bot.knowledge.segment import split_sentences
 from bot.quiz.model import Question, question_id
 from bot.text import fold, words
 

@@ -4,7 +4,7 @@ import pytest
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.index import ANSWER_THRESHOLD, MAX_QUESTION_CHARS, SearchIndex
-from bot.knowledge.ingest import segment
+from bot.knowledge.ingest import snippets_from_text as segment
 
 
 def top_text(knowledge, q: str) -> str:

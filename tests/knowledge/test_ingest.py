@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from bot.knowledge.ingest import load_knowledge, segment
+from bot.knowledge.ingest import load_knowledge
+from bot.knowledge.ingest import snippets_from_text as segment
 from bot.knowledge.model import MAX_SNIPPET_CHARS
 
 ESSAY = "cold-war-yalta-potsdam-alliance-breakdown.txt"
@@ -68,7 +69,7 @@ def test_mind_map_fragments_are_joined_and_branches_are_topics(knowledge):
     assert not any("creado por" in t for t in texts)
 
 
-def test_a_new_note_is_picked_up_and_bad_files_are_skipped_with_a_warning(tmp_path: Path):
+def test_a_new_note_is_picked_up_and_bad_files_are_named_with_the_reason(tmp_path: Path):
     (tmp_path / "berlin.md").write_text(
         "# The Berlin Blockade\n\n- In June 1948 Stalin cut the land routes into West Berlin.\n"
         "- The Western allies supplied the city by air for almost a year.\n",
@@ -76,18 +77,21 @@ def test_a_new_note_is_picked_up_and_bad_files_are_skipped_with_a_warning(tmp_pa
     )
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 notes about Yalta and Potsdam.".encode("latin-1"))
+    # a Windows Notepad save: Windows-1252, CRLF
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 notes about Yalta and Potsdam.\r\n".encode("cp1252"))
     (tmp_path / "picture.png").write_bytes(b"\x89PNG")
     kb = load_knowledge(tmp_path)
     assert [s.text for s in kb.snippets] == [
         "In June 1948 Stalin cut the land routes into West Berlin.",
         "The Western allies supplied the city by air for almost a year.",
+        "Caf\xe9 notes about Yalta and Potsdam.",
     ]
     assert kb.snippets[0].topic == "The Berlin Blockade"
-    warned = " ".join(kb.warnings)
-    for name in ("empty.txt", "binary.txt", "latin1.txt"):
-        assert name in warned
-    assert "picture.png" not in warned
+    reasons = {r.source: r.error for r in kb.reports}
+    assert reasons["empty.txt"] == "the file is empty"
+    assert "binary file" in reasons["binary.txt"]
+    assert "'.png' files are not notes" in reasons["picture.png"]
+    assert reasons["berlin.md"] == reasons["latin1.txt"] == ""
 
 
 def test_a_missing_folder_is_a_warning_not_a_crash(tmp_path: Path):

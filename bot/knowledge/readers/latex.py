@@ -1,0 +1,54 @@
+"""LaTeX formulas as readable text (pylatexenc), with powers and indices as Unicode where they exist."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from bot.knowledge.readers.scripts import to_subscript, to_superscript
+
+# pylatexenc reports unknown macros on its own logger; a teacher's odd macro is not an error.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+
+_FRAC_VARIANTS = re.compile(r"\\[dt]frac\b")
+_SPACING = re.compile(r"\\[,:;! ]|\\q?quad\b|~")
+_SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|-?[A-Za-z0-9])")
+MAX_LATEX_CHARS = 5_000
+
+
+def _frac(node, l2tobj) -> str:  # pylatexenc passes its converter under this argument name
+    """a/b, with brackets round a numerator or denominator of several terms: (u+v)/2, not u+v/2."""
+    parts = [l2tobj.nodelist_to_text([arg]).strip() for arg in node.nodeargd.argnlist[-2:] if arg is not None]
+    if len(parts) != 2:
+        return "/".join(parts)
+    return "/".join(f"({p})" if re.search(r"[\s+\-]", p) else p for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    db = get_default_latex_context_db()
+    db.add_context_category("readable-fractions", prepend=True, macros=[MacroTextSpec("frac", simplify_repl=_frac)])
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
+
+
+def latex_to_text(latex: str) -> str:
+    latex = latex.strip()[:MAX_LATEX_CHARS]
+    if not latex:
+        return ""
+    latex = _FRAC_VARIANTS.sub(r"\\frac", latex)
+    latex = _SPACING.sub(" ", latex)
+    latex = _SCRIPT.sub(_script, latex)  # before pylatexenc, which drops the braces that group an index
+    try:
+        text = _converter().latex_to_text(latex)
+    except Exception:  # pylatexenc raises several kinds on malformed input; keep the source readable
+        text = latex.replace("\\", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _script(m: re.Match[str]) -> str:
+    body = m.group(2).strip("{}")
+    # "{}" ends a macro name before it: "\\lambdaₘₐₓ" would read as one unknown macro.
+    return "{}" + (to_superscript(body) if m.group(1) == "^" else to_subscript(body))

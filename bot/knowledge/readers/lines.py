@@ -1,0 +1,104 @@
+"""Lines of plain text to blocks: wrapped lines joined back into statements, bullets told from paragraphs.
+
+Used where a format gives only lines: plain-text notes, Markdown code fences, PDF text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge.document import DocumentBuilder
+from bot.text import BULLET_GLYPHS
+
+BULLET = re.compile(r"^\s*(?:[" + re.escape(BULLET_GLYPHS) + r"]|\d{1,2}[.)]|[a-z][.)]|\(\w{1,3}\))\s+")
+_SENTENCE_END = re.compile(r"""[.!?;:]["')\]]*$""")
+# Words a broken line can end on when its sentence goes on in the next line.
+CONTINUES = set(
+    """a an the of to and or but nor with by from between that which who whom whose is are was were be
+    been being his her its their our your my as in on at for into onto than then had has have did do does
+    would could should will can may might must not no this these those such very more most less so if
+    when while where after before because since until about over under against during without within
+    upon per via also both either neither each every some any many much few several other another own
+    same whether once though although how what why""".split()
+)
+# Finite verbs and auxiliaries: a line containing one reads as a statement, not a title.
+VERBS = set(
+    """is are was were be been being had has have did do does would could should will can may might
+    must shall said says wanted wants became become made makes took takes gave gives tried agreed
+    decided felt saw met led left kept sent called claimed believed hoped feared argued""".split()
+)
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def is_heading_like(line: str) -> bool:
+    """A short capitalised line with no verb and no final stop reads as a title."""
+    if not line or BULLET.match(line) or len(line) > 80:
+        return False
+    if line.endswith("?"):
+        return True
+    if ends_sentence(line) or line.endswith(","):
+        return False
+    toks = line.split()
+    if len(toks) > 9 or not line[0].isupper() and not line[0].isdigit():
+        return False
+    lowered = [t.lower().strip(",.()'\"") for t in toks]
+    if any(t in VERBS for t in lowered):
+        return False
+    # A lower-case past participle ("convinced", "removed") makes it a statement.
+    return not any(t.endswith("ed") and len(t) > 4 and tok[0].islower() for t, tok in zip(lowered, toks))
+
+
+def joins(prev: str, line: str) -> bool:
+    """Does `line` carry on the statement of `prev` (a sentence broken across lines)?"""
+    if not prev or not line or ends_sentence(prev) or BULLET.match(line):
+        return False
+    first = line[:1]
+    if first.islower() or first in "(),;:%&$-":
+        return True
+    last = prev.split()[-1].lower().strip("'\"")
+    if last in CONTINUES or prev.endswith((",", "-", "(", "&", "+", "=")):
+        return True
+    return prev.count("(") > prev.count(")")
+
+
+SHORT_LINE_WORDS = 8
+
+
+def statements(lines: list[str]) -> list[list[str]]:
+    """Rejoin lines broken mid-statement; blank lines end a run of statements."""
+    runs: list[list[str]] = [[]]
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if runs[-1]:
+                runs.append([])
+            continue
+        out = runs[-1]
+        if out and joins(out[-1], line):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return [run for run in runs if run]
+
+
+def add_lines(builder: DocumentBuilder, lines: list[str], line: int = 0) -> None:
+    """Lines of one block of text: bullets, and runs of short unfinished lines (steps, labels), become
+    list items; other statements paragraphs. A blank line ends a list."""
+    for run in statements(lines):
+        for k, st in enumerate(run):
+            m = BULLET.match(st)
+            near = run[max(0, k - 1) : k + 2]
+            if m:
+                builder.item(st[m.end() :], 0, line)
+            elif len(near) > 1 and all(_short_line(x) for x in near):
+                builder.item(st, 0, line)
+            else:
+                builder.paragraph(st, line)
+        builder.end_list()
+
+
+def _short_line(text: str) -> bool:
+    return len(text.split()) <= SHORT_LINE_WORDS and not text.endswith((".", "!", "?"))
