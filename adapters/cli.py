@@ -1,4 +1,4 @@
-"""The `revisionbot` command: ask, chat, run, mark, questions, db."""
+"""The `revisionbot` command: ask, chat, run, mark, questions, notes, db."""
 
 from __future__ import annotations
 
@@ -60,6 +60,40 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await service.close()
     return 0
+
+
+def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
+    """What each note gave (facts, topics, what was left out), or how one file was split."""
+    from pathlib import Path
+
+    from bot.knowledge.ingest import load_knowledge as read_folder
+    from bot.knowledge.ingest import read_note
+
+    folder = Path(settings.knowledge_dir)
+    if not args.file:
+        kb = read_folder(folder)
+        if not kb.reports:
+            print(f"No notes in {folder}." if folder.is_dir() else f"The notes folder {folder} does not exist.")
+            return 1
+        print(f"Notes in {folder}: {len(kb.snippets)} facts from {sum(not r.error for r in kb.reports)} files")
+        for r in kb.reports:
+            print(f"  {r.line}")
+        return 0
+    path = Path(args.file)
+    if not path.exists() and (folder / args.file).exists():
+        path = folder / args.file
+    if not path.is_file():
+        print(f"No such note: {args.file}", file=sys.stderr)
+        return 1
+    snippets, report = read_note(path)
+    print(report.line)
+    topic = None
+    for s in snippets:
+        if s.topic != topic:
+            topic = s.topic
+            print(f"\n{s.where}")
+        print(f"  - {s.text}")
+    return 0 if not report.error else 1
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -161,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("questions", help="list the quiz question bank for review")
     q.add_argument("--topic", default=None, help="only this topic (fuzzy)")
     q.set_defaults(func=cmd_questions)
+
+    n = sub.add_parser("notes", help="what each note gave, or how one note was split into facts")
+    n.add_argument("file", nargs="?", default="", help="a note in the notes folder (or any path)")
+    n.set_defaults(func=cmd_notes)
 
     d = sub.add_parser("db", help="database maintenance")
     d.add_argument("action", choices=["upgrade"])

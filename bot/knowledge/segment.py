@@ -115,6 +115,8 @@ def _next_is_sibling(blocks: list[Block], i: int) -> bool:
 
 def _list(items: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
     """A run of list items under one heading: short siblings stay together, short items keep their context."""
+    # A short item with items under it is their label ("1903 Schlieffen Plan"): its children carry it.
+    labels = {k for k in range(len(items) - 1) if items[k + 1].depth > items[k].depth and _short_item(items[k])}
     k = 0
     while k < len(items):
         first = items[k]
@@ -125,7 +127,7 @@ def _list(items: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
             first.group,
         ):
             m += 1
-        siblings = items[k:m]
+        siblings = [items[x] for x in range(k, m) if x not in labels]
         parent = _context(first.parent)
         texts = [_item_text(s) for s in siblings]
         if len(siblings) > 1 and all(_short_item(s) for s in siblings):

@@ -53,9 +53,13 @@ def is_heading_like(line: str) -> bool:
 
 def joins(prev: str, line: str) -> bool:
     """Does `line` carry on the statement of `prev` (a sentence broken across lines)?"""
-    if not prev or not line or ends_sentence(prev) or BULLET.match(line):
+    if not prev or not line or BULLET.match(line):
         return False
     first = line[:1]
+    if prev.endswith((";", ":", ",")) and first.islower():
+        return True
+    if ends_sentence(prev):
+        return False
     if first.islower() or first in "(),;:%&$-":
         return True
     last = prev.split()[-1].lower().strip("'\"")
@@ -84,19 +88,40 @@ def statements(lines: list[str]) -> list[list[str]]:
     return [run for run in runs if run]
 
 
+# "Good{" ... "}": a label and the lines it groups, a pseudo-structure students type in plain text.
+_OPEN_BRACE = re.compile(r"^([^{}]{1,40}?)\s*\{\s*$")
+
+
 def add_lines(builder: DocumentBuilder, lines: list[str], line: int = 0) -> None:
     """Lines of one block of text: bullets, and runs of short unfinished lines (steps, labels), become
     list items; other statements paragraphs. A blank line ends a list."""
+    in_braces = False
     for run in statements(lines):
         for k, st in enumerate(run):
+            opened = _OPEN_BRACE.match(st)
+            if opened:
+                builder.paragraph(opened.group(1).strip() + ":", line)
+                in_braces = True
+                continue
+            if st == "}":
+                in_braces = False
+                builder.end_list()
+                continue
+            closes = st.endswith("}") and "{" not in st
+            st = st.rstrip("} ") if closes else st
             m = BULLET.match(st)
             near = run[max(0, k - 1) : k + 2]
-            if m:
+            if in_braces and not m:
+                builder.item(st, 0, line)
+            elif m:
                 builder.item(st[m.end() :], 0, line)
             elif len(near) > 1 and all(_short_line(x) for x in near):
                 builder.item(st, 0, line)
             else:
                 builder.paragraph(st, line)
+            if closes:
+                in_braces = False
+                builder.end_list()
         builder.end_list()
 
 
