@@ -53,6 +53,7 @@ STOPWORDS = frozenset(
     tell told explain describe describes described mean meant means happen happened happens think thought
     thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
     anything something someone somebody really also get got many much way ways kind sort like say said
+    wat wot wht whats wats whos hows whys theres thats r u ur pls plz dont doesnt didnt isnt wasnt cant
     """.split()
 )
 STEMMER_LANGUAGE = "english"
@@ -75,12 +76,21 @@ WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date (or "how many" w
 HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
 CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
 PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
+DEFINITION_BONUS = 0.15  # "what is X" / "define X" / "X?": the fact that defines X ("X: ...", "X is ...") first
+OWN_SECTION_BONUS = 0.08  # a fact under X's own heading, before passing mentions of X elsewhere
 COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
 BM25_K1, BM25_B = 1.5, 0.75
 
 
 _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
 _WHEN = re.compile(r"^\s*(?:when\b|(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)", re.I)
+_DEFINE = re.compile(
+    r"^\s*(?:(?:what|who)(?:'s|\s+(?:is|are|was|were|s))\s+|define\s+|definition\s+of\s+|meaning\s+of\s+|"
+    r"what\s+(?:does|do)\s+(?=.+\bmean\b))",
+    re.I,
+)
+# The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ...".
+_LEAD_TERM = re.compile(r"^([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:is|are|was|were|means?|refers\s+to)\s)", re.I)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
@@ -144,6 +154,9 @@ class SearchIndex:
         self._doc_stems: list[frozenset[str]] = []  # text, topic and title
         self._text_stems: list[frozenset[str]] = []  # the snippet's own words
         self._text_bigrams: list[frozenset[tuple[str, str]]] = []
+        self._lead_stems: list[frozenset[str]] = []  # the term a fact defines, if it reads as a definition
+        self._section_of: list[frozenset[str]] = []  # the key stems of the deepest heading a fact sits under
+        self._opens_section: list[bool] = []  # the first fact under its heading (where a definition usually is)
         self._all_bigrams: set[tuple[str, str]] = set()  # every pair of neighbouring key words in the notes
         self._doc_groups: list[frozenset[int]] = []
         vocab: Counter[str] = Counter()
@@ -157,6 +170,16 @@ class SearchIndex:
                     part_stems[part] = self._key_stems(part, vocab)
                     self._all_bigrams.update(zip(part_stems[part], part_stems[part][1:]))
             self._text_stems.append(frozenset(own))
+            lead = _LEAD_TERM.match(s.text)
+            lead_stems = self._key_stems(lead.group(1), vocab) if lead and len(lead.group(1).split()) <= 5 else []
+            self._lead_stems.append(frozenset(lead_stems))
+            deepest = s.topic.rsplit(" › ", 1)[-1]
+            if deepest not in part_stems:
+                part_stems[deepest] = self._key_stems(deepest, vocab)
+            self._section_of.append(frozenset(part_stems[deepest]))
+            self._opens_section.append(
+                not self._opens_section or self.snippets[len(self._opens_section) - 1].topic != s.topic
+            )
             self._text_bigrams.append(frozenset(zip(own, own[1:])))
             self._all_bigrams.update(zip(own, own[1:]))
             # the topic counts twice: in a mind map it often says more than the fragment under it
@@ -306,14 +329,22 @@ class SearchIndex:
         scored: list[tuple[float, float, int]] = []
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
+        asked = frozenset(t.stem for t in terms)
+        defined = asked if _DEFINE.search(text) or len(terms) <= 2 else frozenset()
         for idx, bm in candidates:
             cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
             if needs is not None and not needs.search(self.snippets[idx].text):
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
-            scored.append(
-                (COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase, cover, idx)
-            )
+            rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase
+            if defined and self._lead_stems[idx] and self._defines(self._lead_stems[idx], defined):
+                rank += DEFINITION_BONUS
+            heading = self._section_of[idx]
+            if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):
+                rank += OWN_SECTION_BONUS
+                if defined and self._opens_section[idx]:
+                    rank += OWN_SECTION_BONUS
+            scored.append((rank, cover, idx))
         scored.sort(key=lambda x: (-x[0], x[2]))
         hits = tuple(Hit(self.snippets[i], round(cover, 3)) for _, cover, i in scored[:top])
         confidence = hits[0].score if hits else 0.0
@@ -333,6 +364,15 @@ class SearchIndex:
             confidence=confidence,
             suggestions=suggestions,
             notice=notice,
+        )
+
+    @staticmethod
+    def _defines(lead: frozenset[str], asked: frozenset[str]) -> bool:
+        """The fact's lead term is what the question asks about (singular or plural, word order aside)."""
+        return (
+            lead == asked
+            or (len(asked) >= 2 and lead <= asked)
+            or (len(lead) >= 2 and asked <= lead and len(lead) - len(asked) <= 1)
         )
 
     def _missing_names(self, text: str) -> int:
