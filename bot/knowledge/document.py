@@ -76,6 +76,7 @@ class DocumentBuilder:
         self._items: list[str] = []  # the open list's item text by depth
         self._lead_in = ""  # the last paragraph, when it introduces a list (ends in ":")
         self._group = 0
+        self._question = ""  # a question heading ("Why do guard cells close?"): its first paragraph answers it
 
     # --- headings -------------------------------------------------------------------------------
     @property
@@ -92,6 +93,7 @@ class DocumentBuilder:
             self._path.pop()
         self._add(Block("heading", text, path=self.path, level=level, line=line))
         self._path.append((level, text))
+        self._question = text if _is_question(text) else ""
         self._items.clear()
         self._lead_in = ""
 
@@ -102,10 +104,18 @@ class DocumentBuilder:
             return
         self._items.clear()
         last = self.doc.blocks[-1] if self.doc.blocks else None
+        if self._question and last is not None and last.kind == "heading":
+            self._add(Block("qa", text, path=self.path, term=self._question, line=line))
+            return
         if last and last.kind in ("paragraph", "item") and _is_question(last.text) and not _is_question(text):
             # A question in the notes followed by its answer: a worksheet or a case study's "- why ...?"
             self.doc.blocks.pop()
             self._add(Block("qa", text, path=self.path, term=last.text, line=last.line))
+            return
+        if self._lead_in and last is not None and last.text == self._lead_in and len(text.split()) <= 12:
+            # "The word equation is:" and the short line it introduces read as one statement.
+            self._lead_in = ""
+            self._add(Block("paragraph", f"{_last_sentence(last.text)} {text}", path=self.path, line=line))
             return
         term, definition = split_definition(text)
         if term:
@@ -161,8 +171,13 @@ class DocumentBuilder:
 
     def formula(self, text: str, line: int = 0) -> None:
         text = inline(text)
-        if text:
-            self._add(Block("formula", text, path=self.path, line=line))
+        if not text:
+            return
+        last = self.doc.blocks[-1] if self.doc.blocks else None
+        if self._lead_in and last is not None and last.text == self._lead_in:
+            text = f"{_last_sentence(last.text)} {text}"
+        self._lead_in = ""
+        self._add(Block("formula", text, path=self.path, line=line))
 
     def end_list(self) -> None:
         self._items.clear()
@@ -206,6 +221,10 @@ def split_definition(text: str) -> tuple[str, str]:
     if term[0].islower() and len(words) > 2:  # "the price rose - ..." is a clause, not a term
         return "", text
     return term, definition
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text)[-1]
 
 
 def _is_question(text: str) -> bool:

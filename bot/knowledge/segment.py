@@ -27,6 +27,7 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Col|Lt|Capt|Sgt|Pres|Gov|Sen|Rep|vs|etc|cf|al|approx|no|No|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|c|ca|e\.g|i\.e|fig|Fig|eq|Eq)|\b[A-Z]|\b(?:[A-Z]\.){1,3}[A-Z])\.$"
 )
+_LETTERS = re.compile(r"[^\W\d_]")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 
 
@@ -76,7 +77,8 @@ def _pieces(blocks: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
         elif b.kind == "paragraph":
             # A lead-in ("The Big Three agreed on:") is read with its items, never alone.
             for piece in _sentences(b.text):
-                if not piece.endswith(":") and _is_fact(piece):
+                # A lead-in is read with its items; an exclamation before any heading is the teacher's preamble.
+                if not piece.endswith(":") and _is_fact(piece) and not (not b.path and piece.endswith("!")):
                     yield b.path, piece
             i += 1
         elif b.kind == "item" or (b.kind == "definition" and (b.parent or b.depth or _next_is_sibling(blocks, i))):
@@ -270,7 +272,8 @@ def _hard_cut(sentence: str, limit: int = MAX_SNIPPET_CHARS) -> list[str]:
 
 def _is_fact(piece: str) -> bool:
     """Drop debris: lone punctuation, single words, a question with no answer, table-of-contents lines."""
-    if not piece or _DOT_LEADER.search(piece):
+    if not piece or (". ." in piece or "...." in piece) and _DOT_LEADER.search(piece):
         return False
-    letters = sum(c.isalpha() for c in piece)
-    return letters >= 8 and len(piece.split()) >= 3 and not piece.rstrip("\"' )").endswith("?")
+    if piece.rstrip("\"' )").endswith("?") or piece.count(" ") < 2:
+        return False
+    return len(_LETTERS.findall(piece)) >= 8

@@ -1,4 +1,4 @@
-"""LaTeX formulas as readable text (pylatexenc), with powers and indices as Unicode where they exist."""
+"""LaTeX formulas as readable text (pylatexenc): fractions as a/b, Greek letters as letters, powers as x^2."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 # pylatexenc reports unknown macros on its own logger; a teacher's odd macro is not an error.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
@@ -45,10 +44,18 @@ def latex_to_text(latex: str) -> str:
         text = _converter().latex_to_text(latex)
     except Exception:  # pylatexenc raises several kinds on malformed input; keep the source readable
         text = latex.replace("\\", "")
+    text = text.replace("^∘", "°").replace("^(∘)", "°")
+    text = re.sub(r"\s*([=→←⇌⟶⇒])\s*", r" \1 ", text)  # a macro eats the space after it: "→C₆" reads badly
     return re.sub(r"\s+", " ", text).strip()
 
 
 def _script(m: re.Match[str]) -> str:
-    body = m.group(2).strip("{}")
-    # "{}" ends a macro name before it: "\\lambdaₘₐₓ" would read as one unknown macro.
-    return "{}" + (to_superscript(body) if m.group(1) == "^" else to_subscript(body))
+    """Powers and indices in the plain notation students type: mv^2, 10^-34, E_k, (u+v)^(n+1).
+
+    Plain ASCII rather than Unicode superscripts: it survives copying, search and any text normaliser."""
+    body = m.group(2).strip("{}").strip()
+    if m.group(1) == "^" and body in ("\\circ", "o"):
+        return "°"  # 30^{\circ}: degrees
+    if not re.fullmatch(r"[-+]?[\w.]+", body):
+        body = f"({body})"
+    return "{}" + m.group(1) + body  # "{}" ends a macro name before it ("\\lambda_max")

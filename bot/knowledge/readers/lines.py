@@ -126,4 +126,4 @@ def add_lines(builder: DocumentBuilder, lines: list[str], line: int = 0) -> None
 
 
 def _short_line(text: str) -> bool:
-    return len(text.split()) <= SHORT_LINE_WORDS and not text.endswith((".", "!", "?"))
+    return len(text.split()) <= SHORT_LINE_WORDS and not text.endswith((".", "!", "?", ":"))

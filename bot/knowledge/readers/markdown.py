@@ -244,21 +244,20 @@ def render_inline(token: Token, cell: bool = False) -> str:
 
 def _only_links(token: Token) -> bool:
     """A paragraph made only of links (navigation, "see also", a bare URL): no fact."""
-    kids = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip(" |·-•>,"))]
-    kids = [c for c in kids if c.type not in ("softbreak", "hardbreak")]
-    if not kids:
+    kids = [c for c in token.children or [] if c.type not in ("softbreak", "hardbreak")]
+    if not any(c.type == "link_open" or (c.type == "text" and "://" in c.content) for c in kids):
         return False
     depth = 0
+    outside: list[str] = []
     for c in kids:
         if c.type == "link_open":
             depth += 1
         elif c.type == "link_close":
             depth -= 1
-        elif depth == 0 and c.type not in ("image",):
-            if c.type == "text" and re.fullmatch(r"\s*https?://\S+\s*", c.content):
-                continue
-            return False
-    return True
+        elif depth == 0 and c.type == "text":
+            outside.append(re.sub(r"https?://\S+", " ", c.content))
+    # "See also [the BBC page](...)": a pointer elsewhere, not a fact
+    return len(" ".join(outside).split()) <= 3
 
 
 def _emphasis_only(token: Token) -> bool:
