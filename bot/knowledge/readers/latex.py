@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-
 # pylatexenc reports unknown macros on its own logger; a teacher's odd macro is not an error.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 

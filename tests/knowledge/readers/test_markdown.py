@@ -149,7 +149,10 @@ def test_table_rows_carry_their_headers():
 
 def test_notes_in_code_fences_are_read_with_broken_lines_joined():
     got = facts()
-    osmosis = "Osmosis is the movement of water from a dilute to a concentrated solution through a partially permeable membrane."
+    osmosis = (
+        "Osmosis is the movement of water from a dilute to a concentrated solution"
+        " through a partially permeable membrane."
+    )
     assert osmosis in got
 
 
@@ -177,7 +180,8 @@ def test_a_label_with_items_under_it_is_carried_by_them():
 
 
 def test_bold_label_lines_head_the_lines_under_them():
-    note = "# Circulation\n\n## Blood vessels\n\n**Capillaries**\n\n- Their wall is only one cell thick for fast diffusion.\n"
+    note = "# Circulation\n\n## Blood vessels\n\n**Capillaries**\n\n"
+    note += "- Their wall is only one cell thick for fast diffusion.\n"
     got = facts(note, "b.md")
     assert got == {"Their wall is only one cell thick for fast diffusion.": "Blood vessels › Capillaries"}
 

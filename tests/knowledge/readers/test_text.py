@@ -9,7 +9,10 @@ from bot.knowledge.readers.encoding import decode_text
 from bot.knowledge.readers.text import read
 from bot.knowledge.segment import segment
 
-NOTE = "Rivers\r\n\r\nErosion\r\nHydraulic action is the force of water against the bank.\r\nCaf\u00e9s and old mills line the banks of the lower course.\r\n"
+NOTE = (
+    "Rivers\r\n\r\nErosion\r\nHydraulic action is the force of water against the bank.\r\n"
+    "Caf\u00e9s and old mills line the banks of the lower course.\r\n"
+)
 
 
 @pytest.mark.parametrize(
