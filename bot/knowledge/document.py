@@ -98,7 +98,8 @@ class DocumentBuilder:
         self._lead_in = ""
 
     # --- blocks ---------------------------------------------------------------------------------
-    def paragraph(self, text: str, line: int = 0) -> None:
+    def paragraph(self, text: str, line: int = 0, introduces: bool = False) -> None:
+        """A paragraph; `introduces`: the list that follows hangs from it (a quotation and its notes)."""
         text = inline(text)
         if not text:
             return
@@ -112,7 +113,7 @@ class DocumentBuilder:
             self.doc.blocks.pop()
             self._add(Block("qa", text, path=self.path, term=last.text, line=last.line))
             return
-        if self._lead_in and last is not None and last.text == self._lead_in and len(text.split()) <= 12:
+        if self._lead_in.endswith(":") and last is not None and last.text == self._lead_in and len(text.split()) <= 12:
             # "The word equation is:" and the short line it introduces read as one statement.
             self._lead_in = ""
             self._add(Block("paragraph", f"{_last_sentence(last.text)} {text}", path=self.path, line=line))
@@ -122,7 +123,7 @@ class DocumentBuilder:
             self._add(Block("definition", definition, path=self.path, term=term, line=line))
         else:
             self._add(Block("paragraph", text, path=self.path, line=line))
-        self._lead_in = text if text.endswith(":") else ""
+        self._lead_in = text if introduces or text.endswith(":") or is_label(text) else ""
 
     def item(self, text: str, depth: int = 0, line: int = 0) -> None:
         text = inline(text)
@@ -174,7 +175,7 @@ class DocumentBuilder:
         if not text:
             return
         last = self.doc.blocks[-1] if self.doc.blocks else None
-        if self._lead_in and last is not None and last.text == self._lead_in:
+        if self._lead_in.endswith(":") and last is not None and last.text == self._lead_in:
             text = f"{_last_sentence(last.text)} {text}"
         self._lead_in = ""
         self._add(Block("formula", text, path=self.path, line=line))
@@ -202,7 +203,7 @@ class DocumentBuilder:
 
 
 # "Term - definition", "Term: definition", "Term- definition", "Term = definition": a short term, then its meaning.
-_DEFINITION = re.compile(r"^(?P<term>[^\s:;.!?,][^:;.!?,=]{0,48}?)\s*(?::\s*|\s-\s*|-\s+)(?P<text>\S.*)$")
+_DEFINITION = re.compile(r"^(?P<term>[^\s:;.!?,][^:;.!?,=]{0,48}?)\s*(?::\s*|\s-(?!>)\s*|-\s+)(?P<text>\S.*)$")
 _TERM_VERBS = frozenset(
     """is are was were be been had has have did do does would could should will can may might must said
     made took gave became""".split()
@@ -221,6 +222,11 @@ def split_definition(text: str) -> tuple[str, str]:
     if term[0].islower() and len(words) > 2:  # "the price rose - ..." is a clause, not a term
         return "", text
     return term, definition
+
+
+def is_label(text: str) -> bool:
+    """A short line with no final stop ("Wave-cut platform and cliffs"): a title for what follows it."""
+    return len(text.split()) <= 8 and not text.endswith((".", "!", "?", ";", ",", ":", '"', "'"))
 
 
 def _last_sentence(text: str) -> str:

@@ -163,6 +163,7 @@ class SearchIndex:
         df: Counter[str] = Counter()
         group_df: Counter[int] = Counter()
         part_stems: dict[str, list[str]] = {}  # topics and titles repeat: stem each once
+        opened: set[tuple[str, str]] = set()
         for s in self.snippets:
             own = self._key_stems(s.text, vocab)
             for part in (s.topic, s.title):
@@ -177,9 +178,8 @@ class SearchIndex:
             if deepest not in part_stems:
                 part_stems[deepest] = self._key_stems(deepest, vocab)
             self._section_of.append(frozenset(part_stems[deepest]))
-            self._opens_section.append(
-                not self._opens_section or self.snippets[len(self._opens_section) - 1].topic != s.topic
-            )
+            self._opens_section.append((s.source, s.topic) not in opened)
+            opened.add((s.source, s.topic))
             self._text_bigrams.append(frozenset(zip(own, own[1:])))
             self._all_bigrams.update(zip(own, own[1:]))
             # the topic counts twice: in a mind map it often says more than the fragment under it

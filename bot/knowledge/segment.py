@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.knowledge.document import CELL_JOIN, Block, Document
+from bot.knowledge.document import CELL_JOIN, Block, Document, is_label
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Snippet
 from bot.text import fold, squash
 
@@ -139,8 +139,10 @@ def _list(items: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
                     yield first.path, chunk
         else:
             for s, text in zip(siblings, texts):
-                if parent and len(text.split()) <= CONTEXT_ITEM_WORDS and s.kind == "item":
-                    text = f"{parent}: {text}"
+                if parent and parent.endswith((".", "!", "?", '"', "'")):
+                    text = f"{parent} {text}"  # a quotation and a note on it
+                elif parent and (is_label(parent) or len(text.split()) <= CONTEXT_ITEM_WORDS and s.kind == "item"):
+                    text = f"{parent}: {text}"  # a label goes with every item; a long lead-in with short ones
                 for piece in _fit(text):
                     if _is_fact(piece) and not piece.endswith(":"):  # a lead-in is read with its items
                         yield first.path, piece

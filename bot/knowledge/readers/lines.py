@@ -118,7 +118,8 @@ def add_lines(builder: DocumentBuilder, lines: list[str], line: int = 0) -> None
             elif len(near) > 1 and all(_short_line(x) for x in near):
                 builder.item(st, 0, line)
             else:
-                builder.paragraph(st, line)
+                nxt = run[k + 1] if k + 1 < len(run) else ""
+                builder.paragraph(st, line, introduces=bool(nxt and BULLET.match(nxt)))
             if closes:
                 in_braces = False
                 builder.end_list()
