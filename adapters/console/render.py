@@ -10,6 +10,10 @@ PROBLEMS = {
     "empty": "Ask me something about the notes, e.g. /ask what was decided at Yalta?",
     "no-words": "I need some words to search the notes with, e.g. /ask who was Clement Attlee?",
     "no-notes": "There are no notes loaded yet: ask your teacher to add some to the knowledge folder.",
+    "thanks": "You're welcome! Ask me anything else about the notes.",
+    "greeting": "Hi! Ask me a question about the notes, or try /quiz.",
+    "bye": "Bye! Good luck with your revision.",
+    "ack": "OK! Ask me a question about the notes whenever you like.",
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.knowledge.aliases import ALIAS_FILE, AliasTable
 from bot.knowledge.index import SearchIndex
 from bot.knowledge.ingest import load_knowledge
+from bot.knowledge.learned import learned_aliases
 from bot.knowledge.model import KnowledgeBase, Snippet
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,10 @@ class Knowledge:
     @classmethod
     def load(cls, folder: Path) -> Knowledge:
         base = load_knowledge(folder)
-        aliases = AliasTable.load(folder / ALIAS_FILE)
+        teacher = AliasTable.load(folder / ALIAS_FILE)
+        # The teacher's groups first (their ids and names stay as written), then what the notes teach.
+        aliases = AliasTable.from_groups(
+            [list(g) for g in teacher.groups] + learned_aliases(s.text for s in base.snippets)
+        )
         log.info("loaded %d snippets from %s (%d files skipped)", len(base.snippets), folder, len(base.warnings))
         return cls(folder, base, aliases, SearchIndex(base.snippets, aliases))

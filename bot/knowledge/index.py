@@ -32,6 +32,7 @@ from spellchecker import SpellChecker
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Answer, Hit, Snippet
+from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
 BM25_K1, BM25_B = 1.5, 0.75
 
 
+_CAPS_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{0,2}\b")
 _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
 _WHEN = re.compile(r"^\s*(?:when\b|(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)", re.I)
 _DEFINE = re.compile(
@@ -261,6 +263,8 @@ class SearchIndex:
     def _terms(self, question: str) -> list[_Term]:
         terms: list[_Term] = []
         seen: set[str] = set()
+        # Short all-capitals names ("STM", "K") count only as written: look them up before folding.
+        caps = {m.lower(): self.aliases.group_of(m) for m in _CAPS_TOKEN.findall(question)}
         for tok in words(question):
             if tok in STOPWORDS or tok in seen or (len(tok) < 2 and not tok.isdigit()):
                 continue
@@ -268,7 +272,7 @@ class SearchIndex:
             fixed = self._correct(tok)
             word = fixed or tok
             stem = self._stemmer.stemWord(word)
-            groups = frozenset(self.aliases.group_of(word))
+            groups = frozenset(self.aliases.group_of(word) | caps.get(tok, set()))
             kin = frozenset(self._kin(word)) - {stem}
             weight = self._idf.get(stem) or unknown_weight(tok, self._max_idf)
             if kin and stem not in self._idf:
@@ -307,6 +311,9 @@ class SearchIndex:
             return Answer(question=text, answered=False, problem="empty", notice=notice)
         if not any(ch.isalnum() for ch in text):
             return Answer(question=text, answered=False, problem="no-words", notice=notice)
+        chat = small_talk(text)
+        if chat:
+            return Answer(question=text, answered=False, problem=chat, notice=notice)
         terms = self._terms(text)
         if not terms or not self.snippets:
             return Answer(
