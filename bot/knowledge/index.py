@@ -70,6 +70,7 @@ class _Term:
 
 
 KIN_CREDIT = 0.8
+LONE_UNKNOWN = 0.3  # with one key word matched, missing words weighing more than this make it another subject
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
 UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
 MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
@@ -358,9 +359,13 @@ class SearchIndex:
         if scored:
             # More words the notes never use than words the best fact has: it is about something else
             # ("how do plants make food" is not about the hydroelectric plant).
-            unknown = sum(1 for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups)
+            # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
+            # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
+            unknown = sum(
+                t.weight / self._max_idf for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups
+            )
             matched = self._matched(scored[0][2], terms)
-            if unknown > matched or (unknown and matched <= 1):
+            if unknown > matched or (unknown > LONE_UNKNOWN and matched <= 1):
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
