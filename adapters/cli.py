@@ -68,6 +68,7 @@ def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.knowledge.ingest import load_knowledge as read_folder
     from bot.knowledge.ingest import read_note
+    from bot.knowledge.model import plural
 
     folder = Path(settings.knowledge_dir)
     if not args.file:
@@ -75,7 +76,8 @@ def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
         if not kb.reports:
             print(f"No notes in {folder}." if folder.is_dir() else f"The notes folder {folder} does not exist.")
             return 1
-        print(f"Notes in {folder}: {len(kb.snippets)} facts from {sum(not r.error for r in kb.reports)} files")
+        read = sum(not r.error for r in kb.reports)
+        print(f"Notes in {folder}: {plural(len(kb.snippets), 'fact')} from {plural(read, 'file')}")
         for r in kb.reports:
             print(f"  {r.line}")
         return 0

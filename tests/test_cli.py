@@ -66,3 +66,38 @@ def test_a_bad_database_gives_a_clear_message_not_a_traceback(tmp_path, bad_url)
     p = run_cli("chat", stdin="/help\n", env_extra={"REVISIONBOT_DATABASE_URL": bad_url.format(tmp=tmp_path)})
     assert p.returncode == 2
     assert "Traceback" not in p.stderr and "revisionbot:" in p.stderr
+
+
+def test_notes_lists_every_file_with_what_it_gave_or_why_not(tmp_path):
+    (tmp_path / "waves.md").write_text("# Waves\n\n## Sound\n\n- Sound is a longitudinal wave.\n- It needs a medium.\n")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 old word file")
+    (tmp_path / "broken.docx").write_bytes(b"not a zip at all")
+    (tmp_path / "empty.txt").write_text("")
+    env = {"REVISIONBOT_KNOWLEDGE_DIR": str(tmp_path)}
+    p = run_cli("notes", env_extra=env)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0].startswith("Notes in") and "2 facts from 1 file" in lines[0]
+    out = p.stdout
+    assert "waves.md: 2 facts in 1 topic" in out
+    assert "old.doc: not read: old Word .doc files cannot be read: save it as .docx" in out
+    assert "broken.docx: not read: this is not a real Word file" in out
+    assert "empty.txt: not read: the file is empty" in out
+    assert "Traceback" not in p.stderr
+
+
+def test_notes_file_shows_how_a_note_was_split(tmp_path):
+    (tmp_path / "waves.md").write_text(
+        "# Waves\n\n## Sound\n\n- Sound is a longitudinal wave.\n\n## Light\n\nLight is fast.\n"
+    )
+    p = run_cli("notes", "waves.md", env_extra={"REVISIONBOT_KNOWLEDGE_DIR": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[2:] == [
+        "Waves › Sound",
+        "  - Sound is a longitudinal wave.",
+        "",
+        "Waves › Light",
+        "  - Light is fast.",
+    ]
+    missing = run_cli("notes", "nope.md", env_extra={"REVISIONBOT_KNOWLEDGE_DIR": str(tmp_path)})
+    assert missing.returncode == 1 and "No such note: nope.md" in missing.stderr

@@ -38,5 +38,6 @@ class Knowledge:
         aliases = AliasTable.from_groups(
             [list(g) for g in teacher.groups] + learned_aliases(s.text for s in base.snippets)
         )
-        log.info("loaded %d snippets from %s (%d files skipped)", len(base.snippets), folder, len(base.warnings))
+        skipped = sum(1 for r in base.reports if r.error)
+        log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
         return cls(folder, base, aliases, SearchIndex(base.snippets, aliases))

@@ -73,22 +73,19 @@ def read_note(path: Path) -> tuple[list[Snippet], NoteReport]:
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:
-    """Read every note in `folder`. Bad files are skipped, each with a reason a teacher understands."""
+    """Read every note in `folder`. Bad files are skipped, each with a reason a teacher understands
+    (in `warnings`, which the caller logs once, and in `reports`)."""
     kb = KnowledgeBase()
     if not folder.is_dir():
         kb.warnings.append(f"knowledge folder {folder} does not exist")
-        log.warning("knowledge folder %s does not exist", folder)
         return kb
     for path in note_files(folder):
         snippets, report = read_note(path)
         kb.reports.append(report)
         if report.error:
             kb.warnings.append(f"{path.name}: {report.error}")
-            log.warning("note %s skipped: %s", path.name, report.error)
             continue
-        for w in report.warnings:
-            log.warning("note %s: %s", path.name, w)
-        log.info("%s", report.line)
+        kb.warnings.extend(f"{path.name}: {w}" for w in report.warnings)
         kb.snippets.extend(snippets)
     return kb
 

@@ -45,6 +45,10 @@ class Answer:
     problem: str = ""  # set when the question itself was unusable (empty, only emoji ...)
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @dataclass(slots=True)
 class NoteReport:
     """What one file gave, for the teacher: facts and topics, what was left out and why, or why it was refused."""
@@ -60,7 +64,7 @@ class NoteReport:
     def line(self) -> str:
         if self.error:
             return f"{self.source}: not read: {self.error}"
-        text = f"{self.source}: {self.facts} facts in {self.topics} topics"
+        text = f"{self.source}: {plural(self.facts, 'fact')} in {plural(self.topics, 'topic')}"
         if self.skipped:
             text += "; left out: " + ", ".join(f"{reason} ({n})" for reason, n in self.skipped.items())
         for w in self.warnings:
