@@ -345,8 +345,8 @@ class SearchIndex:
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
             rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase
-            if defined and self._lead_stems[idx] and self._defines(self._lead_stems[idx], defined):
-                rank += DEFINITION_BONUS
+            if defined and self._lead_stems[idx]:
+                rank += DEFINITION_BONUS * self._defines(self._lead_stems[idx], defined)
             heading = self._section_of[idx]
             if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):
                 rank += OWN_SECTION_BONUS
@@ -379,13 +379,14 @@ class SearchIndex:
         )
 
     @staticmethod
-    def _defines(lead: frozenset[str], asked: frozenset[str]) -> bool:
-        """The fact's lead term is what the question asks about (singular or plural, word order aside)."""
-        return (
-            lead == asked
-            or (len(asked) >= 2 and lead <= asked)
-            or (len(lead) >= 2 and asked <= lead and len(lead) - len(asked) <= 1)
-        )
+    def _defines(lead: frozenset[str], asked: frozenset[str]) -> float:
+        """How much the fact's lead term is what the question asks about: 1 for the same words (singular or
+        plural, any order), 0.5 for one word more or less ("epidermal tissue" for "tissue"), else 0."""
+        if lead == asked:
+            return 1.0
+        if (len(asked) >= 2 and lead <= asked) or (len(lead) >= 2 and asked <= lead and len(lead) - len(asked) <= 1):
+            return 0.5
+        return 0.0
 
     def _missing_names(self, text: str) -> int:
         """How many capitalised names of two or more words ("Warsaw Pact") the notes never mention."""
