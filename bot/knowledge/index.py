@@ -70,7 +70,7 @@ class _Term:
 
 
 KIN_CREDIT = 0.8
-LONE_UNKNOWN = 0.3  # with one key word matched, missing words weighing more than this make it another subject
+LONE_UNKNOWN = 0.0  # with one key word matched, any missing word makes it another subject ("berlin wall")
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
 UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
 MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
