@@ -1,0 +1,184 @@
+"""Web pages and HTML exports (Notion, Google Docs, OneNote, site generators) with selectolax's Lexbor parser."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_TEXT_BYTES, NoteError
+from bot.knowledge.readers.encoding import decode_text
+from bot.knowledge.readers.lines import add_lines
+from bot.knowledge.readers.scripts import to_subscript, to_superscript
+
+_DROP = {"script", "style", "nav", "header", "footer", "aside", "form", "button", "svg", "noscript", "template",
+         "iframe", "select", "input", "textarea", "head", "canvas", "video", "audio", "object", "embed"}  # fmt: skip
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LISTS = {"ul", "ol", "menu"}
+_BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "body", "details",
+           "summary", "center", "address", "pre", "li", "dd", "dt", "td", "th", "caption", "span", "label"}  # fmt: skip
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+
+
+def read(data: bytes, source: str) -> Document:
+    if len(data) > MAX_TEXT_BYTES:
+        raise NoteError(f"the page is larger than {MAX_TEXT_BYTES // 1_000_000} MB")
+    text = _decode(data)
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as exc:  # the parser rejects a few pathological inputs
+        raise NoteError("this file could not be read as a web page: it may be damaged") from exc
+    title_node = tree.css_first("title")
+    b = DocumentBuilder(source, title_node.text(strip=True) if title_node else "")
+    body = tree.body or tree.root
+    if body is not None:
+        _Walker(b).block(body, 0)
+    return b.build()
+
+
+def _decode(data: bytes) -> str:
+    m = _CHARSET.search(data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii", "ignore"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data)
+
+
+class _Walker:
+    def __init__(self, builder: DocumentBuilder):
+        self.b = builder
+        self.full = False
+
+    def block(self, node: LexborNode, depth: int) -> None:
+        """Walk the children of a block element: headings, lists, tables and runs of inline text."""
+        run: list[str] = []  # inline text gathered until the next block-level child
+        for child in node.iter(include_text=True):
+            if self._stop():
+                return
+            tag = child.tag
+            if tag == "-text":
+                run.append(child.text(deep=False))
+                continue
+            if tag in _DROP or tag == "-comment":
+                continue
+            if tag == "br":
+                run.append("\n")
+                continue
+            if tag in _HEADINGS or tag in _LISTS or tag in ("table", "dl", "hr", "img") or tag in _BLOCKS:
+                self._flush(run)
+                run = []
+            if tag in _HEADINGS:
+                self.b.heading(self.inline(child), _HEADINGS[tag])
+            elif tag in _LISTS:
+                self.list(child, 0)
+            elif tag == "table":
+                self.table(child)
+            elif tag == "dl":
+                self.definitions(child)
+            elif tag == "img":
+                self.b.skip("images")
+            elif tag == "hr":
+                continue
+            elif tag in _BLOCKS:
+                if depth >= 200:  # absurd nesting: read what is there as text
+                    self._flush([child.text(separator=" ")])
+                else:
+                    self.block(child, depth + 1)
+            else:
+                run.append(self.inline(child))
+        self._flush(run)
+
+    def _flush(self, run: list[str]) -> None:
+        text = "".join(run)
+        if text.strip():
+            add_lines(self.b, text.split("\n"))
+
+    def _stop(self) -> bool:
+        if len(self.b.doc.blocks) >= MAX_BLOCKS:
+            if not self.full:
+                self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                self.full = True
+            return True
+        return False
+
+    def inline(self, node: LexborNode) -> str:
+        """The text of an inline element, with sub- and superscripts kept and scripts dropped."""
+        out: list[str] = []
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                out.append(child.text(deep=False))
+            elif tag in _DROP or tag == "-comment":
+                continue
+            elif tag == "br":
+                out.append("\n")
+            elif tag == "sub":
+                out.append(to_subscript(child.text()))
+            elif tag == "sup":
+                out.append(to_superscript(child.text()))
+            elif tag in _BLOCKS or tag in _LISTS:
+                out.append("\n" + self.inline(child) + "\n")  # steps listed in a table cell stay apart
+            else:
+                out.append(self.inline(child))
+        return "".join(out)
+
+    def list(self, node: LexborNode, depth: int) -> None:
+        items = [li for li in node.iter() if li.tag == "li"]
+        if items and all(_only_link(li) for li in items):
+            self.b.skip("navigation links")
+            return
+        for li in items:
+            if self._stop():
+                return
+            text: list[str] = []
+            nested: list[LexborNode] = []
+            for child in li.iter(include_text=True):
+                if child.tag in _LISTS:
+                    nested.append(child)
+                elif child.tag == "-text":
+                    text.append(child.text(deep=False))
+                elif child.tag in ("table",):
+                    nested.append(child)
+                elif child.tag not in _DROP and child.tag != "-comment":
+                    text.append(" " + self.inline(child) + (" " if child.tag in _BLOCKS else ""))
+            line = " ".join("".join(text).split())
+            if line:
+                self.b.item(line, min(depth, MAX_DEPTH))
+            for sub in nested:
+                if sub.tag == "table":
+                    self.table(sub)
+                elif depth < 200:
+                    self.list(sub, depth + 1)
+
+    def table(self, node: LexborNode) -> None:
+        header: list[str] = []
+        rows: list[list[str]] = []
+        for tr in node.css("tr"):
+            cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+            texts = [
+                "; ".join(x for x in (" ".join(p.split()) for p in self.inline(c).split("\n")) if x) for c in cells
+            ]
+            in_head = tr.parent is not None and tr.parent.tag == "thead"
+            if not header and not rows and (in_head or (cells and all(c.tag == "th" for c in cells))):
+                header = texts
+            else:
+                rows.append(texts)
+        self.b.table(rows, header or None)
+
+    def definitions(self, node: LexborNode) -> None:
+        term = ""
+        for child in node.iter():
+            if child.tag == "dt":
+                term = self.inline(child)
+            elif child.tag == "dd" and term:
+                self.b.definition(term, self.inline(child))
+
+
+def _only_link(li: LexborNode) -> bool:
+    links = li.css("a")
+    if not links:
+        return False
+    return len(li.text(strip=True)) <= sum(len(a.text(strip=True)) for a in links) + 3
