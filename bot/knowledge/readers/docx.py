@@ -1,0 +1,120 @@
+"""Word documents (.docx) with python-docx: heading styles, lists with their levels, tables, in reading order."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.scripts import to_subscript, to_superscript
+
+_HEADING = re.compile(r"^heading\s*(\d)$", re.I)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read(data: bytes, source: str) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    archive = check_zip(data, "Word")
+    if "word/document.xml" not in archive.namelist():
+        raise NoteError("this is not a real Word file (it may be damaged or renamed)")
+    import docx  # imported here: only teachers with Word notes pay for loading it
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+        b = DocumentBuilder(source, word.core_properties.title or "")
+        _walk(word, b)
+    except NoteError:
+        raise
+    except Exception as exc:  # python-docx and lxml raise many kinds on malformed parts
+        raise NoteError("this file could not be read as a Word document: it may be damaged") from exc
+    return b.build()
+
+
+def _walk(word, b: DocumentBuilder) -> None:  # noqa: ANN001 (python-docx's Document)
+    for part in word.iter_inner_content():
+        if len(b.doc.blocks) >= MAX_BLOCKS:
+            b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+            return
+        if hasattr(part, "rows"):
+            _table(part, b)
+        else:
+            _paragraph(part, b)
+
+
+def _paragraph(p, b: DocumentBuilder) -> None:  # noqa: ANN001
+    text = _text(p)
+    if p._p.xpath(".//w:drawing") or p._p.xpath(".//w:pict"):
+        b.skip("images")
+    if not text.strip():
+        return
+    style = (p.style.name if p.style is not None else "") or ""
+    m = _HEADING.match(style)
+    if style.lower() == "title":
+        if not b.doc.title or b.doc.title.casefold() == text.strip().casefold():
+            b.doc.title = text.strip()
+        else:
+            b.heading(text, 1)
+    elif m:
+        b.heading(text, int(m.group(1)))
+    elif style.lower().startswith("list") or p._p.pPr is not None and p._p.pPr.numPr is not None:
+        b.item(text, min(_level(p), MAX_DEPTH))
+    else:
+        b.end_list()
+        b.paragraph(text)
+
+
+def _level(p) -> int:  # noqa: ANN001
+    num = p._p.pPr.numPr if p._p.pPr is not None else None
+    if num is not None and num.ilvl is not None and num.ilvl.val is not None:
+        return int(num.ilvl.val)
+    m = re.search(r"(\d)$", p.style.name or "") if p.style is not None else None
+    return int(m.group(1)) - 1 if m else 0
+
+
+def _text(p) -> str:  # noqa: ANN001
+    """The paragraph's text with sub- and superscript runs kept (H₂O, x²) and line breaks as spaces."""
+    out: list[str] = []
+    for run in p.runs:
+        text = run.text
+        if not text:
+            continue
+        font = run.font
+        if font.subscript:
+            out.append(to_subscript(text))
+        elif font.superscript:
+            out.append(to_superscript(text))
+        else:
+            out.append(text)
+    return "".join(out) if out else p.text
+
+
+def _table(table, b: DocumentBuilder) -> None:  # noqa: ANN001
+    rows: list[list[str]] = []
+    header: list[str] | None = None
+    for k, row in enumerate(table.rows):
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell repeats in every column it spans
+                continue
+            seen.add(id(cell._tc))
+            cells.append("; ".join(t for t in (_text(p).strip() for p in cell.paragraphs) if t))
+        trpr = row._tr.trPr
+        marked = trpr is not None and trpr.find(f"{_W}tblHeader") is not None
+        if k == 0 and (marked or _all_bold(row)):
+            header = cells
+        else:
+            rows.append(cells)
+    b.end_list()
+    if header and len(header) == 2 and header[1].strip().lower() in ("definition", "meaning", "description"):
+        for term, text in (r for r in rows if len(r) >= 2):
+            b.definition(term, text)
+        return
+    b.table(rows, header)
+
+
+def _all_bold(row) -> bool:  # noqa: ANN001
+    runs = [r for cell in row.cells for p in cell.paragraphs for r in p.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
