@@ -1,0 +1,360 @@
+"""PDF notes with pypdf: lines rebuilt from positioned text, headings from type size and weight,
+two-column Term | Definition layouts, lists, and ligatures that text extraction loses repaired."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_PAGES, NoteError
+from bot.knowledge.readers.lines import BULLET, joins
+
+# pypdf warns on every oddity of a malformed file; the teacher gets one clear message instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+MAX_PAGE_CHARS = 200_000
+HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
+COLUMN_GAP = 2.5  # a gap of this many type sizes between runs of one line starts a new column
+CHAR_WIDTH = 0.5  # estimated width of a character, in type sizes
+_PUA = re.compile("[\ue000-\uf8ff]")
+_LIGATURES = ("Th", "th", "ff", "fi", "fl", "ffi", "ffl", "ft", "tt", "ti", "tf", "st", "ct")
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+
+
+@dataclass(slots=True)
+class _Run:
+    x: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+    font: str = ""
+
+
+@dataclass(slots=True)
+class _Line:
+    y: float
+    size: float
+    runs: list[_Run] = field(default_factory=list)
+    cells: list[tuple[float, str]] = field(default_factory=list)  # (x, text) per column
+
+    @property
+    def x(self) -> float:
+        return self.cells[0][0] if self.cells else 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(t for _, t in self.cells)
+
+    @property
+    def bold(self) -> bool:
+        letters = [r for r in self.runs if r.text.strip()]
+        return bool(letters) and all(r.bold for r in letters)
+
+
+def read(data: bytes, source: str) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        raise NoteError(f"the PDF is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    import pypdf  # imported here: only teachers with PDF notes pay for loading it
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise NoteError("the PDF is password-protected: save a copy without a password")
+            except NoteError:
+                raise
+            except Exception as exc:
+                raise NoteError("the PDF is password-protected: save a copy without a password") from exc
+        total = len(reader.pages)
+        title = ""
+        try:
+            title = str((reader.metadata or {}).get("/Title") or "")
+        except Exception:  # a broken info dictionary: the title comes from the text instead
+            title = ""
+        b = DocumentBuilder(source, "")
+        pages = []
+        for n, page in enumerate(reader.pages):
+            if n >= MAX_PAGES:
+                b.warn(f"only the first {MAX_PAGES} of {total} pages were read")
+                break
+            lines = _page_lines(page, b, n + 1)
+            pages.append(lines)
+    except NoteError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise NoteError("this file could not be read as a PDF: it may be damaged") from exc
+    if not any(pages):
+        raise NoteError("no text found in the PDF: it may be scanned pages; export the notes as text instead")
+    pages = _drop_repeated(pages, b)
+    _repair_ligatures(pages)
+    _Layout(b, pages).run()
+    if title and len(title) < 120 and not b.doc.title:
+        b.doc.title = title
+    return b.build()
+
+
+def _page_lines(page, b: DocumentBuilder, number: int) -> list[_Line]:  # noqa: ANN001 (a pypdf page)
+    runs: list[_Run] = []
+
+    def visit(text: str, cm, tm, font: dict | None, size: float) -> None:  # noqa: ANN001
+        if not text or not text.strip():
+            return
+        scale = ((tm[0] ** 2 + tm[1] ** 2) ** 0.5) * ((cm[0] ** 2 + cm[1] ** 2) ** 0.5)
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        name = str((font or {}).get("/BaseFont", ""))
+        bold = bool(re.search(r"bold|black|heavy|semibold|-bd|\.b\b", name, re.I))
+        runs.append(
+            _Run(float(x), float(y), round(float(size) * scale, 1) or 10.0, bold, text.replace("\n", " "), name)
+        )
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if len(text) > MAX_PAGE_CHARS:
+        b.warn(f"page {number} holds too much text to be notes and was skipped")
+        return []
+    lines: list[_Line] = []
+    # Top to bottom (a table cell's second line may come before the next cell of its row in the stream).
+    for run in sorted(runs, key=lambda r: -r.y):
+        line = lines[-1] if lines else None
+        if line is not None and abs(run.y - line.y) <= max(2.0, 0.4 * min(run.size, line.size)):
+            line.runs.append(run)
+            line.size = max(line.size, run.size)
+        else:
+            lines.append(_Line(run.y, run.size, [run]))
+    for line in lines:
+        line.cells = _cells(line.runs)
+    return [ln for ln in lines if ln.text.strip()]
+
+
+def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
+    """Runs of one line split into columns where a wide gap separates them."""
+    cells: list[tuple[float, str]] = []
+    end = -1e9
+    font = ""
+    for run in sorted(runs, key=lambda r: r.x):
+        if cells and run.x - end > COLUMN_GAP * run.size:
+            cells.append((run.x, run.text))
+        elif cells:
+            prev = cells[-1][1]
+            # Runs change where the font does ("up and down" in bold, "while ..." not): the space between
+            # them is a gap on the page, not a character.
+            space = run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum()
+            cells[-1] = (cells[-1][0], prev + (" " if space else "") + run.text)
+        else:
+            cells.append((run.x, run.text))
+        end = max(end, run.x + CHAR_WIDTH * run.size * len(run.text))
+        font = run.font
+    return [(x, " ".join(t.split())) for x, t in cells if t.strip()]
+
+
+def _drop_repeated(pages: list[list[_Line]], b: DocumentBuilder) -> list[list[_Line]]:
+    """Page headers, footers and page numbers: the same line on most pages, or a number alone."""
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.strip().casefold())
+
+    counts = Counter(k for lines in pages for k in {key(ln) for ln in lines})
+    often = {k for k, c in counts.items() if len(pages) >= 3 and c >= 0.6 * len(pages)}
+    out: list[list[_Line]] = []
+    dropped = 0
+    for lines in pages:
+        kept = [ln for ln in lines if key(ln) not in often and not _PAGE_NUMBER.match(ln.text.strip())]
+        dropped += len(lines) - len(kept)
+        out.append(kept)
+    if dropped:
+        b.skip("page headers and numbers", dropped)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from bot.knowledge.index import english_words
+
+    return frozenset(english_words())
+
+
+def _repair_ligatures(pages: list[list[_Line]]) -> None:
+    """Fonts that map a ligature ("Th", "ff") to a private glyph lose it in extraction: "\\ue049e" for "The".
+
+    Each private glyph is read as the ligature that turns most of the words it appears in into English words."""
+    words = Counter(
+        w for lines in pages for ln in lines for w in re.findall(r"\w*[\ue000-\uf8ff][\w\ue000-\uf8ff]*", ln.text)
+    )
+    if not words:
+        return
+    english = _dictionary()
+    votes: dict[str, Counter[str]] = {}
+    for word, n in words.items():
+        for glyph in set(_PUA.findall(word)):
+            for lig in _LIGATURES:
+                candidate = _PUA.sub("", word.replace(glyph, lig))
+                if candidate.casefold() in english:
+                    votes.setdefault(glyph, Counter())[lig] += n
+    mapping = {g: c.most_common(1)[0][0] for g, c in votes.items()}
+    for lines in pages:
+        for ln in lines:
+            if _PUA.search(ln.text):
+                ln.cells = [(x, _fix(t, mapping)) for x, t in ln.cells]
+
+
+def _fix(text: str, mapping: dict[str, str]) -> str:
+    def one(m: re.Match[str]) -> str:
+        lig = mapping.get(m.group(0), "")
+        start = m.start() == 0 or not text[m.start() - 1].isalpha()
+        # "Th" opens a word; inside one, the same glyph reads "th"
+        return lig if start or not lig[:1].isupper() else lig.lower()
+
+    return _PUA.sub(one, text)
+
+
+class _Layout:
+    """Lines of every page to blocks: headings by size and weight, definitions from two columns, lists, paragraphs."""
+
+    def __init__(self, builder: DocumentBuilder, pages: list[list[_Line]]):
+        self.b = builder
+        self.pages = pages
+        sizes: Counter[float] = Counter()
+        for lines in pages:
+            for ln in lines:
+                for r in ln.runs:
+                    sizes[round(r.size)] += len(r.text)
+        self.body = sizes.most_common(1)[0][0] if sizes else 10.0
+        big = sorted({round(ln.size) for lines in pages for ln in lines if self._large(ln)}, reverse=True)
+        self.levels = {s: k + 1 for k, s in enumerate(big)}
+        self.label_level = len(big) + 1  # bold body-size lines and capitals banners come under the sized headings
+        self.para: list[_Line] = []
+        self.definition: list[str] | None = None  # [term, text] of the row being read
+        self.def_x = 0.0  # where the definition column starts, once a page shows a table of terms
+        self.term_x = 0.0
+
+    def _large(self, ln: _Line) -> bool:
+        return ln.size >= HEADING_RATIO * self.body and len(ln.text.split()) <= 14 and len(ln.cells) == 1
+
+    def run(self) -> None:
+        first = True
+        for lines in self.pages:
+            for k, ln in enumerate(lines):
+                if len(self.b.doc.blocks) >= MAX_BLOCKS:
+                    self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                    return
+                prev = lines[k - 1] if k else None
+                if _DOT_LEADER.search(ln.text):
+                    self.b.skip("table of contents")
+                    continue
+                if self._large(ln):
+                    self._flush()
+                    level = self.levels.get(round(ln.size), 1)
+                    if first and level == 1 and not self.b.doc.title:
+                        self.b.doc.title = ln.text
+                    elif ln.text.casefold() != self.b.doc.title.casefold():  # a title page repeats the title
+                        self.b.heading(ln.text, level)
+                elif self._label(ln):
+                    self._flush()
+                    self.b.heading(ln.text, self.label_level)
+                elif self._definition_row(ln) and self._same_row(ln, prev):
+                    # the second line of a row: a term and its definition both wrapped
+                    self.definition[0] += " " + ln.cells[0][1]
+                    self.definition[1] += " " + " ".join(t for _, t in ln.cells[1:])
+                elif self._definition_row(ln):
+                    self._flush()
+                    self.definition = [ln.cells[0][1], " ".join(t for _, t in ln.cells[1:])]
+                    self.def_x, self.term_x = ln.cells[1][0], ln.x
+                elif self.def_x and abs(ln.x - self.term_x) < 6 and self._bold_lead(ln):
+                    self._flush()  # a term in bold with its definition close beside it, in a table of terms
+                    term, rest = self._bold_lead(ln)
+                    self.definition = [term, rest]
+                elif self.definition is not None and len(ln.cells) == 1 and abs(ln.x - self.def_x) < 12:
+                    self.definition[1] += " " + ln.text  # the definition wraps onto the next line
+                elif (
+                    self.definition is not None
+                    and len(ln.cells) == 1
+                    and ln.x < self.def_x - 12
+                    and (len(ln.text.split()) <= 3 and not ln.text.endswith("."))
+                ):
+                    self.definition[0] += " " + ln.text  # a term broken over two lines
+                else:
+                    if self.definition is not None:
+                        self._flush()
+                    if prev is not None and self.para and prev.y - ln.y > 1.8 * max(ln.size, 1):
+                        self._flush()  # a blank line's gap ends a paragraph
+                    self.para.append(ln)
+                first = False
+            self._flush_paragraph_only()
+        self._flush()
+
+    def _label(self, ln: _Line) -> bool:
+        """A short line alone in bold, or in capitals: a section title set in body size."""
+        text = ln.text.strip()
+        if len(ln.cells) != 1 or not text or len(text.split()) > 8 or text.endswith((".", ",", ";", ":")):
+            return False
+        if BULLET.match(text):
+            return False
+        letters = [c for c in text if c.isalpha()]
+        capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
+        return ln.bold or capitals
+
+    def _same_row(self, ln: _Line, prev: _Line | None) -> bool:
+        """Within a row of a table of terms, lines follow at line spacing; rows are further apart."""
+        return self.definition is not None and prev is not None and prev.y - ln.y < 1.5 * max(ln.size, 1)
+
+    @staticmethod
+    def _bold_lead(ln: _Line) -> tuple[str, str] | None:
+        """A line that starts in bold and goes on in regular type: (the bold words, the rest)."""
+        runs = sorted(ln.runs, key=lambda r: r.x)
+        k = 0
+        while k < len(runs) and (runs[k].bold or not runs[k].text.strip()):
+            k += 1
+        if k == 0 or k == len(runs):
+            return None
+        term = " ".join("".join(r.text for r in runs[:k]).split())
+        rest = " ".join(" ".join(r.text for r in runs[k:]).split())
+        return (term, rest) if term and rest and len(term.split()) <= 6 else None
+
+    def _definition_row(self, ln: _Line) -> bool:
+        if len(ln.cells) < 2:
+            return False
+        term = ln.cells[0][1]
+        return len(term.split()) <= 6 and not term.endswith(".") and not BULLET.match(term)
+
+    def _flush_paragraph_only(self) -> None:
+        self._flush_lines()
+
+    def _flush(self) -> None:
+        if self.definition is not None:
+            self.b.definition(self.definition[0], self.definition[1])
+            self.definition = None
+        self._flush_lines()
+
+    def _flush_lines(self) -> None:
+        """A block of lines: wrapped lines joined, bullets become items at the depth of their indent."""
+        if not self.para:
+            return
+        lines, self.para = self.para, []
+        statements: list[tuple[float, str]] = []
+        for ln in lines:
+            text = ln.text.strip()
+            if (
+                statements
+                and not BULLET.match(text)
+                and (joins(statements[-1][1], text) or ln.x > statements[-1][0] + 4)
+            ):
+                statements[-1] = (statements[-1][0], statements[-1][1] + " " + text)
+            else:
+                statements.append((ln.x, text))
+        indents = sorted({round(x / 6) for x, t in statements if BULLET.match(t)})
+        for x, text in statements:
+            m = BULLET.match(text)
+            if m:
+                depth = min(indents.index(round(x / 6)), MAX_DEPTH)
+                self.b.item(text[m.end() :], depth)
+            else:
+                self.b.paragraph(text)
+        self.b.end_list()
