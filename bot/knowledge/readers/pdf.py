@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_PAGES, NoteError
-from bot.knowledge.readers.lines import BULLET, joins
+from bot.knowledge.readers.lines import BULLET, ends_sentence, joins
 
 # pypdf warns on every oddity of a malformed file; the teacher gets one clear message instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -140,13 +140,16 @@ def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
     end = -1e9
     font = ""
     for run in sorted(runs, key=lambda r: r.x):
-        if cells and run.x - end > COLUMN_GAP * run.size:
+        # A wide gap starts a new column, unless the run carries on a sentence (it starts with a space).
+        if cells and run.x - end > COLUMN_GAP * run.size and not run.text[:1].isspace():
             cells.append((run.x, run.text))
         elif cells:
             prev = cells[-1][1]
             # Runs change where the font does ("up and down" in bold, "while ..." not): the space between
             # them is a gap on the page, not a character.
-            space = run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum()
+            space = (run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum()) or (
+                BULLET.match(prev.strip() + " ") is not None and not run.text[:1].isspace()
+            )
             cells[-1] = (cells[-1][0], prev + (" " if space else "") + run.text)
         else:
             cells.append((run.x, run.text))
@@ -215,6 +218,12 @@ def _fix(text: str, mapping: dict[str, str]) -> str:
     return _PUA.sub(one, text)
 
 
+def _family(font: str) -> str:
+    """A font family without subset prefix, weight or style: "ABCDEE+DejaVuSerif-Bold" -> "dejavuserif"."""
+    name = font.split("+", 1)[-1].casefold()
+    return re.split(r"[-,]", name, maxsplit=1)[0]
+
+
 class _Layout:
     """Lines of every page to blocks: headings by size and weight, definitions from two columns, lists, paragraphs."""
 
@@ -227,6 +236,8 @@ class _Layout:
                 for r in ln.runs:
                     sizes[round(r.size)] += len(r.text)
         self.body = sizes.most_common(1)[0][0] if sizes else 10.0
+        faces = Counter(_family(r.font) for lines in pages for ln in lines for r in ln.runs for _ in r.text)
+        self.body_font = faces.most_common(1)[0][0] if faces else ""
         big = sorted({round(ln.size) for lines in pages for ln in lines if self._large(ln)}, reverse=True)
         self.levels = {s: k + 1 for k, s in enumerate(big)}
         self.label_level = len(big) + 1  # bold body-size lines and capitals banners come under the sized headings
@@ -267,7 +278,7 @@ class _Layout:
                     self._flush()
                     self.definition = [ln.cells[0][1], " ".join(t for _, t in ln.cells[1:])]
                     self.def_x, self.term_x = ln.cells[1][0], ln.x
-                elif self.def_x and abs(ln.x - self.term_x) < 6 and self._bold_lead(ln):
+                elif self.definition is not None and abs(ln.x - self.term_x) < 6 and self._bold_lead(ln):
                     self._flush()  # a term in bold with its definition close beside it, in a table of terms
                     term, rest = self._bold_lead(ln)
                     self.definition = [term, rest]
@@ -293,13 +304,15 @@ class _Layout:
     def _label(self, ln: _Line) -> bool:
         """A short line alone in bold, or in capitals: a section title set in body size."""
         text = ln.text.strip()
-        if len(ln.cells) != 1 or not text or len(text.split()) > 8 or text.endswith((".", ",", ";", ":")):
+        if len(ln.cells) != 1 or not text or len(text.split()) > 12 or text.endswith((".", ",", ";", ":")):
             return False
         if BULLET.match(text):
             return False
         letters = [c for c in text if c.isalpha()]
         capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
-        return ln.bold or capitals
+        fonts = {_family(r.font) for r in ln.runs if r.text.strip()}
+        other_face = len(fonts) == 1 and self.body_font not in fonts and len(text.split()) >= 2
+        return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
     def _same_row(self, ln: _Line, prev: _Line | None) -> bool:
         """Within a row of a table of terms, lines follow at line spacing; rows are further apart."""
@@ -341,10 +354,12 @@ class _Layout:
         statements: list[tuple[float, str]] = []
         for ln in lines:
             text = ln.text.strip()
+            # Lines of a PDF paragraph are wrapped text: only a finished sentence or a bullet starts anew.
+            prev = statements[-1] if statements else None
             if (
-                statements
+                prev is not None
                 and not BULLET.match(text)
-                and (joins(statements[-1][1], text) or ln.x > statements[-1][0] + 4)
+                and (not ends_sentence(prev[1]) or joins(prev[1], text) or ln.x > prev[0] + 4)
             ):
                 statements[-1] = (statements[-1][0], statements[-1][1] + " " + text)
             else:

@@ -1,0 +1,125 @@
+"""OpenDocument text (.odt: LibreOffice, and Google Docs' download): headings, lists, tables from content.xml.
+
+The XML is read with lxml (already there for python-docx): odfpy's loader also parses the styles part,
+fails on files pandoc and some editors write, and prints to stdout when it does."""
+
+from __future__ import annotations
+
+from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.lines import add_lines
+
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_DC = "http://purl.org/dc/elements/1.1/"
+
+
+def read(data: bytes, source: str) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    archive = check_zip(data, "OpenDocument")
+    if "content.xml" not in archive.namelist():
+        raise NoteError("this is not a real OpenDocument file (it may be damaged or renamed)")
+    from lxml import etree  # imported here: only teachers with .odt notes pay for loading it
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(archive.read("content.xml"), parser)
+        title = ""
+        if "meta.xml" in archive.namelist():
+            found = etree.fromstring(archive.read("meta.xml"), parser).find(f".//{{{_DC}}}title")
+            title = _text(found) if found is not None else ""
+        b = DocumentBuilder(source, title)
+        body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
+        if body is None:
+            raise NoteError("this OpenDocument file holds no text (is it a spreadsheet or slides?)")
+        _Walker(b).children(body, 0)
+    except NoteError:
+        raise
+    except Exception as exc:  # odfpy and its XML parser raise many kinds on malformed parts
+        raise NoteError("this file could not be read as an OpenDocument text: it may be damaged") from exc
+    return b.build()
+
+
+def _name(node) -> tuple[str, str]:  # noqa: ANN001 (an lxml element)
+    tag = node.tag if isinstance(node.tag, str) else ""
+    ns, _, name = tag[1:].partition("}")
+    return ns, name
+
+
+def _text(node) -> str:  # noqa: ANN001
+    """The text of an element: spans, links and fields read through; <text:s>, tabs and line breaks as spaces."""
+    out: list[str] = [node.text or ""]
+    for child in node:
+        ns, name = _name(child)
+        if ns == _TEXT and name == "line-break":
+            out.append("\n")
+        elif ns == _TEXT and name in ("s", "tab"):
+            count = child.get(f"{{{_TEXT}}}c") if name == "s" else None
+            out.append(" " * min(int(count or 1) if str(count or 1).isdigit() else 1, 100))
+        elif ns == _TEXT and name in ("note", "tracked-changes", "bookmark", "bookmark-start", "bookmark-end"):
+            pass
+        else:
+            out.append(_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+class _Walker:
+    def __init__(self, builder: DocumentBuilder):
+        self.b = builder
+
+    def children(self, node, depth: int) -> None:  # noqa: ANN001
+        for child in node:
+            if len(self.b.doc.blocks) >= MAX_BLOCKS:
+                self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                return
+            ns, name = _name(child)
+            if ns == _TEXT and name == "h":
+                level = child.get(f"{{{_TEXT}}}outline-level") or "1"
+                self.b.heading(_text(child), int(level) if level.isdigit() else 1)
+            elif ns == _TEXT and name == "p":
+                if child.find(f".//{{{_DRAW}}}frame") is not None:
+                    self.b.skip("images")
+                self.b.end_list()
+                add_lines(self.b, _text(child).split("\n"))
+            elif ns == _TEXT and name == "list":
+                self.list(child, 0)
+            elif ns == _TABLE and name == "table":
+                self.table(child)
+            elif ns == _TEXT and name in ("section", "index-body") and depth < 50:
+                self.children(child, depth + 1)
+            elif ns == _TEXT and name in ("table-of-content", "alphabetical-index", "illustration-index"):
+                self.b.skip("table of contents")
+
+    def list(self, node, depth: int) -> None:  # noqa: ANN001
+        for item in node:
+            if _name(item)[1] not in ("list-item", "list-header"):
+                continue
+            for part in item:
+                ns, name = _name(part)
+                if ns == _TEXT and name in ("p", "h"):
+                    self.b.item(_text(part), min(depth, MAX_DEPTH))
+                elif ns == _TEXT and name == "list" and depth < 200:
+                    self.list(part, depth + 1)
+
+    def table(self, node) -> None:  # noqa: ANN001
+        header: list[str] | None = None
+        rows: list[list[str]] = []
+        for row_parent in node:
+            name = _name(row_parent)[1]
+            group = [row_parent] if name == "table-row" else [r for r in row_parent if _name(r)[1] == "table-row"]
+            for row in group:
+                cells = [
+                    "; ".join(t for t in (_text(p).strip() for p in cell) if t)
+                    for cell in row
+                    if _name(cell)[1] == "table-cell"
+                ]
+                if name == "table-header-rows" and header is None:
+                    header = cells
+                else:
+                    rows.append(cells)
+        self.b.end_list()
+        self.b.table(rows, header)
