@@ -1,0 +1,142 @@
+"""PowerPoint slides (.pptx) with python-pptx: slide titles as headings, outline levels as list depth,
+tables, and the speaker notes, where teachers often keep the facts."""
+
+from __future__ import annotations
+
+import io
+
+from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_SLIDES, NoteError, check_zip
+from bot.knowledge.readers.scripts import to_subscript, to_superscript
+
+_TITLES = {"TITLE", "CENTER_TITLE", "VERTICAL_TITLE"}
+_SUBTITLE = "SUBTITLE"
+
+
+def read(data: bytes, source: str) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    archive = check_zip(data, "PowerPoint")
+    if "ppt/presentation.xml" not in archive.namelist():
+        raise NoteError("this is not a real PowerPoint file (it may be damaged or renamed)")
+    import pptx  # imported here: only teachers with slides pay for loading it
+
+    try:
+        deck = pptx.Presentation(io.BytesIO(data))
+        b = DocumentBuilder(source, deck.core_properties.title or "")
+        _Deck(b).read(deck)
+    except NoteError:
+        raise
+    except Exception as exc:  # python-pptx and lxml raise many kinds on malformed parts
+        raise NoteError("this file could not be read as PowerPoint slides: it may be damaged") from exc
+    return b.build()
+
+
+class _Deck:
+    def __init__(self, builder: DocumentBuilder):
+        self.b = builder
+
+    def read(self, deck) -> None:  # noqa: ANN001 (python-pptx's Presentation)
+        slides = list(deck.slides)
+        if len(slides) > MAX_SLIDES:
+            self.b.warn(f"only the first {MAX_SLIDES} of {len(slides)} slides were read")
+        for n, slide in enumerate(slides[:MAX_SLIDES]):
+            if len(self.b.doc.blocks) >= MAX_BLOCKS:
+                self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                return
+            self.slide(slide, n)
+
+    def slide(self, slide, n: int) -> None:  # noqa: ANN001
+        shapes = list(slide.shapes)
+        title_shape = next((s for s in shapes if _placeholder(s) in _TITLES), None)
+        title = _frame_text(title_shape) if title_shape is not None else ""
+        subtitle = any(_placeholder(s) == _SUBTITLE for s in shapes)
+        before = len(self.b.doc.blocks)
+        if n == 0 and title and subtitle and not self.b.doc.title:
+            self.b.doc.title = title  # a title slide names the deck
+        elif title:
+            self.b.heading(title, 1)
+        for shape in sorted((s for s in shapes if s is not title_shape), key=_position):
+            self.shape(shape)
+        if slide.has_notes_slide:
+            notes = slide.notes_slide.notes_text_frame
+            if notes is not None:
+                for paragraph in notes.paragraphs:
+                    self.b.paragraph(_runs_text(paragraph))
+        if len(self.b.doc.blocks) == before + (1 if title and not (n == 0 and subtitle) else 0) and not (
+            n == 0 and subtitle
+        ):
+            self.b.skip("slides with no text")
+
+    def shape(self, shape) -> None:  # noqa: ANN001
+        if shape.shape_type is not None and int(shape.shape_type) == 6:  # a group: read its shapes
+            for inner in sorted(shape.shapes, key=_position):
+                self.shape(inner)
+            return
+        if getattr(shape, "has_table", False) and shape.has_table:
+            rows = [[_frame_text(cell) for cell in row.cells] for row in shape.table.rows]
+            header = rows[0] if rows and shape.table.first_row else None
+            self.b.end_list()
+            self.b.table(rows[1:] if header else rows, header)
+            return
+        if getattr(shape, "shape_type", None) is not None and int(shape.shape_type) == 13:
+            self.b.skip("images")
+            return
+        if not getattr(shape, "has_text_frame", False) or not shape.has_text_frame:
+            return
+        body = _placeholder(shape) in ("BODY", "OBJECT") or _placeholder(shape) == ""
+        bulleted = _placeholder(shape) in ("BODY", "OBJECT")
+        for paragraph in shape.text_frame.paragraphs:
+            text = _runs_text(paragraph)
+            if not text.strip():
+                continue
+            if _bold(paragraph) and len(text.split()) <= 10:
+                # a bold line alone is a label: a heading on the slide, or a lead-in when it ends in ":"
+                if text.rstrip().endswith(":"):
+                    self.b.paragraph(text)
+                else:
+                    self.b.heading(text, 2)
+            elif bulleted or (body and paragraph.level > 0):
+                self.b.item(text, min(paragraph.level, MAX_DEPTH))
+            else:
+                self.b.paragraph(text)
+        self.b.end_list()
+
+
+def _bold(paragraph) -> bool:  # noqa: ANN001
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and all(r.font.bold for r in runs)
+
+
+def _placeholder(shape) -> str:  # noqa: ANN001
+    if not getattr(shape, "is_placeholder", False):
+        return ""
+    try:
+        return str(shape.placeholder_format.type).split(".")[-1].split(" ")[0].upper()
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _position(shape) -> tuple[int, int]:  # noqa: ANN001
+    """Reading order on a slide: top to bottom, then left to right."""
+    return (shape.top or 0) // 50000, shape.left or 0
+
+
+def _frame_text(shape) -> str:  # noqa: ANN001
+    frame = getattr(shape, "text_frame", None)
+    if frame is None:
+        return ""
+    return "; ".join(t for t in (_runs_text(p).strip() for p in frame.paragraphs) if t)
+
+
+def _runs_text(paragraph) -> str:  # noqa: ANN001
+    """A paragraph's text with sub- and superscript runs kept (baseline offsets in the run properties)."""
+    out: list[str] = []
+    for run in paragraph.runs:
+        text = run.text
+        rpr = run._r.rPr
+        baseline = rpr.get("baseline") if rpr is not None else None
+        if baseline and baseline.lstrip("-").isdigit() and int(baseline) != 0:
+            text = to_superscript(text) if int(baseline) > 0 else to_subscript(text)
+        out.append(text)
+    return "".join(out) if out else paragraph.text if hasattr(paragraph, "text") else ""
