@@ -14,6 +14,7 @@ from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 _DROP = {"script", "style", "nav", "header", "footer", "aside", "form", "button", "svg", "noscript", "template",
          "iframe", "select", "input", "textarea", "head", "canvas", "video", "audio", "object", "embed"}  # fmt: skip
+_FRAME = {"nav", "header", "footer", "aside"}  # the site around the notes
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LISTS = {"ul", "ol", "menu"}
 _BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "body", "details",
@@ -63,6 +64,8 @@ class _Walker:
                 run.append(child.text(deep=False))
                 continue
             if tag in _DROP or tag == "-comment":
+                if tag in _FRAME:
+                    self.b.skip("navigation, headers and footers")
                 continue
             if tag == "br":
                 run.append("\n")
@@ -88,7 +91,7 @@ class _Walker:
                 else:
                     self.block(child, depth + 1)
             else:
-                run.append(self.inline(child))
+                run.append(self.element(child))
         self._flush(run)
 
     def _flush(self, run: list[str]) -> None:
@@ -115,15 +118,19 @@ class _Walker:
                 continue
             elif tag == "br":
                 out.append("\n")
-            elif tag == "sub":
-                out.append(to_subscript(child.text()))
-            elif tag == "sup":
-                out.append(to_superscript(child.text()))
-            elif tag in _BLOCKS or tag in _LISTS:
-                out.append("\n" + self.inline(child) + "\n")  # steps listed in a table cell stay apart
             else:
-                out.append(self.inline(child))
+                out.append(self.element(child))
         return "".join(out)
+
+    def element(self, node: LexborNode) -> str:
+        tag = node.tag
+        if tag == "sub":
+            return to_subscript(node.text())
+        if tag == "sup":
+            return to_superscript(node.text())
+        if tag in _BLOCKS or tag in _LISTS:
+            return "\n" + self.inline(node) + "\n"  # steps listed in a table cell stay apart
+        return self.inline(node)
 
     def list(self, node: LexborNode, depth: int) -> None:
         items = [li for li in node.iter() if li.tag == "li"]
