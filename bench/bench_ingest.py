@@ -7,7 +7,9 @@ plus the format-fidelity fixtures (.odt, .pptx ...) under tests/data/fidelity wh
 round-robin under new names into a temporary folder until it holds --mb megabytes.
 
 Each run is a fresh process (so peak RSS is its own) and measures:
-  * the pipeline: `load_knowledge(folder)` (every reader, the segmenter) then `SearchIndex(snippets)`;
+  * the pipeline: `load_knowledge(folder)` (every reader, the segmenter; above 3 MB of notes the files are read
+    in a pool of up to 4 processes) then `SearchIndex(snippets)`; and again with every file read in the one
+    process, whose peak RSS then covers the readers too;
   * the naive baseline in the same process: every file's bytes decoded as UTF-8 (errors ignored), split
     into lines, the readable ones kept, the same SearchIndex built over those lines (the floor: I/O and
     indexing, no parsing; binary formats give it little).
@@ -117,29 +119,40 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--one-run", type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--serial", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.serial:
+        import bot.knowledge.ingest
+
+        bot.knowledge.ingest.MAX_WORKERS = 1  # every note read in this process, so its peak RSS is all of it
     if args.one_run:
         print(json.dumps(one_run(args.one_run)))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         info = build_folder(folder, args.corpus, args.mb)
-        runs = []
+        runs, serial_runs = [], []
         for _ in range(args.runs):
-            out = subprocess.run(
-                [sys.executable, __file__, "--one-run", str(folder)], capture_output=True, text=True, check=True
-            )
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            for extra, into in (([], runs), (["--serial"], serial_runs)):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one-run", str(folder), *extra],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                into.append(json.loads(out.stdout.strip().splitlines()[-1]))
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    serial = {k: statistics.median(r[k] for r in serial_runs) for k in serial_runs[0]}
     mix = ", ".join(f"{k[5:]} {v / 1e6:.1f} MB" for k, v in info.items() if k.startswith("bytes."))
     print(f"{info['files']} files, {info['bytes'] / 1e6:.1f} MB ({mix}); median of {len(runs)} runs")
     print()
     print("| | read + segment (s) | index (s) | total (s) | facts or lines | peak RSS (MB) |")
     print("|---|---|---|---|---|---|")
-    print(
-        f"| pipeline | {med['read_s']:.2f} | {med['index_s']:.2f} | {med['total_s']:.2f} | {med['snippets']:.0f} "
-        f"| {med['peak_rss_mb']:.0f} |"
-    )
+    for label, m in (("pipeline", med), ("pipeline, one process", serial)):
+        print(
+            f"| {label} | {m['read_s']:.2f} | {m['index_s']:.2f} | {m['total_s']:.2f} | {m['snippets']:.0f} "
+            f"| {m['peak_rss_mb']:.0f} |"
+        )
     print(
         f"| naive lines | {med['naive_read_s']:.2f} | {med['naive_index_s']:.2f} | {med['naive_total_s']:.2f} "
         f"| {med['naive_lines']:.0f} | |"

@@ -53,7 +53,9 @@ def clean(text: str, keep_scripts: bool = False) -> str:
 
     `keep_scripts` keeps sub- and superscript characters (for text shown to people; search folds them)."""
     text = text.translate(_TRANSLATE)
-    if keep_scripts and _SCRIPTS.search(text):
+    if text.isascii():  # nothing for NFKC to change: most notes, most of the time
+        pass
+    elif keep_scripts and _SCRIPTS.search(text):
         parts = _SCRIPTS.split(text)
         text = "".join(p if k % 2 else unicodedata.normalize("NFKC", p) for k, p in enumerate(parts))
     else:
@@ -69,6 +71,8 @@ def squash(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, for comparisons ("Descripción" -> "descripcion")."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from bot.text import clean, squash
+from bot.text import clean
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "definition", "qa", "formula"]
 
@@ -60,7 +60,7 @@ class Document:
 
 def inline(text: str) -> str:
     """One line of readable text: typographic noise normalised, runs of spaces collapsed."""
-    return squash(clean(text, keep_scripts=True).replace("\n", " "))
+    return " ".join(clean(text, keep_scripts=True).split())
 
 
 class DocumentBuilder:

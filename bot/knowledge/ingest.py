@@ -6,6 +6,10 @@ read (readers/, one per format) -> Document (document.py) -> snippets (segment.p
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bot.knowledge.document import Document
@@ -79,8 +83,8 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
     if not folder.is_dir():
         kb.warnings.append(f"knowledge folder {folder} does not exist")
         return kb
-    for path in note_files(folder):
-        snippets, report = read_note(path)
+    files = note_files(folder)
+    for path, (snippets, report) in zip(files, _read_all(files)):
         kb.reports.append(report)
         if report.error:
             kb.warnings.append(f"{path.name}: {report.error}")
@@ -88,6 +92,24 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         kb.warnings.extend(f"{path.name}: {w}" for w in report.warnings)
         kb.snippets.extend(snippets)
     return kb
+
+
+# Many megabytes of notes are read on every core; a class's usual few files in this process.
+PARALLEL_BYTES = 3_000_000
+MAX_WORKERS = 4
+
+
+def _read_all(files: list[Path]) -> Iterator[tuple[list[Snippet], NoteReport]]:
+    total = sum(p.stat().st_size for p in files)
+    workers = min(MAX_WORKERS, os.cpu_count() or 1)
+    if total < PARALLEL_BYTES or workers < 2 or len(files) < 2 * workers:
+        return map(read_note, files)
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    except (OSError, ValueError):  # no processes allowed here: read them one by one
+        return map(read_note, files)
+    with pool:
+        return iter(list(pool.map(read_note, files, chunksize=max(1, len(files) // (workers * 4)))))
 
 
 def snippets_from_text(text: str, source: str) -> list[Snippet]:

@@ -114,3 +114,21 @@ def test_typographic_noise_and_bullet_glyphs():
     )
     texts = [s.text for s in segment(text, source="n.txt")]
     assert texts == ['Stalin\'s army held "Poland" in 1945.', "Truman's stance was firm after the test."]
+
+
+def test_large_folders_are_read_on_every_core_with_the_same_result(tmp_path: Path, monkeypatch):
+    import shutil
+
+    import bot.knowledge.ingest as ingest
+
+    fixtures = Path(__file__).parent.parent / "data" / "fidelity"
+    for k in range(6):
+        for f in [*fixtures.glob("*.md"), *(fixtures / "docx").iterdir(), *(fixtures / "pdf").iterdir()]:
+            shutil.copy(f, tmp_path / f"{k}-{f.name}")
+    monkeypatch.setattr(ingest, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ingest, "MAX_WORKERS", 2)
+    parallel = load_knowledge(tmp_path)
+    monkeypatch.setattr(ingest, "MAX_WORKERS", 1)
+    serial = load_knowledge(tmp_path)
+    assert parallel.snippets == serial.snippets and len(serial.snippets) > 300
+    assert [r.line for r in parallel.reports] == [r.line for r in serial.reports]

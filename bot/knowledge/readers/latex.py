@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as walker_context
 
 # pylatexenc reports unknown macros on its own logger; a teacher's odd macro is not an error.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
@@ -26,6 +28,11 @@ def _frac(node, l2tobj) -> str:  # pylatexenc passes its converter under this ar
 
 
 @lru_cache(maxsize=1)
+def _walker_context():  # noqa: ANN202 (pylatexenc's context database)
+    return walker_context()
+
+
+@lru_cache(maxsize=1)
 def _converter() -> LatexNodes2Text:
     db = get_default_latex_context_db()
     db.add_context_category("readable-fractions", prepend=True, macros=[MacroTextSpec("frac", simplify_repl=_frac)])
@@ -40,7 +47,9 @@ def latex_to_text(latex: str) -> str:
     latex = _SPACING.sub(" ", latex)
     latex = _SCRIPT.sub(_script, latex)  # before pylatexenc, which drops the braces that group an index
     try:
-        text = _converter().latex_to_text(latex)
+        # The parser's macro table built once: LatexWalker builds a fresh one on every call otherwise.
+        nodes = LatexWalker(latex, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
+        text = _converter().nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises several kinds on malformed input; keep the source readable
         text = latex.replace("\\", "")
     text = text.replace("^∘", "°").replace("^(∘)", "°")
