@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 
-from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.I)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 
 
 def read(data: bytes, source: str) -> Document:
@@ -60,9 +62,16 @@ def _paragraph(p, b: DocumentBuilder) -> None:  # noqa: ANN001
         b.heading(text, int(m.group(1)))
     elif style.lower().startswith("list") or p._p.pPr is not None and p._p.pPr.numPr is not None:
         b.item(text, min(_level(p), MAX_DEPTH))
+    elif _bold_label(p, text):
+        b.heading(text, 6)  # "**Arteries**" alone on a line: a label over what follows, as in Markdown
     else:
         b.end_list()
-        b.paragraph(text)
+        add_lines(b, text.split("\n"))  # a code block or hand-broken lines: one statement a line
+
+
+def _bold_label(p, text: str) -> bool:  # noqa: ANN001
+    runs = [r for r in p.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs) and is_label(text)
 
 
 def _level(p) -> int:  # noqa: ANN001
@@ -74,20 +83,37 @@ def _level(p) -> int:  # noqa: ANN001
 
 
 def _text(p) -> str:  # noqa: ANN001
-    """The paragraph's text with sub- and superscript runs kept (H₂O, x²) and line breaks as spaces."""
+    """The paragraph's text in order: runs (sub- and superscripts kept: H₂O, x²), line breaks as "\\n",
+    hyperlinks' runs, and equations (Office Math) as their plain characters."""
     out: list[str] = []
-    for run in p.runs:
-        text = run.text
-        if not text:
-            continue
-        font = run.font
-        if font.subscript:
-            out.append(to_subscript(text))
-        elif font.superscript:
-            out.append(to_superscript(text))
-        else:
-            out.append(text)
-    return "".join(out) if out else p.text
+    for el in p._p.iterchildren():
+        tag = el.tag
+        if tag == f"{_W}r":
+            out.append(_run(el))
+        elif tag in (f"{_W}hyperlink", f"{_W}smartTag", f"{_W}ins", f"{_W}fldSimple"):
+            out.extend(_run(r) for r in el.iterchildren(f"{_W}r"))
+        elif tag in (f"{_M}oMath", f"{_M}oMathPara"):
+            out.append(" " + "".join(t.text or "" for t in el.iter(f"{_M}t")) + " ")
+    return "".join(out)
+
+
+def _run(r) -> str:  # noqa: ANN001 (a w:r element)
+    parts: list[str] = []
+    for el in r.iterchildren():
+        if el.tag == f"{_W}t":
+            parts.append(el.text or "")
+        elif el.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif el.tag == f"{_W}tab":
+            parts.append(" ")
+    text = "".join(parts)
+    align = r.find(f"{_W}rPr/{_W}vertAlign")
+    value = align.get(f"{_W}val") if align is not None else None
+    if value == "subscript" and text.strip():
+        return to_subscript(text)
+    if value == "superscript" and text.strip():
+        return to_superscript(text)
+    return text
 
 
 def _table(table, b: DocumentBuilder) -> None:  # noqa: ANN001

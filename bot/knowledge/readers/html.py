@@ -6,7 +6,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_TEXT_BYTES, NoteError
 from bot.knowledge.readers.encoding import decode_text
 from bot.knowledge.readers.lines import add_lines
@@ -85,6 +85,8 @@ class _Walker:
                 self.b.skip("images")
             elif tag == "hr":
                 continue
+            elif tag == "p" and _bold_only(child) and is_label(child.text(strip=True)):
+                self.b.heading(self.inline(child), 6)  # a bold line alone: a label over what follows
             elif tag in _BLOCKS:
                 if depth >= 200:  # absurd nesting: read what is there as text
                     self._flush([child.text(separator=" ")])
@@ -182,6 +184,12 @@ class _Walker:
                 term = self.inline(child)
             elif child.tag == "dd" and term:
                 self.b.definition(term, self.inline(child))
+
+
+def _bold_only(p: LexborNode) -> bool:
+    text = p.text(strip=True)
+    bold = "".join(b.text(strip=True) for b in p.iter() if b.tag in ("strong", "b"))
+    return bool(text) and text == bold
 
 
 def _only_link(li: LexborNode) -> bool:

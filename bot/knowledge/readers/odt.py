@@ -5,7 +5,7 @@ fails on files pandoc and some editors write, and prints to stdout when it does.
 
 from __future__ import annotations
 
-from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
 from bot.knowledge.readers.lines import add_lines
 
@@ -14,6 +14,8 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _DC = "http://purl.org/dc/elements/1.1/"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 
 
 def read(data: bytes, source: str) -> Document:
@@ -35,7 +37,7 @@ def read(data: bytes, source: str) -> Document:
         body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
         if body is None:
             raise NoteError("this OpenDocument file holds no text (is it a spreadsheet or slides?)")
-        _Walker(b).children(body, 0)
+        _Walker(b, _bold_styles(root), _code_styles(root)).children(body, 0)
     except NoteError:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on malformed parts
@@ -67,9 +69,48 @@ def _text(node) -> str:  # noqa: ANN001
     return "".join(out)
 
 
+def _code_styles(root) -> set[str]:  # noqa: ANN001
+    """Paragraph styles of preformatted text: a code block, one paragraph a line, read as one block of lines."""
+    out: set[str] = set()
+    for style in root.iter(f"{{{_STYLE}}}style"):
+        name = style.get(f"{{{_STYLE}}}name") or ""
+        parent = style.get(f"{{{_STYLE}}}parent-style-name") or ""
+        if any(k in f"{name} {parent}".lower() for k in ("preformatted", "source_20_text", "source text", "code")):
+            out.add(name)
+    return out
+
+
+def _bold_styles(root) -> set[str]:  # noqa: ANN001
+    """Names of the text styles that set bold type (LibreOffice's automatic "T1", pandoc's "Strong Emphasis")."""
+    out: set[str] = set()
+    for style in root.iter(f"{{{_STYLE}}}style"):
+        name = style.get(f"{{{_STYLE}}}name") or ""
+        props = style.find(f"{{{_STYLE}}}text-properties")
+        if "strong" in name.lower() or (props is not None and props.get(f"{{{_FO}}}font-weight") == "bold"):
+            out.add(name)
+    return out
+
+
 class _Walker:
-    def __init__(self, builder: DocumentBuilder):
+    def __init__(self, builder: DocumentBuilder, bold: set[str], code: set[str]):
         self.b = builder
+        self.bold = bold
+        self.code = code
+        self.lines: list[str] = []  # lines of a code block being gathered
+
+    def flush(self) -> None:
+        if self.lines:
+            add_lines(self.b, self.lines)
+            self.lines = []
+
+    def bold_only(self, p) -> bool:  # noqa: ANN001
+        """Every word of the paragraph in bold spans: a label, like "**Arteries**" alone on a line."""
+        if (p.text or "").strip() or not len(p):
+            return False
+        return all(
+            _name(c) == (_TEXT, "span") and c.get(f"{{{_TEXT}}}style-name") in self.bold and not (c.tail or "").strip()
+            for c in p
+        )
 
     def children(self, node, depth: int) -> None:  # noqa: ANN001
         for child in node:
@@ -77,14 +118,22 @@ class _Walker:
                 self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
                 return
             ns, name = _name(child)
+            if ns == _TEXT and name == "p" and child.get(f"{{{_TEXT}}}style-name") in self.code:
+                self.lines.extend(_text(child).split("\n"))
+                continue
+            self.flush()
             if ns == _TEXT and name == "h":
                 level = child.get(f"{{{_TEXT}}}outline-level") or "1"
                 self.b.heading(_text(child), int(level) if level.isdigit() else 1)
             elif ns == _TEXT and name == "p":
                 if child.find(f".//{{{_DRAW}}}frame") is not None:
                     self.b.skip("images")
+                text = _text(child)
+                if self.bold_only(child) and is_label(text.strip()):
+                    self.b.heading(text, 6)
+                    continue
                 self.b.end_list()
-                add_lines(self.b, _text(child).split("\n"))
+                add_lines(self.b, text.split("\n"))
             elif ns == _TEXT and name == "list":
                 self.list(child, 0)
             elif ns == _TABLE and name == "table":
@@ -93,6 +142,7 @@ class _Walker:
                 self.children(child, depth + 1)
             elif ns == _TEXT and name in ("table-of-content", "alphabetical-index", "illustration-index"):
                 self.b.skip("table of contents")
+        self.flush()
 
     def list(self, node, depth: int) -> None:  # noqa: ANN001
         for item in node:
