@@ -85,25 +85,31 @@ def main() -> int:
         mds = sorted((args.corpus / subject).glob("*.md"))
         if not mds:
             continue
-        text = norm(" ".join(p.read_text(encoding="utf-8", errors="replace") for p in mds))
-        qs = [json.loads(line) for line in (args.corpus / f"{subject}.jsonl").read_text().splitlines() if line.strip()]
-        qs = [q for q in qs if not q["gold"] or any(norm(g) in text for g in q["gold"])]
         with tempfile.TemporaryDirectory() as tmp:
-            base = Path(tmp) / "md"
-            base.mkdir()
-            for p in mds:
-                shutil.copy(p, base)
-            md_hit, md_wrong = score(base, qs)
+            folders = {fmt: Path(tmp) / fmt for fmt in ["md", *FORMATS]}
+            for folder in folders.values():
+                folder.mkdir()
+            kept = []
+            for p in mds:  # a note pandoc cannot convert to every format is left out of every format
+                try:
+                    for fmt in FORMATS:
+                        convert(p, fmt, folders[fmt])
+                    kept.append(p)
+                except subprocess.CalledProcessError:
+                    print(f"  ({subject}/{p.name}: a conversion failed; left out)", file=sys.stderr)
+                    for fmt in FORMATS:
+                        for made in folders[fmt].glob(f"{p.stem}.*"):
+                            made.unlink()
+            for p in kept:
+                shutil.copy(p, folders["md"])
+            text = norm(" ".join(p.read_text(encoding="utf-8", errors="replace") for p in kept))
+            lines = (args.corpus / f"{subject}.jsonl").read_text().splitlines()
+            qs = [json.loads(line) for line in lines if line.strip()]
+            qs = [q for q in qs if not q["gold"] or any(norm(g) in text for g in q["gold"])]
+            md_hit, md_wrong = score(folders["md"], qs)
             cells = [f"{md_hit:.2f} ({md_wrong} oos)"]
             for fmt in FORMATS:
-                out = Path(tmp) / fmt
-                out.mkdir()
-                for p in mds:
-                    try:
-                        convert(p, fmt, out)
-                    except subprocess.CalledProcessError:
-                        print(f"  ({p.name} could not be converted to {fmt}; left out)", file=sys.stderr)
-                hit, wrong = score(out, qs)
+                hit, wrong = score(folders[fmt], qs)
                 worst = min(worst, hit - md_hit)
                 cells.append(f"{hit:.2f} ({hit - md_hit:+.2f}; {wrong} oos)")
         print(f"| {subject} | {len(qs)} | " + " | ".join(cells) + " |")

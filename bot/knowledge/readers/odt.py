@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.latex import latex_to_text
 from bot.knowledge.readers.lines import add_lines
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -14,6 +15,8 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _DC = "http://purl.org/dc/elements/1.1/"
+_XLINK = "http://www.w3.org/1999/xlink"
+_MATH = "http://www.w3.org/1998/Math/MathML"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 
@@ -37,7 +40,7 @@ def read(data: bytes, source: str) -> Document:
         body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
         if body is None:
             raise NoteError("this OpenDocument file holds no text (is it a spreadsheet or slides?)")
-        _Walker(b, _bold_styles(root), _code_styles(root)).children(body, 0)
+        _Walker(b, _bold_styles(root), _code_styles(root), _formulas(archive, parser)).children(body, 0)
     except NoteError:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on malformed parts
@@ -51,11 +54,17 @@ def _name(node) -> tuple[str, str]:  # noqa: ANN001 (an lxml element)
     return ns, name
 
 
-def _text(node) -> str:  # noqa: ANN001
-    """The text of an element: spans, links and fields read through; <text:s>, tabs and line breaks as spaces."""
+def _text(node, formulas: dict[str, str] | None = None) -> str:  # noqa: ANN001
+    """The text of an element: spans, links and fields read through; <text:s> and tabs as spaces, line breaks as
+    "\\n", embedded formulas as their plain text."""
     out: list[str] = [node.text or ""]
     for child in node:
         ns, name = _name(child)
+        if ns == _DRAW and name == "object" and formulas is not None:
+            href = (child.get(f"{{{_XLINK}}}href") or "").removeprefix("./").rstrip("/")
+            out.append(" " + formulas.get(href, "") + " ")
+            out.append(child.tail or "")
+            continue
         if ns == _TEXT and name == "line-break":
             out.append("\n")
         elif ns == _TEXT and name in ("s", "tab"):
@@ -64,9 +73,54 @@ def _text(node) -> str:  # noqa: ANN001
         elif ns == _TEXT and name in ("note", "tracked-changes", "bookmark", "bookmark-start", "bookmark-end"):
             pass
         else:
-            out.append(_text(child))
+            out.append(_text(child, formulas))
         out.append(child.tail or "")
     return "".join(out)
+
+
+def _formula_only(p) -> bool:  # noqa: ANN001
+    """A paragraph holding only equations (display maths)."""
+    objects = p.findall(f".//{{{_DRAW}}}object")
+    return bool(objects) and not "".join(p.itertext()).strip()
+
+
+def _formulas(archive, parser) -> dict[str, str]:  # noqa: ANN001
+    """Each embedded formula object ("Object 1/", "Formula-12/") as text, from its TeX annotation or its MathML."""
+    from lxml import etree
+
+    out: dict[str, str] = {}
+    for name in archive.namelist():
+        if not name.endswith("/content.xml") or name.count("/") != 1 or len(out) >= MAX_BLOCKS:
+            continue
+        try:
+            math = etree.fromstring(archive.read(name), parser)
+        except etree.XMLSyntaxError:
+            continue
+        tex = next((a.text for a in math.iter(f"{{{_MATH}}}annotation") if "tex" in (a.get("encoding") or "")), None)
+        out[name.split("/")[0]] = latex_to_text(tex) if tex else _mathml(math)
+    return out
+
+
+def _mathml(node) -> str:  # noqa: ANN001
+    """Presentation MathML as the plain notation used for LaTeX: a/b, x^2, x_i, √(x)."""
+    name = _name(node)[1]
+    kids = [k for k in node if _name(k)[1] not in ("annotation", "annotation-xml")]
+    parts = [_mathml(k) for k in kids]
+    if name in ("mi", "mn", "mo", "mtext", "ms"):
+        return (node.text or "").strip()
+    if name == "mfrac" and len(parts) == 2:
+        return "/".join(f"({p})" if len(p) > 1 and not p.isalnum() else p for p in parts)
+    if name in ("msup", "msub") and len(parts) == 2:
+        mark = "^" if name == "msup" else "_"
+        return (
+            f"{parts[0]}{mark}{parts[1] if len(parts[1]) <= 1 or parts[1].lstrip('-').isalnum() else f'({parts[1]})'}"
+        )
+    if name == "msubsup" and len(parts) == 3:
+        return f"{parts[0]}_{parts[1]}^{parts[2]}"
+    if name in ("msqrt", "mroot"):
+        return f"√({parts[0] if parts else ''})"
+    joined = "".join(parts)
+    return joined
 
 
 def _code_styles(root) -> set[str]:  # noqa: ANN001
@@ -92,8 +146,9 @@ def _bold_styles(root) -> set[str]:  # noqa: ANN001
 
 
 class _Walker:
-    def __init__(self, builder: DocumentBuilder, bold: set[str], code: set[str]):
+    def __init__(self, builder: DocumentBuilder, bold: set[str], code: set[str], formulas: dict[str, str]):
         self.b = builder
+        self.formulas = formulas
         self.bold = bold
         self.code = code
         self.lines: list[str] = []  # lines of a code block being gathered
@@ -119,16 +174,19 @@ class _Walker:
                 return
             ns, name = _name(child)
             if ns == _TEXT and name == "p" and child.get(f"{{{_TEXT}}}style-name") in self.code:
-                self.lines.extend(_text(child).split("\n"))
+                self.lines.extend(_text(child, self.formulas).split("\n"))
                 continue
             self.flush()
             if ns == _TEXT and name == "h":
                 level = child.get(f"{{{_TEXT}}}outline-level") or "1"
-                self.b.heading(_text(child), int(level) if level.isdigit() else 1)
+                self.b.heading(_text(child, self.formulas), int(level) if level.isdigit() else 1)
             elif ns == _TEXT and name == "p":
-                if child.find(f".//{{{_DRAW}}}frame") is not None:
+                if child.find(f".//{{{_DRAW}}}image") is not None:
                     self.b.skip("images")
-                text = _text(child)
+                if _formula_only(child):
+                    self.b.formula(_text(child, self.formulas))
+                    continue
+                text = _text(child, self.formulas)
                 if self.bold_only(child) and is_label(text.strip()):
                     self.b.heading(text, 6)
                     continue
@@ -151,7 +209,7 @@ class _Walker:
             for part in item:
                 ns, name = _name(part)
                 if ns == _TEXT and name in ("p", "h"):
-                    self.b.item(_text(part), min(depth, MAX_DEPTH))
+                    self.b.item(_text(part, self.formulas), min(depth, MAX_DEPTH))
                 elif ns == _TEXT and name == "list" and depth < 200:
                     self.list(part, depth + 1)
 
@@ -163,7 +221,7 @@ class _Walker:
             group = [row_parent] if name == "table-row" else [r for r in row_parent if _name(r)[1] == "table-row"]
             for row in group:
                 cells = [
-                    "; ".join(t for t in (_text(p).strip() for p in cell) if t)
+                    "; ".join(t for t in (_text(p, self.formulas).strip() for p in cell) if t)
                     for cell in row
                     if _name(cell)[1] == "table-cell"
                 ]

@@ -4,9 +4,12 @@ tables, and the speaker notes, where teachers often keep the facts."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_SLIDES, NoteError, check_zip
+from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 _TITLES = {"TITLE", "CENTER_TITLE", "VERTICAL_TITLE"}
@@ -22,7 +25,7 @@ def read(data: bytes, source: str) -> Document:
     import pptx  # imported here: only teachers with slides pay for loading it
 
     try:
-        deck = pptx.Presentation(io.BytesIO(data))
+        deck = pptx.Presentation(io.BytesIO(_repaired(archive, data)))
         b = DocumentBuilder(source, deck.core_properties.title or "")
         _Deck(b).read(deck)
     except NoteError:
@@ -32,19 +35,62 @@ def read(data: bytes, source: str) -> Document:
     return b.build()
 
 
+def _repaired(archive, data: bytes) -> bytes:  # noqa: ANN001 (a zipfile.ZipFile)
+    """The deck with namespace prefixes that a part uses without declaring them (as some converters write for
+    equations) declared, so one such slide does not cost the whole deck; what they mark is then ignored."""
+    from lxml import etree
+
+    strict = etree.XMLParser(resolve_entities=False, no_network=True)
+    fixed: dict[str, bytes] = {}
+    for name in archive.namelist():
+        if name.startswith("ppt/") and name.endswith(".xml"):
+            raw = archive.read(name)
+            try:
+                etree.fromstring(raw, strict)
+            except etree.XMLSyntaxError:
+                fixed[name] = _declare_prefixes(raw)
+    if not fixed:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in archive.infolist():
+            z.writestr(info, fixed.get(info.filename) or archive.read(info.filename))
+    return out.getvalue()
+
+
+_PREFIX_USED = re.compile(rb"</?([A-Za-z][\w.-]*):")
+_PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z][\w.-]*)=")
+_ROOT_TAG = re.compile(rb"<(?![?!])[^>]*?(?=/?>)")
+
+
+def _declare_prefixes(raw: bytes) -> bytes:
+    missing = set(_PREFIX_USED.findall(raw)) - set(_PREFIX_DECLARED.findall(raw)) - {b"xml"}
+    if not missing:
+        return raw
+    declarations = b"".join(b' xmlns:%s="urn:undeclared:%s"' % (p, p) for p in sorted(missing))
+    return _ROOT_TAG.sub(lambda m: m.group(0) + declarations, raw, count=1)
+
+
 class _Deck:
     def __init__(self, builder: DocumentBuilder):
         self.b = builder
 
     def read(self, deck) -> None:  # noqa: ANN001 (python-pptx's Presentation)
-        slides = list(deck.slides)
-        if len(slides) > MAX_SLIDES:
-            self.b.warn(f"only the first {MAX_SLIDES} of {len(slides)} slides were read")
-        for n, slide in enumerate(slides[:MAX_SLIDES]):
+        ids = deck.slides._sldIdLst  # the slide list, without opening every slide yet
+        if len(ids) > MAX_SLIDES:
+            self.b.warn(f"only the first {MAX_SLIDES} of {len(ids)} slides were read")
+        bad: list[int] = []
+        for n, sld_id in enumerate(list(ids)[:MAX_SLIDES]):
             if len(self.b.doc.blocks) >= MAX_BLOCKS:
                 self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
                 return
-            self.slide(slide, n)
+            try:
+                slide = deck.part.related_slide(sld_id.rId)
+                self.slide(slide, n)
+            except Exception:  # one damaged slide (invalid XML) costs that slide, not the deck
+                bad.append(n + 1)
+        if bad:
+            self.b.warn(f"slide{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} could not be read")
 
     def slide(self, slide, n: int) -> None:  # noqa: ANN001
         shapes = list(slide.shapes)
@@ -86,21 +132,38 @@ class _Deck:
             return
         body = _placeholder(shape) in ("BODY", "OBJECT") or _placeholder(shape) == ""
         bulleted = _placeholder(shape) in ("BODY", "OBJECT")
+        lines: list[str] = []  # plain lines, read together: wrapped statements joined, labels over their lists
+
+        def flush() -> None:
+            if any(x.strip() for x in lines):
+                add_lines(self.b, lines)
+            lines.clear()
+
         for paragraph in shape.text_frame.paragraphs:
             text = _runs_text(paragraph)
             if not text.strip():
+                lines.append("")
                 continue
             if _bold(paragraph) and len(text.split()) <= 10:
+                flush()
                 # a bold line alone is a label: a heading on the slide, or a lead-in when it ends in ":"
                 if text.rstrip().endswith(":"):
                     self.b.paragraph(text)
                 else:
                     self.b.heading(text, 2)
-            elif bulleted or (body and paragraph.level > 0):
+            elif (bulleted and not _no_bullet(paragraph)) or (body and paragraph.level > 0):
+                flush()
                 self.b.item(text, min(paragraph.level, MAX_DEPTH))
             else:
-                self.b.paragraph(text)
+                lines.extend(text.split("\n"))
+        flush()
         self.b.end_list()
+
+
+def _no_bullet(paragraph) -> bool:  # noqa: ANN001
+    """A body paragraph set without a bullet (a:buNone): prose, not a list item."""
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}buNone") is not None
 
 
 def _bold(paragraph) -> bool:  # noqa: ANN001
