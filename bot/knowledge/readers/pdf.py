@@ -242,6 +242,11 @@ class _Layout:
         self.levels = {s: k + 1 for k, s in enumerate(big)}
         self.label_level = len(big) + 1  # bold body-size lines and capitals banners come under the sized headings
         self.para: list[_Line] = []
+        starts = sorted(ln.x for lines in pages for ln in lines if BULLET.match(ln.text.strip()))
+        self.indents: list[float] = []  # the distinct x where bullets start, 4 points apart or more
+        for x in starts:
+            if not self.indents or x - self.indents[-1] > 4:
+                self.indents.append(x)
         self.definition: list[str] | None = None  # [term, text] of the row being read
         self.def_x = 0.0  # where the definition column starts, once a page shows a table of terms
         self.term_x = 0.0
@@ -364,12 +369,13 @@ class _Layout:
                 statements[-1] = (statements[-1][0], statements[-1][1] + " " + text)
             else:
                 statements.append((ln.x, text))
-        indents = sorted({round(x / 6) for x, t in statements if BULLET.match(t)})
         for x, text in statements:
             m = BULLET.match(text)
             if m:
-                depth = min(indents.index(round(x / 6)), MAX_DEPTH)
-                self.b.item(text[m.end() :], depth)
+                self.b.item(text[m.end() :], self._depth(x))
             else:
                 self.b.paragraph(text)
-        self.b.end_list()
+
+    def _depth(self, x: float) -> int:
+        """A bullet's nesting, from where bullets start across the whole document (lists span page gaps)."""
+        return min(sum(1 for level in self.indents if level < x - 4), MAX_DEPTH)
