@@ -8,11 +8,12 @@ import re
 from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
 from bot.knowledge.readers.lines import add_lines
+from bot.knowledge.readers.omml import M, omml_text
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.I)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_M = M
 
 
 def read(data: bytes, source: str) -> Document:
@@ -93,7 +94,7 @@ def _text(p) -> str:  # noqa: ANN001
         elif tag in (f"{_W}hyperlink", f"{_W}smartTag", f"{_W}ins", f"{_W}fldSimple"):
             out.extend(_run(r) for r in el.iterchildren(f"{_W}r"))
         elif tag in (f"{_M}oMath", f"{_M}oMathPara"):
-            out.append(" " + "".join(t.text or "" for t in el.iter(f"{_M}t")) + " ")
+            out.append(" " + omml_text(el) + " ")
     return "".join(out)
 
 

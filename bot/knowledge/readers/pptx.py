@@ -10,8 +10,11 @@ import zipfile
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_SLIDES, NoteError, check_zip
 from bot.knowledge.readers.lines import add_lines
+from bot.knowledge.readers.omml import M, omml_text
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_M = M
 _TITLES = {"TITLE", "CENTER_TITLE", "VERTICAL_TITLE"}
 _SUBTITLE = "SUBTITLE"
 
@@ -48,7 +51,9 @@ def _repaired(archive, data: bytes) -> bytes:  # noqa: ANN001 (a zipfile.ZipFile
             try:
                 etree.fromstring(raw, strict)
             except etree.XMLSyntaxError:
-                fixed[name] = _declare_prefixes(raw)
+                raw = fixed[name] = _declare_prefixes(raw)
+            if b"AlternateContent" in raw and name.startswith("ppt/slides/slide"):
+                fixed[name] = _unwrap_alternates(etree.fromstring(raw, strict))
     if not fixed:
         return data
     out = io.BytesIO()
@@ -61,6 +66,23 @@ def _repaired(archive, data: bytes) -> bytes:  # noqa: ANN001 (a zipfile.ZipFile
 _PREFIX_USED = re.compile(rb"</?([A-Za-z][\w.-]*):")
 _PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z][\w.-]*)=")
 _ROOT_TAG = re.compile(rb"<(?![?!])[^>]*?(?=/?>)")
+
+
+def _unwrap_alternates(root) -> bytes:  # noqa: ANN001
+    """Shapes that a slide offers in two renderings (mc:AlternateContent, used for equations) as their first one,
+    which python-pptx otherwise does not see."""
+    from lxml import etree
+
+    for alt in list(root.iter("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent")):
+        choice = alt[0] if len(alt) else None
+        parent = alt.getparent()
+        if choice is None or parent is None or not any(k.tag.endswith("}sp") for k in choice):
+            continue
+        at = parent.index(alt)
+        for k, child in enumerate(list(choice)):
+            parent.insert(at + k, child)
+        parent.remove(alt)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _declare_prefixes(raw: bytes) -> bytes:
@@ -193,13 +215,25 @@ def _frame_text(shape) -> str:  # noqa: ANN001
 
 
 def _runs_text(paragraph) -> str:  # noqa: ANN001
-    """A paragraph's text with sub- and superscript runs kept (baseline offsets in the run properties)."""
+    """A paragraph's text in order: runs (sub- and superscripts from their baseline offset), line breaks, and
+    equations (Office Math inside the slide XML) as their plain characters."""
     out: list[str] = []
-    for run in paragraph.runs:
-        text = run.text
-        rpr = run._r.rPr
-        baseline = rpr.get("baseline") if rpr is not None else None
-        if baseline and baseline.lstrip("-").isdigit() and int(baseline) != 0:
-            text = to_superscript(text) if int(baseline) > 0 else to_subscript(text)
-        out.append(text)
-    return "".join(out) if out else paragraph.text if hasattr(paragraph, "text") else ""
+    for el in paragraph._p.iterchildren():
+        tag = el.tag
+        if tag == f"{_A}r":
+            t = el.find(f"{_A}t")
+            text = t.text or "" if t is not None else ""
+            rpr = el.find(f"{_A}rPr")
+            baseline = rpr.get("baseline") if rpr is not None else None
+            if text.strip() and baseline and baseline.lstrip("-").isdigit() and int(baseline) != 0:
+                text = to_superscript(text) if int(baseline) > 0 else to_subscript(text)
+            out.append(text)
+        elif tag == f"{_A}br":
+            out.append("\n")
+        elif tag == f"{_A}fld":
+            out.append("".join(el.itertext()))
+        else:
+            maths = list(el.iter(f"{_M}oMath"))
+            if maths:  # an equation (in a14:m or mc:AlternateContent): its first rendering, as text
+                out.append(" " + omml_text(maths[0]) + " ")
+    return "".join(out)
