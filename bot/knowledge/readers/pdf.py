@@ -238,9 +238,9 @@ class _Layout:
         self.body = sizes.most_common(1)[0][0] if sizes else 10.0
         faces = Counter(_family(r.font) for lines in pages for ln in lines for r in ln.runs for _ in r.text)
         self.body_font = faces.most_common(1)[0][0] if faces else ""
-        big = sorted({round(ln.size) for lines in pages for ln in lines if self._large(ln)}, reverse=True)
-        self.levels = {s: k + 1 for k, s in enumerate(big)}
-        self.label_level = len(big) + 1  # bold body-size lines and capitals banners come under the sized headings
+        # Heading levels from how headings are set: larger type first, then bold before regular.
+        kinds = {self._kind(ln) for lines in pages for ln in lines if self._large(ln) or self._label(ln)}
+        self.levels = {k: n + 1 for n, k in enumerate(sorted(kinds, key=lambda k: (-k[0], not k[1])))}
         self.para: list[_Line] = []
         starts = sorted(ln.x for lines in pages for ln in lines if BULLET.match(ln.text.strip()))
         self.indents: list[float] = []  # the distinct x where bullets start, 4 points apart or more
@@ -250,6 +250,10 @@ class _Layout:
         self.definition: list[str] | None = None  # [term, text] of the row being read
         self.def_x = 0.0  # where the definition column starts, once a page shows a table of terms
         self.term_x = 0.0
+
+    @staticmethod
+    def _kind(ln: _Line) -> tuple[float, bool]:
+        return round(ln.size * 2) / 2, ln.bold
 
     def _large(self, ln: _Line) -> bool:
         return ln.size >= HEADING_RATIO * self.body and len(ln.text.split()) <= 14 and len(ln.cells) == 1
@@ -267,14 +271,14 @@ class _Layout:
                     continue
                 if self._large(ln):
                     self._flush()
-                    level = self.levels.get(round(ln.size), 1)
+                    level = self.levels.get(self._kind(ln), 1)
                     if first and level == 1 and not self.b.doc.title:
                         self.b.doc.title = ln.text
                     elif ln.text.casefold() != self.b.doc.title.casefold():  # a title page repeats the title
                         self.b.heading(ln.text, level)
                 elif self._label(ln):
                     self._flush()
-                    self.b.heading(ln.text, self.label_level)
+                    self.b.heading(ln.text, self.levels.get(self._kind(ln), 6))
                 elif self._definition_row(ln) and self._same_row(ln, prev):
                     # the second line of a row: a term and its definition both wrapped
                     self.definition[0] += " " + ln.cells[0][1]
