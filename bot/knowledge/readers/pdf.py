@@ -291,6 +291,12 @@ class _Layout:
                     self._flush()  # a term in bold with its definition close beside it, in a table of terms
                     term, rest = self._bold_lead(ln)
                     self.definition = [term, rest]
+                elif self._same_row(ln, prev) and ln.x > self.term_x - 4 and not BULLET.match(ln.text):
+                    for x, text in ln.cells:  # cells of one row wrapped onto the next line
+                        if abs(x - self.term_x) < 12:
+                            self.definition[0] += " " + text
+                        else:
+                            self.definition[1] += " " + text
                 elif self.definition is not None and len(ln.cells) == 1 and abs(ln.x - self.def_x) < 12:
                     self.definition[1] += " " + ln.text  # the definition wraps onto the next line
                 elif (
@@ -320,7 +326,13 @@ class _Layout:
         letters = [c for c in text if c.isalpha()]
         capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
         fonts = {_family(r.font) for r in ln.runs if r.text.strip()}
-        other_face = len(fonts) == 1 and self.body_font not in fonts and len(text.split()) >= 2
+        # set in another typeface than the body (a code font is code, not a heading)
+        other_face = (
+            len(fonts) == 1
+            and self.body_font not in fonts
+            and len(text.split()) >= 2
+            and not any(re.search(r"mono|courier|code|consol", f) for f in fonts)
+        )
         return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
     def _same_row(self, ln: _Line, prev: _Line | None) -> bool:
