@@ -177,7 +177,8 @@ class SearchIndex:
             lead = _LEAD_TERM.match(s.text)
             lead_stems = self._key_stems(lead.group(1), vocab) if lead and len(lead.group(1).split()) <= 5 else []
             self._lead_stems.append(frozenset(lead_stems))
-            deepest = s.topic.rsplit(" › ", 1)[-1]
+            # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
+            deepest = s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]
             if deepest not in part_stems:
                 part_stems[deepest] = self._key_stems(deepest, vocab)
             self._section_of.append(frozenset(part_stems[deepest]))

@@ -239,6 +239,8 @@ def render_inline(token: Token, cell: bool = False) -> str:
         else:
             out.append(piece)
     text = "".join(out)
+    if "**" in text or "__" in text:  # emphasis the parser could not close ("**Term: **text"): its markers only
+        text = re.sub(r"\*\*|(?<!\w)__|__(?!\w)", "", text)
     return text.replace("\\", "") if "\\" in text else text
 
 
