@@ -21,6 +21,17 @@ class NoteError(ValueError):
     """A note file that cannot be used, with a reason a teacher understands."""
 
 
+def open_package(data: bytes, kind: str, main_part: str) -> zipfile.ZipFile:
+    """An Office or OpenDocument file's parts, checked for size, zip bombs and its main part before any library
+    reads them."""
+    if len(data) > MAX_FILE_BYTES:
+        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    archive = check_zip(data, kind)
+    if main_part not in archive.namelist():
+        raise NoteError(f"this is not a real {kind} file (it may be damaged or renamed)")
+    return archive
+
+
 def check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """Open an Office/OpenDocument container, refusing what is not one and zip bombs, before any library unpacks it."""
     try:

@@ -6,7 +6,7 @@ import io
 import re
 
 from bot.knowledge.document import Document, DocumentBuilder, is_label
-from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, NoteError, open_package
 from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.omml import M, omml_text
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
@@ -17,11 +17,7 @@ _M = M
 
 
 def read(data: bytes, source: str) -> Document:
-    if len(data) > MAX_FILE_BYTES:
-        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    archive = check_zip(data, "Word")
-    if "word/document.xml" not in archive.namelist():
-        raise NoteError("this is not a real Word file (it may be damaged or renamed)")
+    open_package(data, "Word", "word/document.xml")  # refuses what is not a Word file before python-docx opens it
     import docx  # imported here: only teachers with Word notes pay for loading it
 
     try:

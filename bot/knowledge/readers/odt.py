@@ -6,7 +6,7 @@ fails on files pandoc and some editors write, and prints to stdout when it does.
 from __future__ import annotations
 
 from bot.knowledge.document import Document, DocumentBuilder, is_label
-from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, NoteError, check_zip
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, NoteError, open_package
 from bot.knowledge.readers.latex import latex_to_text
 from bot.knowledge.readers.lines import add_lines
 
@@ -22,11 +22,7 @@ _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 
 
 def read(data: bytes, source: str) -> Document:
-    if len(data) > MAX_FILE_BYTES:
-        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    archive = check_zip(data, "OpenDocument")
-    if "content.xml" not in archive.namelist():
-        raise NoteError("this is not a real OpenDocument file (it may be damaged or renamed)")
+    archive = open_package(data, "OpenDocument", "content.xml")
     from lxml import etree  # imported here: only teachers with .odt notes pay for loading it
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

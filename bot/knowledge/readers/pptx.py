@@ -8,7 +8,7 @@ import re
 import zipfile
 
 from bot.knowledge.document import Document, DocumentBuilder
-from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_SLIDES, NoteError, check_zip
+from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_SLIDES, NoteError, open_package
 from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.omml import M, omml_text
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
@@ -20,11 +20,7 @@ _SUBTITLE = "SUBTITLE"
 
 
 def read(data: bytes, source: str) -> Document:
-    if len(data) > MAX_FILE_BYTES:
-        raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    archive = check_zip(data, "PowerPoint")
-    if "ppt/presentation.xml" not in archive.namelist():
-        raise NoteError("this is not a real PowerPoint file (it may be damaged or renamed)")
+    archive = open_package(data, "PowerPoint", "ppt/presentation.xml")
     import pptx  # imported here: only teachers with slides pay for loading it
 
     try:
