@@ -147,15 +147,26 @@ def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
             prev = cells[-1][1]
             # Runs change where the font does ("up and down" in bold, "while ..." not): the space between
             # them is a gap on the page, not a character.
-            space = (run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum()) or (
-                BULLET.match(prev.strip() + " ") is not None and not run.text[:1].isspace()
-            )
+            space = (
+                run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum() and not _one_word(prev, run.text)
+            ) or (BULLET.match(prev.strip() + " ") is not None and not run.text[:1].isspace())
             cells[-1] = (cells[-1][0], prev + (" " if space else "") + run.text)
         else:
             cells.append((run.x, run.text))
         end = max(end, run.x + CHAR_WIDTH * run.size * len(run.text))
         font = run.font
     return [(x, " ".join(t.split())) for x, t in cells if t.strip()]
+
+
+def _one_word(before: str, after: str) -> bool:
+    """Two runs that one word spans ("A" in bold italic, then "tomicity"): joined they make a word, the second
+    part alone does not."""
+    head = re.search(r"[^\W\d_]+$", before)
+    tail = re.match(r"[^\W\d_]+", after)
+    if not head or not tail:
+        return False
+    english = _dictionary()
+    return (head.group(0) + tail.group(0)).casefold() in english and tail.group(0).casefold() not in english
 
 
 def _drop_repeated(pages: list[list[_Line]], b: DocumentBuilder) -> list[list[_Line]]:
