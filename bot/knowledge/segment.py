@@ -27,12 +27,6 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Col|Lt|Capt|Sgt|Pres|Gov|Sen|Rep|vs|etc|cf|al|approx|no|No|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|c|ca|e\.g|i\.e|fig|Fig|eq|Eq)|\b[A-Z]|\b(?:[A-Z]\.){1,3}[A-Z])\.$"
 )
-# A sentence opening like these points back at the one before it.
-_REFERS_BACK = re.compile(
-    r"(?:this|these|that|those|it|its|they|their|them|such|here|there)\b(?!\s+(?:is|are|was|were)\s+(?:a|an|the)\b)"
-    r"|(?:during|after|before|at|by|in)\s+(?:this|that|these|those|which)\b|(?:however|therefore|thus|hence|also)\b",
-    re.I,
-)
 _LETTERS = re.compile(r"[^\W\d_]")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 
@@ -219,13 +213,16 @@ def _tidy(text: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    """A paragraph, one sentence a snippet; a very short sentence ("This made it hard.") joins the one before, and
-    so does one that only makes sense with it ("During this time, all shareholders may vote.")."""
+    """A paragraph, one sentence a snippet; a very short sentence ("This made it hard.") joins the one before."""
     text = _tidy(text)
     out: list[str] = []
     for s in split_sentences(text):
-        leans = len(s) < SHORT_SENTENCE_CHARS or (_REFERS_BACK.match(s) and len(out[-1] if out else "") + len(s) < 300)
-        if out and leans and not out[-1].endswith(":") and (len(out[-1]) + len(s) + 1 <= MAX_SNIPPET_CHARS):
+        if (
+            out
+            and len(s) < SHORT_SENTENCE_CHARS
+            and not out[-1].endswith(":")
+            and (len(out[-1]) + len(s) + 1 <= MAX_SNIPPET_CHARS)
+        ):
             out[-1] += " " + s
         else:
             out.extend(_hard_cut(s))
