@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 # Files in knowledge/ that are not notes: its README, the alias file, quiz question files.
 NOT_NOTES = {"readme.md", "aliases.txt", "questions.txt"}
 NOT_NOTES_SUFFIX = ".questions.txt"
-NOTE_SUFFIXES = frozenset(READERS)
 
 
 def note_files(folder: Path) -> list[Path]:
