@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import bm25s
+import simplemma
 import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -104,6 +105,13 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
 )
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The dictionary form of an English word, so irregular forms meet ("paid"/"pay", "mice"/"mouse", "went"/"go")
+    before stemming, which only cuts endings."""
+    return simplemma.lemmatize(word, lang="en") if word.isalpha() else word
 
 
 def _typo_tolerance(word: str) -> int:
@@ -234,7 +242,10 @@ class SearchIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _stem_all(self, toks: list[str]) -> list[str]:
-        return self._stemmer.stemWords(toks)
+        return self._stemmer.stemWords([lemma(t) for t in toks])
+
+    def _stem(self, word: str) -> str:
+        return self._stemmer.stemWord(lemma(word))
 
     def _key_stems(self, text: str, vocab: Counter[str]) -> list[str]:
         """The stems of a text's key words, in order; the words themselves join the notes' vocabulary."""
@@ -254,7 +265,7 @@ class SearchIndex:
         A real English word that the notes do not use is not a misspelling of one they do
         ("formed" is not "forced"): only words outside the dictionary are corrected.
         """
-        if word in self._vocab_set or self._stemmer.stemWord(word) in self._stem_set:
+        if word in self._vocab_set or self._stem(word) in self._stem_set:
             return word
         tol = _typo_tolerance(word)
         if tol == 0 or word[0].isdigit() or word in self._english:
@@ -273,7 +284,7 @@ class SearchIndex:
             seen.add(tok)
             fixed = self._correct(tok)
             word = fixed or tok
-            stem = self._stemmer.stemWord(word)
+            stem = self._stem(word)
             groups = frozenset(self.aliases.group_of(word) | caps.get(tok, set()))
             kin = frozenset(self._kin(word)) - {stem}
             weight = self._idf.get(stem) or unknown_weight(tok, self._max_idf)
