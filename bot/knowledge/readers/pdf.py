@@ -341,8 +341,9 @@ class _Layout:
         other_face = (
             len(fonts) == 1
             and self.body_font not in fonts
-            and len(text.split()) >= 2
-            and not any(re.search(r"mono|courier|code|consol", f) for f in fonts)
+            and len(letters) >= 3
+            and text[:1].isalpha()
+            and not any(re.search(r"mono|courier|code|consol|symbol|math", f) for f in fonts)
         )
         return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
