@@ -20,6 +20,8 @@ _LISTS = {"ul", "ol", "menu"}
 _BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "body", "details",
            "summary", "center", "address", "pre", "li", "dd", "dt", "td", "th", "caption", "span", "label"}  # fmt: skip
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+# Elements nested deeper than this (hostile or broken pages) are read as their plain text: the walk recurses.
+_MAX_NESTING = 120
 
 
 def read(data: bytes, source: str) -> Document:
@@ -30,11 +32,14 @@ def read(data: bytes, source: str) -> Document:
         tree = LexborHTMLParser(text)
     except Exception as exc:  # the parser rejects a few pathological inputs
         raise NoteError("this file could not be read as a web page: it may be damaged") from exc
-    title_node = tree.css_first("title")
-    b = DocumentBuilder(source, title_node.text(strip=True) if title_node else "")
+    title_node = tree.css_first("title") or tree.css_first("h1")  # an export without <title> names itself in h1
+    b = DocumentBuilder(source, title_node.text(separator=" ", strip=True) if title_node else "")
     body = tree.body or tree.root
-    if body is not None:
-        _Walker(b).block(body, 0)
+    try:
+        if body is not None:
+            _Walker(b).block(body, 0)
+    except RecursionError as exc:  # the nesting caps should prevent it; a page must never crash ingestion
+        raise NoteError("this web page is nested too deeply to read") from exc
     return b.build()
 
 
@@ -74,26 +79,26 @@ class _Walker:
                 self._flush(run)
                 run = []
             if tag in _HEADINGS:
-                self.b.heading(self.inline(child), _HEADINGS[tag])
+                self.b.heading(self.inline(child, depth + 1), _HEADINGS[tag])
             elif tag in _LISTS:
-                self.list(child, 0)
+                self.list(child, 0, depth + 1)
             elif tag == "table":
-                self.table(child)
+                self.table(child, depth + 1)
             elif tag == "dl":
-                self.definitions(child)
+                self.definitions(child, depth + 1)
             elif tag == "img":
                 self.b.skip("images")
             elif tag == "hr":
                 continue
             elif tag == "p" and _bold_only(child) and is_label(child.text(strip=True)):
-                self.b.heading(self.inline(child), 6)  # a bold line alone: a label over what follows
+                self.b.heading(self.inline(child, depth + 1), 6)  # a bold line alone: a label over what follows
             elif tag in _BLOCKS:
-                if depth >= 200:  # absurd nesting: read what is there as text
+                if depth >= _MAX_NESTING:  # absurd nesting: read what is there as text
                     self._flush([child.text(separator=" ")])
                 else:
                     self.block(child, depth + 1)
             else:
-                run.append(self.element(child))
+                run.append(self.element(child, depth + 1))
         self._flush(run)
 
     def _flush(self, run: list[str]) -> None:
@@ -109,8 +114,10 @@ class _Walker:
             return True
         return False
 
-    def inline(self, node: LexborNode) -> str:
+    def inline(self, node: LexborNode, depth: int) -> str:
         """The text of an inline element, with sub- and superscripts kept and scripts dropped."""
+        if depth >= _MAX_NESTING:
+            return node.text(separator=" ")  # Lexbor's own text walk does not recurse in Python
         out: list[str] = []
         for child in node.iter(include_text=True):
             tag = child.tag
@@ -121,20 +128,21 @@ class _Walker:
             elif tag == "br":
                 out.append("\n")
             else:
-                out.append(self.element(child))
+                out.append(self.element(child, depth + 1))
         return "".join(out)
 
-    def element(self, node: LexborNode) -> str:
+    def element(self, node: LexborNode, depth: int) -> str:
         tag = node.tag
         if tag == "sub":
             return to_subscript(node.text())
         if tag == "sup":
             return to_superscript(node.text())
         if tag in _BLOCKS or tag in _LISTS:
-            return "\n" + self.inline(node) + "\n"  # steps listed in a table cell stay apart
-        return self.inline(node)
+            return "\n" + self.inline(node, depth) + "\n"  # steps listed in a table cell stay apart
+        return self.inline(node, depth)
 
-    def list(self, node: LexborNode, depth: int) -> None:
+    def list(self, node: LexborNode, depth: int, nest: int) -> None:
+        """A list's items at `depth`; `nest` counts every element above it, to bound the recursion."""
         items = [li for li in node.iter() if li.tag == "li"]
         if items and all(_only_link(li) for li in items):
             self.b.skip("navigation links")
@@ -152,23 +160,26 @@ class _Walker:
                 elif child.tag in ("table",):
                     nested.append(child)
                 elif child.tag not in _DROP and child.tag != "-comment":
-                    text.append(" " + self.inline(child) + (" " if child.tag in _BLOCKS else ""))
+                    text.append(" " + self.inline(child, nest + 2) + (" " if child.tag in _BLOCKS else ""))
             line = " ".join("".join(text).split())
             if line:
                 self.b.item(line, min(depth, MAX_DEPTH))
             for sub in nested:
-                if sub.tag == "table":
-                    self.table(sub)
-                elif depth < 200:
-                    self.list(sub, depth + 1)
+                if nest >= _MAX_NESTING:  # absurd nesting: what is below is read as one line
+                    self.b.item(sub.text(separator=" "), min(depth + 1, MAX_DEPTH))
+                elif sub.tag == "table":
+                    self.table(sub, nest + 2)
+                else:
+                    self.list(sub, depth + 1, nest + 2)
 
-    def table(self, node: LexborNode) -> None:
+    def table(self, node: LexborNode, nest: int) -> None:
         header: list[str] = []
         rows: list[list[str]] = []
-        for tr in node.css("tr"):
+        for tr in _rows(node):
             cells = [c for c in tr.iter() if c.tag in ("td", "th")]
             texts = [
-                "; ".join(x for x in (" ".join(p.split()) for p in self.inline(c).split("\n")) if x) for c in cells
+                "; ".join(x for x in (" ".join(p.split()) for p in self.inline(c, nest + 2).split("\n")) if x)
+                for c in cells
             ]
             in_head = tr.parent is not None and tr.parent.tag == "thead"
             if not header and not rows and (in_head or (cells and all(c.tag == "th" for c in cells))):
@@ -177,13 +188,24 @@ class _Walker:
                 rows.append(texts)
         self.b.table(rows, header or None)
 
-    def definitions(self, node: LexborNode) -> None:
+    def definitions(self, node: LexborNode, nest: int) -> None:
         term = ""
         for child in node.iter():
             if child.tag == "dt":
-                term = self.inline(child)
+                term = self.inline(child, nest + 1)
             elif child.tag == "dd" and term:
-                self.b.definition(term, self.inline(child))
+                self.b.definition(term, self.inline(child, nest + 1))
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    """The table's own rows (under thead, tbody, tfoot or itself), not those of tables nested in its cells."""
+    rows: list[LexborNode] = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child.iter() if r.tag == "tr")
+    return rows
 
 
 def _bold_only(p: LexborNode) -> bool:

@@ -5,10 +5,13 @@ fails on files pandoc and some editors write, and prints to stdout when it does.
 
 from __future__ import annotations
 
+import re
+
 from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, NoteError, open_package
 from bot.knowledge.readers.latex import latex_to_text
 from bot.knowledge.readers.lines import add_lines
+from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -19,6 +22,7 @@ _XLINK = "http://www.w3.org/1999/xlink"
 _MATH = "http://www.w3.org/1998/Math/MathML"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
 def read(data: bytes, source: str) -> Document:
@@ -36,7 +40,8 @@ def read(data: bytes, source: str) -> Document:
         body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
         if body is None:
             raise NoteError("this OpenDocument file holds no text (is it a spreadsheet or slides?)")
-        _Walker(b, _bold_styles(root), _code_styles(root), _formulas(archive, parser)).children(body, 0)
+        walker = _Walker(b, _bold_styles(root), _code_styles(root), _formulas(archive, parser), _script_styles(root))
+        walker.children(body, 0)
     except NoteError:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on malformed parts
@@ -50,16 +55,18 @@ def _name(node) -> tuple[str, str]:  # noqa: ANN001 (an lxml element)
     return ns, name
 
 
-def _text(node, formulas: dict[str, str] | None = None) -> str:  # noqa: ANN001
+def _text(node, formulas: dict[str, str] | None = None, scripts: dict[str, str] | None = None) -> str:  # noqa: ANN001
     """The text of an element: spans, links and fields read through; <text:s> and tabs as spaces, line breaks as
-    "\\n", embedded formulas as their plain text."""
-    out: list[str] = [node.text or ""]
+    "\\n", embedded formulas as their plain text, spans in sub- or superscript styles as H₂O, x²."""
+    # ODF white-space rule: newlines, tabs and runs of spaces in the XML are one space (only <text:line-break>
+    # breaks a line); files written by tools that pretty-print their XML would otherwise break mid-sentence.
+    out: list[str] = [_WHITESPACE.sub(" ", node.text or "")]
     for child in node:
         ns, name = _name(child)
         if ns == _DRAW and name == "object" and formulas is not None:
             href = (child.get(f"{{{_XLINK}}}href") or "").removeprefix("./").rstrip("/")
             out.append(" " + formulas.get(href, "") + " ")
-            out.append(child.tail or "")
+            out.append(_WHITESPACE.sub(" ", child.tail or ""))
             continue
         if ns == _TEXT and name == "line-break":
             out.append("\n")
@@ -68,9 +75,15 @@ def _text(node, formulas: dict[str, str] | None = None) -> str:  # noqa: ANN001
             out.append(" " * min(int(count or 1) if str(count or 1).isdigit() else 1, 100))
         elif ns == _TEXT and name in ("note", "tracked-changes", "bookmark", "bookmark-start", "bookmark-end"):
             pass
+        elif ns == _TEXT and name == "span" and scripts and child.get(f"{{{_TEXT}}}style-name") in scripts:
+            inner = _text(child, formulas, scripts)
+            if inner.strip():
+                sub = scripts[child.get(f"{{{_TEXT}}}style-name")] == "sub"
+                inner = to_subscript(inner) if sub else to_superscript(inner)
+            out.append(inner)
         else:
-            out.append(_text(child, formulas))
-        out.append(child.tail or "")
+            out.append(_text(child, formulas, scripts))
+        out.append(_WHITESPACE.sub(" ", child.tail or ""))
     return "".join(out)
 
 
@@ -130,6 +143,29 @@ def _code_styles(root) -> set[str]:  # noqa: ANN001
     return out
 
 
+def _script_styles(root) -> dict[str, str]:  # noqa: ANN001
+    """Text styles set as subscript or superscript ("sub"/"sup"): LibreOffice writes style:text-position as
+    "super 58%", "sub 58%", or a raised or lowered percentage ("33% 58%", "-33% 58%")."""
+    out: dict[str, str] = {}
+    for style in root.iter(f"{{{_STYLE}}}style"):
+        name = style.get(f"{{{_STYLE}}}name") or ""
+        props = style.find(f"{{{_STYLE}}}text-properties")
+        position = (props.get(f"{{{_STYLE}}}text-position") or "") if props is not None else ""
+        first = position.split()[0] if position.split() else ""
+        if first == "super" or name.lower() == "superscript":
+            out[name] = "sup"
+        elif first == "sub" or name.lower() == "subscript":
+            out[name] = "sub"
+        elif first.endswith("%"):
+            try:
+                shift = float(first[:-1])
+            except ValueError:
+                continue
+            if shift:
+                out[name] = "sup" if shift > 0 else "sub"
+    return out
+
+
 def _bold_styles(root) -> set[str]:  # noqa: ANN001
     """Names of the text styles that set bold type (LibreOffice's automatic "T1", pandoc's "Strong Emphasis")."""
     out: set[str] = set()
@@ -142,12 +178,23 @@ def _bold_styles(root) -> set[str]:  # noqa: ANN001
 
 
 class _Walker:
-    def __init__(self, builder: DocumentBuilder, bold: set[str], code: set[str], formulas: dict[str, str]):
+    def __init__(
+        self,
+        builder: DocumentBuilder,
+        bold: set[str],
+        code: set[str],
+        formulas: dict[str, str],
+        scripts: dict[str, str],
+    ):
         self.b = builder
         self.formulas = formulas
         self.bold = bold
         self.code = code
         self.lines: list[str] = []  # lines of a code block being gathered
+        self.scripts = scripts  # text style name -> "sub" / "sup"
+
+    def text(self, node) -> str:  # noqa: ANN001
+        return _text(node, self.formulas, self.scripts)
 
     def flush(self) -> None:
         if self.lines:
@@ -170,19 +217,19 @@ class _Walker:
                 return
             ns, name = _name(child)
             if ns == _TEXT and name == "p" and child.get(f"{{{_TEXT}}}style-name") in self.code:
-                self.lines.extend(_text(child, self.formulas).split("\n"))
+                self.lines.extend(self.text(child).split("\n"))
                 continue
             self.flush()
             if ns == _TEXT and name == "h":
                 level = child.get(f"{{{_TEXT}}}outline-level") or "1"
-                self.b.heading(_text(child, self.formulas), int(level) if level.isdigit() else 1)
+                self.b.heading(self.text(child), int(level) if level.isdigit() else 1)
             elif ns == _TEXT and name == "p":
                 if child.find(f".//{{{_DRAW}}}image") is not None:
                     self.b.skip("images")
                 if _formula_only(child):
-                    self.b.formula(_text(child, self.formulas))
+                    self.b.formula(self.text(child))
                     continue
-                text = _text(child, self.formulas)
+                text = self.text(child)
                 if self.bold_only(child) and is_label(text.strip()):
                     self.b.heading(text, 6)
                     continue
@@ -202,10 +249,13 @@ class _Walker:
         for item in node:
             if _name(item)[1] not in ("list-item", "list-header"):
                 continue
+            if len(self.b.doc.blocks) >= MAX_BLOCKS:  # one huge list must not slip past the cap
+                self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                return
             for part in item:
                 ns, name = _name(part)
                 if ns == _TEXT and name in ("p", "h"):
-                    self.b.item(_text(part, self.formulas), min(depth, MAX_DEPTH))
+                    self.b.item(self.text(part), min(depth, MAX_DEPTH))
                 elif ns == _TEXT and name == "list" and depth < 200:
                     self.list(part, depth + 1)
 
@@ -217,7 +267,7 @@ class _Walker:
             group = [row_parent] if name == "table-row" else [r for r in row_parent if _name(r)[1] == "table-row"]
             for row in group:
                 cells = [
-                    "; ".join(t for t in (_text(p, self.formulas).strip() for p in cell) if t)
+                    "; ".join(t for t in (self.text(p).strip() for p in cell) if t)
                     for cell in row
                     if _name(cell)[1] == "table-cell"
                 ]

@@ -158,6 +158,9 @@ class _Deck:
             lines.clear()
 
         for paragraph in shape.text_frame.paragraphs:
+            if len(self.b.doc.blocks) >= MAX_BLOCKS:  # one text box with a whole book in it
+                self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+                break
             text = _runs_text(paragraph)
             if not text.strip():
                 lines.append("")
