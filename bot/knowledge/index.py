@@ -22,11 +22,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import bm25s
 import simplemma
 import Stemmer
+from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
@@ -74,6 +75,9 @@ KIN_CREDIT = 0.8
 LONE_UNKNOWN = 0.0  # with one key word matched, any missing word makes it another subject ("berlin wall")
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
 UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
+# A word rarer than this (or unknown to the dictionary) that sounds like a word of the notes is taken as another
+# spelling of it: a name spelt another way or a British/American spelling. Everyday words are never respelt.
+SOUND_ALIKE_ZIPF, SOUND_ALIKE_MIN = 3.0, 4
 MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
 WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date (or "how many" with no number)
 HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
@@ -268,10 +272,40 @@ class SearchIndex:
         if word in self._vocab_set or self._stem(word) in self._stem_set:
             return word
         tol = _typo_tolerance(word)
-        if tol == 0 or word[0].isdigit() or word in self._english:
+        if tol == 0 or word[0].isdigit():
             return None
-        best = process.extractOne(word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
+        zipf = self._english.get(word)
+        if zipf is None:
+            best = process.extractOne(word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
+            if best:
+                return best[0]
+        if zipf is None or zipf < SOUND_ALIKE_ZIPF:
+            return self._sounds_like(word, tol + 1, rare_only=zipf is not None)
+        return None
+
+    def _sounds_like(self, word: str, most: int, rare_only: bool) -> str | None:
+        """The notes' word that sounds the same as a rare or unknown one, within `most` edits: another spelling
+        ("cheque"/"check", "sulphur"/"sulfur"), or of a name ("josef"/"joseph"). A rare word of the dictionary
+        is only another spelling of a rare word ("Hyde" is not "hide"); everyday words ("planet"/"plant")
+        never reach here."""
+        alike = self._by_sound.get(metaphone(word))
+        if alike and rare_only:
+            alike = [w for w in alike if self._english.get(w, 0.0) < SOUND_ALIKE_ZIPF]
+        if not alike:
+            return None
+        best = process.extractOne(word, alike, scorer=Levenshtein.distance, score_cutoff=most, processor=None)
         return best[0] if best else None
+
+    @cached_property
+    def _by_sound(self) -> dict[str, list[str]]:
+        """The notes' words by their Metaphone key, built on the first question that needs it."""
+        out: dict[str, list[str]] = {}
+        for w in self._vocab:
+            if len(w) >= SOUND_ALIKE_MIN and w.isalpha():
+                key = metaphone(w)
+                if len(key) >= 2:
+                    out.setdefault(key, []).append(w)
+        return out
 
     def _terms(self, question: str) -> list[_Term]:
         terms: list[_Term] = []

@@ -102,3 +102,32 @@ def test_another_language_is_not_answered_with_a_random_snippet(knowledge):
 def test_markup_and_mentions_are_just_text(knowledge):
     answer = knowledge.index.ask("@everyone <b>yalta</b> **conference** `agreements`")
     assert answer.answered and "Yalta" in answer.hits[0].snippet.where
+
+
+SPELLINGS = """# Chemistry and history
+- Sulfur burns with a blue flame to make sulfur dioxide.
+- Joseph Goebbels ran the propaganda ministry from 1933.
+- The blank check: Germany promised Austria-Hungary support whatever it did.
+- Plants take in water through their roots.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what colour flame does sulphur burn with", "blue flame"),  # British and American spellings
+        ("who was josef gobbels", "Goebbels"),  # a name spelt another way, and misspelt
+        ("what was the blank cheque", "blank check"),
+    ],
+)
+def test_another_spelling_of_a_word_in_the_notes_is_that_word(question, expected):
+    answer = SearchIndex(segment(SPELLINGS, "notes.md")).ask(question)
+    assert answer.answered
+    assert expected in answer.hits[0].snippet.text
+
+
+@pytest.mark.parametrize("question", ["what is the biggest planet", "what are the themes of jekyll and hyde"])
+def test_an_everyday_word_is_not_respelt_as_a_word_that_sounds_alike(question):
+    # "planet" sounds like "plant", "Hyde" like "hide": they are other words, not other spellings
+    notes = SPELLINGS + "- Animals hide from predators.\n"
+    assert not SearchIndex(segment(notes, "notes.md")).ask(question).answered
