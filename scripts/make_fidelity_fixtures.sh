@@ -7,10 +7,10 @@ cd "$(dirname "$0")/../tests/data/fidelity"
 for fmt in docx odt html pptx pdf; do mkdir -p "$fmt"; done
 for md in *.md; do
   name=${md%.md}
-  pandoc -f gfm "$md" -o "docx/$name.docx"
-  pandoc -f gfm "$md" -o "odt/$name.odt"
-  pandoc -f gfm -s --metadata title="$name" "$md" -o "html/$name.html"
-  pandoc -f gfm --slide-level=2 "$md" -o "pptx/$name.pptx"
+  pandoc -f gfm+tex_math_dollars "$md" -o "docx/$name.docx"
+  pandoc -f gfm+tex_math_dollars "$md" -o "odt/$name.odt"
+  pandoc -f gfm+tex_math_dollars -s --metadata title="$name" "$md" -o "html/$name.html"
+  pandoc -f gfm+tex_math_dollars --slide-level=2 "$md" -o "pptx/$name.pptx"
   soffice --headless --convert-to pdf --outdir pdf "docx/$name.docx" >/dev/null
 done
 ls -l docx odt html pptx pdf

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_PAGES, NoteError
-from bot.knowledge.readers.lines import BULLET, ends_sentence, joins
+from bot.knowledge.readers.lines import BULLET, add_lines, ends_sentence, joins
+from bot.knowledge.readers.scripts import to_subscript
 
 # pypdf warns on every oddity of a malformed file; the teacher gets one clear message instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -21,10 +22,14 @@ MAX_PAGE_CHARS = 200_000
 HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
 COLUMN_GAP = 2.5  # a gap of this many type sizes between runs of one line starts a new column
 CHAR_WIDTH = 0.5  # estimated width of a character, in type sizes
+ROW_GAP = 1.25  # lines of one table cell follow at about 1.15 type sizes; a new row starts further down
+SCRIPT_RATIO = 0.8  # type this much smaller than a line's, set just off its baseline: sub- or superscripts
 _PUA = re.compile("[\ue000-\uf8ff]")
 _LIGATURES = ("Th", "th", "ff", "fi", "fl", "ffi", "ffl", "ft", "tt", "ti", "tf", "st", "ct")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_CODE_FACE = re.compile(r"mono|courier|code|consol", re.I)
+_MATH_FACE = re.compile(r"symbol|math|italic|oblique|-it\b|cmmi|cmsy", re.I)
 
 
 @dataclass(slots=True)
@@ -35,6 +40,7 @@ class _Run:
     bold: bool
     text: str
     font: str = ""
+    script: bool = False  # a sub- or superscript joined to its line: no space before it
 
 
 @dataclass(slots=True)
@@ -56,6 +62,12 @@ class _Line:
     def bold(self) -> bool:
         letters = [r for r in self.runs if r.text.strip()]
         return bool(letters) and all(r.bold for r in letters)
+
+    @property
+    def fixed(self) -> bool:
+        """Set in a fixed-width (code) face: preformatted text, where each line was written as a line."""
+        letters = [r for r in self.runs if r.text.strip()]
+        return bool(letters) and all(_CODE_FACE.search(r.font) for r in letters)
 
 
 def read(data: bytes, source: str) -> Document:
@@ -129,9 +141,71 @@ def _page_lines(page, b: DocumentBuilder, number: int) -> list[_Line]:  # noqa: 
             line.size = max(line.size, run.size)
         else:
             lines.append(_Line(run.y, run.size, [run]))
+    lines = _attach_scripts(lines)
     for line in lines:
         line.cells = _cells(line.runs)
     return [ln for ln in lines if ln.text.strip()]
+
+
+def _attach_scripts(lines: list[_Line]) -> list[_Line]:
+    """Small type set just above or below a line's baseline is its superscripts ("10" + "−34") or subscripts
+    ("ε" + "0"), not a line of its own: they join that line as 10^-34 (the form formulas take in every reader)
+    and ε₀."""
+    out: list[_Line] = []
+    fraction: set[int] = set()  # small lines over and under one line, one above the other: a fraction's parts
+    for k, ln in enumerate(lines):
+        below = lines[k + 1] if k + 1 < len(lines) else None
+        above = out[-1] if out else None
+        small = max(r.size for r in ln.runs)
+        under = lines[k + 2] if k + 2 < len(lines) else None
+        if (
+            below is not None
+            and under is not None
+            and small <= SCRIPT_RATIO * below.size
+            and 0 < ln.y - below.y <= 0.6 * below.size
+            and max(r.size for r in under.runs) <= SCRIPT_RATIO * below.size
+            and 0 < below.y - under.y <= 0.6 * below.size
+            and _overlaps(under, ln)
+        ):
+            fraction.update((k, k + 2))
+        if k in fraction:
+            out.append(ln)
+            continue
+        if below is not None and small <= SCRIPT_RATIO * below.size and 0 < ln.y - below.y <= 0.6 * below.size:
+            target, script = below, "sup"
+        elif above is not None and small <= SCRIPT_RATIO * above.size and 0 < above.y - ln.y <= 0.5 * above.size:
+            target, script = above, "sub"
+        else:
+            out.append(ln)
+            continue
+        if not _overlaps(ln, target):
+            out.append(ln)
+            continue
+        for group in _touching(ln.runs):
+            text = "".join(r.text for r in group).strip()
+            text = "^" + text.replace("\u2212", "-") if script == "sup" else to_subscript(text)
+            first = group[0]
+            target.runs.append(_Run(first.x, target.y, target.size, first.bold, text, first.font, script=True))
+    return out
+
+
+def _overlaps(small: _Line, line: _Line) -> bool:
+    left = min(r.x for r in line.runs)
+    right = max(r.x + CHAR_WIDTH * r.size * len(r.text) for r in line.runs)
+    return all(left - line.size <= r.x <= right + line.size for r in small.runs)
+
+
+def _touching(runs: list[_Run]) -> list[list[_Run]]:
+    """Runs side by side with no gap between them (one exponent set in two fonts: "−" and "34")."""
+    groups: list[list[_Run]] = []
+    end = -1e9
+    for run in sorted(runs, key=lambda r: r.x):
+        if groups and run.x - end <= CHAR_WIDTH * run.size:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+        end = run.x + CHAR_WIDTH * run.size * len(run.text)
+    return groups
 
 
 def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
@@ -148,8 +222,12 @@ def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
             # Runs change where the font does ("up and down" in bold, "while ..." not): the space between
             # them is a gap on the page, not a character.
             space = (
-                run.font != font and prev[-1:].isalnum() and run.text[:1].isalnum() and not _one_word(prev, run.text)
-            ) or (BULLET.match(prev.strip() + " ") is not None and not run.text[:1].isspace())
+                run.font != font
+                and not run.script
+                and prev[-1:].isalnum()
+                and run.text[:1].isalnum()
+                and not _one_word(prev, run.text)
+            ) or (_bullet_only(prev) and not run.text[:1].isspace())
             cells[-1] = (cells[-1][0], prev + (" " if space else "") + run.text)
         else:
             cells.append((run.x, run.text))
@@ -158,15 +236,39 @@ def _cells(runs: list[_Run]) -> list[tuple[float, str]]:
     return [(x, " ".join(t.split())) for x, t in cells if t.strip()]
 
 
+def _join_wrapped(before: str, after: str) -> str:
+    """Two lines of wrapped text as one: a word hyphenated at the line's end is whole again ("quan-" + "tity"),
+    a word with a hyphen of its own keeps it ("Stefan-" + "Boltzmann", "well-" + "known")."""
+    head = re.search(r"([^\W\d_]+)-$", before)
+    tail = re.match(r"[^\W\d_]+", after)
+    if head and tail:
+        whole = head.group(1) + tail.group(0)
+        if tail.group(0)[:1].islower() and whole.casefold() in _dictionary():
+            return before[:-1] + after
+        return before + after
+    return f"{before} {after}"
+
+
+def _bullet_only(text: str) -> bool:
+    """A cell that so far holds only a bullet mark: its text follows after a space."""
+    m = BULLET.match(text.strip() + " ")
+    return m is not None and m.end() >= len(text.strip())
+
+
 def _one_word(before: str, after: str) -> bool:
-    """Two runs that one word spans ("A" in bold italic, then "tomicity"): joined they make a word, the second
-    part alone does not."""
+    """Two runs that one word spans ("A" in bold italic, then "tomicity"): the second part alone is no word, and
+    joined they make one, or the first is a capital letter alone."""
     head = re.search(r"[^\W\d_]+$", before)
     tail = re.match(r"[^\W\d_]+", after)
     if not head or not tail:
         return False
     english = _dictionary()
-    return (head.group(0) + tail.group(0)).casefold() in english and tail.group(0).casefold() not in english
+    head, tail = head.group(0), tail.group(0)
+    if tail.casefold() in english:
+        return False
+    # a word whose first letter is set apart ("A" + "tomicity", "C" + "onsistency"), even one the dictionary lacks
+    initial = len(head) == 1 and head.isupper() and tail[:1].islower() and len(tail) >= 3
+    return initial or (head + tail).casefold() in english
 
 
 def _drop_repeated(pages: list[list[_Line]], b: DocumentBuilder) -> list[list[_Line]]:
@@ -235,6 +337,24 @@ def _family(font: str) -> str:
     return re.split(r"[-,]", name, maxsplit=1)[0]
 
 
+@dataclass(slots=True)
+class _Table:
+    columns: list[float]  # where each column starts
+    rows: list[list[str]]
+    size: float
+    filled: int = 0  # how many cells the first line of the last row filled
+
+    def column(self, x: float) -> int | None:
+        """The column a cell starting at `x` falls in (a cell may start a little left of its column: centred
+        or right-aligned text), or None left of the table."""
+        if x < self.columns[0] - 2 * self.size:
+            return None
+        k = 0
+        while k + 1 < len(self.columns) and x >= self.columns[k + 1] - self.size:
+            k += 1
+        return k
+
+
 class _Layout:
     """Lines of every page to blocks: headings by size and weight, definitions from two columns, lists, paragraphs."""
 
@@ -247,7 +367,15 @@ class _Layout:
                 for r in ln.runs:
                     sizes[round(r.size)] += len(r.text)
         self.body = sizes.most_common(1)[0][0] if sizes else 10.0
-        faces = Counter(_family(r.font) for lines in pages for ln in lines for r in ln.runs for _ in r.text)
+        # the body's face: the one most text is set in at body size, regular weight, outside formulas
+        faces = Counter(
+            _family(r.font)
+            for lines in pages
+            for ln in lines
+            for r in ln.runs
+            if round(r.size) == self.body and not r.bold and not _MATH_FACE.search(r.font)
+            for _ in r.text
+        )
         self.body_font = faces.most_common(1)[0][0] if faces else ""
         # Heading levels from how headings are set: larger type first, then bold before regular.
         kinds = {self._kind(ln) for lines in pages for ln in lines if self._large(ln) or self._label(ln)}
@@ -258,6 +386,7 @@ class _Layout:
         for x in starts:
             if not self.indents or x - self.indents[-1] > 4:
                 self.indents.append(x)
+        self.table: _Table | None = None  # a table of three columns or more being read
         self.definition: list[str] | None = None  # [term, text] of the row being read
         self.def_x = 0.0  # where the definition column starts, once a page shows a table of terms
         self.term_x = 0.0
@@ -277,8 +406,18 @@ class _Layout:
                     self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
                     return
                 prev = lines[k - 1] if k else None
+                if k == 0 and self.para and not ln.text[:1].islower():
+                    self._flush_paragraph_only()  # the next page does not carry on the sentence
                 if _DOT_LEADER.search(ln.text):
                     self.b.skip("table of contents")
+                    continue
+                if self.table is not None and self._table_line(ln, prev):
+                    first = False
+                    continue
+                if self.table is None and len(ln.cells) >= 3 and not self._large(ln):
+                    self._flush()  # three columns or more: a table, read row by row with its header
+                    self.table = _Table([x for x, _ in ln.cells], [[t for _, t in ln.cells]], ln.size, len(ln.cells))
+                    first = False
                     continue
                 if self._large(ln):
                     self._flush()
@@ -324,7 +463,8 @@ class _Layout:
                         self._flush()  # a blank line's gap ends a paragraph
                     self.para.append(ln)
                 first = False
-            self._flush_paragraph_only()
+            if self.para and ends_sentence(self.para[-1].text):
+                self._flush_paragraph_only()  # else it may go on over the page break (checked on the next page)
         self._flush()
 
     def _label(self, ln: _Line) -> bool:
@@ -343,7 +483,7 @@ class _Layout:
             and self.body_font not in fonts
             and len(letters) >= 3
             and text[:1].isalpha()
-            and not any(re.search(r"mono|courier|code|consol|symbol|math", f) for f in fonts)
+            and not any(_CODE_FACE.search(f) or _MATH_FACE.search(f) for f in fonts)
         )
         return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
@@ -373,7 +513,46 @@ class _Layout:
     def _flush_paragraph_only(self) -> None:
         self._flush_lines()
 
+    def _table_line(self, ln: _Line, prev: _Line | None) -> bool:
+        """Add a line to the table being read, if it belongs there: cells under the table's columns, at most a
+        paragraph's gap below. A line with text in the first column and another starts a row; other lines
+        carry on the cells of the row above (wrapped text)."""
+        table = self.table
+        assert table is not None
+        cols = table.columns
+        near = prev is None or prev.y - ln.y <= 2.5 * max(ln.size, 1)  # a table goes on over a page break
+        by_column: dict[int, list[_Run]] = {}
+        for run in ln.runs:
+            k = table.column(run.x)
+            if k is None:
+                by_column.clear()
+                break
+            by_column.setdefault(k, []).append(run)
+        placed = [(k, " ".join(t for _, t in _cells(runs))) for k, runs in sorted(by_column.items())]
+        fits = bool(placed) and all(
+            k + 1 >= len(cols) or max(r.x + CHAR_WIDTH * r.size * len(r.text) for r in by_column[k]) <= cols[k + 1]
+            for k, _ in placed
+        )
+        if not near or not fits or self._large(ln) or BULLET.match(ln.text):
+            self._flush()
+            return False
+        # A row starts further below the last line than the lines of a wrapped cell follow each other (cells
+        # have padding), or fills as many cells as the row above began with.
+        gap = prev.y - ln.y if prev is not None else 0.0
+        if placed[0][0] == 0 and (gap > ROW_GAP * ln.size or len(placed) >= max(2, table.filled)):
+            table.rows.append([""] * len(cols))
+            table.filled = len(placed)
+        row = table.rows[-1]
+        if len(row) < len(cols):
+            row.extend([""] * (len(cols) - len(row)))
+        for k, text in placed:  # wrapped cell text
+            row[k] = _join_wrapped(row[k], text) if row[k] else text
+        return True
+
     def _flush(self) -> None:
+        if self.table is not None:
+            self.b.table(self.table.rows)
+            self.table = None
         if self.definition is not None:
             self.b.definition(self.definition[0], self.definition[1])
             self.definition = None
@@ -384,6 +563,18 @@ class _Layout:
         if not self.para:
             return
         lines, self.para = self.para, []
+        k = 0
+        while k < len(lines):  # preformatted lines as the Markdown reader reads a fence; the rest as wrapped text
+            end = k + 1
+            while end < len(lines) and lines[end].fixed == lines[k].fixed:
+                end += 1
+            if lines[k].fixed:
+                add_lines(self.b, [ln.text.strip() for ln in lines[k:end]])
+            else:
+                self._add_wrapped(lines[k:end])
+            k = end
+
+    def _add_wrapped(self, lines: list[_Line]) -> None:
         statements: list[tuple[float, str]] = []
         for ln in lines:
             text = ln.text.strip()
@@ -394,7 +585,7 @@ class _Layout:
                 and not BULLET.match(text)
                 and (not ends_sentence(prev[1]) or joins(prev[1], text) or ln.x > prev[0] + 4)
             ):
-                statements[-1] = (statements[-1][0], statements[-1][1] + " " + text)
+                statements[-1] = (statements[-1][0], _join_wrapped(statements[-1][1], text))
             else:
                 statements.append((ln.x, text))
         for x, text in statements:

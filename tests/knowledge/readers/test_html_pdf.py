@@ -10,6 +10,7 @@ import pytest
 from bot.knowledge.readers import READERS, NoteError
 from bot.knowledge.readers.base import MAX_PAGES
 from bot.knowledge.segment import segment
+from tests.knowledge.readers.pdf_maker import text_pdf
 
 FIDELITY = Path(__file__).parent.parent.parent / "data" / "fidelity"
 
@@ -93,3 +94,73 @@ def test_a_2000_page_pdf_is_read_up_to_the_cap_in_bounded_time():
 def test_pdfs_that_cannot_be_used_say_why(data, reason):
     with pytest.raises(NoteError, match=reason):
         READERS[".pdf"](data, "x.pdf")
+
+
+def pdf_facts(pages) -> list[str]:
+    return [s.text for s in segment(READERS[".pdf"](text_pdf(pages), "waves.pdf"))]
+
+
+def test_a_pdf_sentence_goes_on_over_a_page_break_and_a_finished_one_does_not():
+    start = "Sound waves are longitudinal: their particles move back and"
+    first = [(72, 780, 18, "B", "Waves"), (72, 100, 11, "R", start)]
+    facts = pdf_facts([first, [(72, 780, 11, "R", "forth along the wave."), (72, 760, 11, "R", "Light is a wave.")]])
+    assert facts == [f"{start} forth along the wave.", "Light is a wave."]
+    facts = pdf_facts([first, [(72, 780, 11, "R", "Light is a wave.")]])
+    assert facts == ["Sound waves are longitudinal: their particles move back and", "Light is a wave."]
+
+
+def test_pdf_lines_in_a_code_face_are_read_line_by_line():
+    lines = [
+        (72, 740, 11, "M", "Amplitude- the maximum displacement from the rest position"),
+        (72, 727, 11, "M", "Frequency- the number of waves passing a point each second"),
+    ]
+    assert pdf_facts([[(72, 780, 18, "B", "Waves"), *lines]]) == [
+        "Amplitude: the maximum displacement from the rest position",
+        "Frequency: the number of waves passing a point each second",
+    ]
+
+
+def test_pdf_superscripts_subscripts_and_fractions():
+    base = 72 + 11 * 0.5 * 26  # where "The speed of light is 3 x 10" ends
+    page = [
+        (72, 780, 18, "B", "Waves"),
+        (72, 740, 11, "R", "The speed of light is 3 x 10"),
+        (base, 745, 7, "R", "-8"),
+        (base + 8, 740, 11, "R", " m/s."),
+        (72, 700, 11, "R", "Its wavelength is called l"),
+        (72 + 11 * 0.5 * 25, 697, 7, "R", "0"),
+        (72 + 11 * 0.5 * 25 + 5, 700, 11, "R", " in the notes."),
+    ]
+    assert pdf_facts([page]) == ["The speed of light is 3 x 10^-8 m/s.", "Its wavelength is called l₀ in the notes."]
+    fraction = [(72, 780, 18, "B", "Waves"), (150, 745, 7, "R", "distance"), (72, 740, 11, "R", "speed = "),
+                (150, 735, 7, "R", "time"), (72, 700, 11, "R", "Speed is measured in m/s.")]  # fmt: skip
+    assert all("^" not in f and "_" not in f for f in pdf_facts([fraction]))
+
+
+def test_pdf_words_split_across_faces_and_lines_are_whole():
+    page = [
+        (72, 780, 18, "B", "Databases"),
+        (72, 740, 11, "M", "- "),  # a bullet
+        (84, 740, 11, "B", "A"),
+        (91, 740, 11, "R", "tomicity (a change is made entirely or not at all)"),
+        (72, 700, 11, "R", "A transaction that fails halfway is rolled back, so the data stays consis-"),
+        (72, 686, 11, "R", "tent; the Stefan-"),
+        (72, 672, 11, "R", "Boltzmann law is not about databases."),
+    ]
+    assert pdf_facts([page]) == [
+        "Atomicity (a change is made entirely or not at all)",
+        "A transaction that fails halfway is rolled back, so the data stays consistent; the Stefan-Boltzmann law is "
+        "not about databases.",
+    ]
+
+
+def test_pdf_table_of_several_columns_with_wrapped_cells_and_exponents():
+    doc = READERS[".pdf"]((FIDELITY / "pdf" / "forces.pdf").read_bytes(), "forces.pdf")
+    facts = [s.text for s in segment(doc)]
+    assert "Gravitational constant - Symbol: G; Unit: N m²/kg²; Typical value: 6.67×10^-11" in facts
+    assert "Momentum of a moving object - Symbol: p; Unit: kg m/s; Typical value: depends on mass and velocity" in facts
+    assert "Gravitational field strength on the surface of the Earth - Symbol: g; Unit: N/kg; Typical value: 9.8" in (
+        facts
+    )
+    assert "Terminal velocity: the steady speed reached when the drag equals the weight of a falling object" in facts
+    assert any(f.startswith("First law (an object stays at rest") for f in facts)
