@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_PAGES, NoteError
-from bot.knowledge.readers.lines import BULLET, add_lines, ends_sentence, joins
+from bot.knowledge.readers.lines import BULLET, add_lines, ends_sentence, is_heading_like, joins
 from bot.knowledge.readers.scripts import to_subscript
 
 # pypdf warns on every oddity of a malformed file; the teacher gets one clear message instead.
@@ -22,12 +22,14 @@ MAX_PAGE_CHARS = 200_000
 HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
 COLUMN_GAP = 2.5  # a gap of this many type sizes between runs of one line starts a new column
 CHAR_WIDTH = 0.5  # estimated width of a character, in type sizes
+EDGE_LINES = 2  # lines at the top and at the bottom of a page where running headers, footers and numbers sit
 ROW_GAP = 1.25  # lines of one table cell follow at about 1.15 type sizes; a new row starts further down
 SCRIPT_RATIO = 0.8  # type this much smaller than a line's, set just off its baseline: sub- or superscripts
 _PUA = re.compile("[\ue000-\uf8ff]")
 _LIGATURES = ("Th", "th", "ff", "fi", "fl", "ffi", "ffl", "ft", "tt", "ti", "tf", "st", "ct")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_CLAUSE = re.compile(r"\b(?:since|because|although|though|unless|whereas|so that|which|that)\b", re.I)
 _CODE_FACE = re.compile(r"mono|courier|code|consol", re.I)
 _MATH_FACE = re.compile(r"symbol|math|italic|oblique|-it\b|cmmi|cmsy", re.I)
 
@@ -272,17 +274,26 @@ def _one_word(before: str, after: str) -> bool:
 
 
 def _drop_repeated(pages: list[list[_Line]], b: DocumentBuilder) -> list[list[_Line]]:
-    """Page headers, footers and page numbers: the same line on most pages, or a number alone."""
+    """Page headers, footers and page numbers: at a page's top or bottom, the same line at the same height on most
+    pages, or a number alone. A heading that recurs in every section ("Uses", "Summary") is not a page header."""
 
-    def key(line: _Line) -> str:
-        return re.sub(r"\d+", "#", line.text.strip().casefold())
+    def key(line: _Line) -> tuple[str, int]:  # the same words at the same height on the page
+        return re.sub(r"\d+", "#", line.text.strip().casefold()), round(line.y / 4)
 
-    counts = Counter(k for lines in pages for k in {key(ln) for ln in lines})
+    def margins(lines: list[_Line]) -> list[_Line]:  # where running headers and footers sit
+        return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+
+    counts = Counter(k for lines in pages for k in {key(ln) for ln in margins(lines)})
     often = {k for k, c in counts.items() if len(pages) >= 3 and c >= 0.6 * len(pages)}
     out: list[list[_Line]] = []
     dropped = 0
     for lines in pages:
-        kept = [ln for ln in lines if key(ln) not in often and not _PAGE_NUMBER.match(ln.text.strip())]
+        edge = {id(ln) for ln in margins(lines)}
+        kept = [
+            ln
+            for ln in lines
+            if id(ln) not in edge or (key(ln) not in often and not _PAGE_NUMBER.match(ln.text.strip()))
+        ]
         dropped += len(lines) - len(kept)
         out.append(kept)
     if dropped:
@@ -361,25 +372,36 @@ class _Layout:
     def __init__(self, builder: DocumentBuilder, pages: list[list[_Line]]):
         self.b = builder
         self.pages = pages
+        # the body's type size: the one most prose is set in (code and formulas may be set smaller or larger)
         sizes: Counter[float] = Counter()
+        prose: Counter[float] = Counter()
         for lines in pages:
             for ln in lines:
                 for r in ln.runs:
                     sizes[round(r.size)] += len(r.text)
-        self.body = sizes.most_common(1)[0][0] if sizes else 10.0
-        # the body's face: the one most text is set in at body size, regular weight, outside formulas
+                    if not _CODE_FACE.search(r.font) and not _MATH_FACE.search(r.font):
+                        prose[round(r.size)] += len(r.text)
+        self.body = (prose or sizes).most_common(1)[0][0] if sizes else 10.0
+        # the body's face: the one most text is set in at body size, regular weight, outside formulas and code
         faces = Counter(
             _family(r.font)
             for lines in pages
             for ln in lines
             for r in ln.runs
-            if round(r.size) == self.body and not r.bold and not _MATH_FACE.search(r.font)
+            if round(r.size) == self.body
+            and not r.bold
+            and not _MATH_FACE.search(r.font)
+            and not _CODE_FACE.search(r.font)
             for _ in r.text
         )
         self.body_font = faces.most_common(1)[0][0] if faces else ""
         # Heading levels from how headings are set: larger type first, then bold before regular.
         kinds = {self._kind(ln) for lines in pages for ln in lines if self._large(ln) or self._label(ln)}
         self.levels = {k: n + 1 for n, k in enumerate(sorted(kinds, key=lambda k: (-k[0], not k[1])))}
+        # the first line is the document's title when no other line is set like it; else it is the first section
+        self.tops = sum(
+            1 for lines in pages for ln in lines if self._large(ln) and self.levels.get(self._kind(ln)) == 1
+        )
         self.para: list[_Line] = []
         starts = sorted(ln.x for lines in pages for ln in lines if BULLET.match(ln.text.strip()))
         self.indents: list[float] = []  # the distinct x where bullets start, 4 points apart or more
@@ -422,7 +444,7 @@ class _Layout:
                 if self._large(ln):
                     self._flush()
                     level = self.levels.get(self._kind(ln), 1)
-                    if first and level == 1 and not self.b.doc.title:
+                    if first and level == 1 and self.tops == 1 and not self.b.doc.title:
                         self.b.doc.title = ln.text
                     elif ln.text.casefold() != self.b.doc.title.casefold():  # a title page repeats the title
                         self.b.heading(ln.text, level)
@@ -475,7 +497,13 @@ class _Layout:
         if BULLET.match(text):
             return False
         letters = [c for c in text if c.isalpha()]
-        capitals = len(letters) >= 4 and all(c.isupper() for c in letters)
+        # in capitals, a title reads as one ("KEY TERMS"), not as a statement ("CAN BE COMBINED TO MAKE POLYMERS")
+        capitals = (
+            len(letters) >= 4
+            and all(c.isupper() for c in letters)
+            and is_heading_like(text)
+            and not _CLAUSE.search(text)
+        )
         fonts = {_family(r.font) for r in ln.runs if r.text.strip()}
         # set in another typeface than the body (a code font is code, not a heading)
         other_face = (

@@ -164,3 +164,35 @@ def test_pdf_table_of_several_columns_with_wrapped_cells_and_exponents():
     )
     assert "Terminal velocity: the steady speed reached when the drag equals the weight of a falling object" in facts
     assert any(f.startswith("First law (an object stays at rest") for f in facts)
+
+
+def test_a_heading_in_every_section_is_not_a_running_header():
+    pages = [
+        [
+            (72, 800, 9, "R", "Chemistry revision - page header"),
+            (72, 760 - top, 18, "B", metal),
+            (72, 730 - top, 14, "B", "Uses"),
+            (72, 710 - top, 11, "R", f"{metal} is used in {use}."),
+        ]
+        for metal, use, top in (("Copper", "electrical wires", 0), ("Iron", "bridges", 200), ("Gold", "jewellery", 80))
+    ]
+    doc = READERS[".pdf"](text_pdf(pages), "metals.pdf")
+    assert {s.text: s.topic for s in segment(doc)} == {
+        "Copper is used in electrical wires.": "Copper › Uses",
+        "Iron is used in bridges.": "Iron › Uses",
+        "Gold is used in jewellery.": "Gold › Uses",
+    }
+    assert doc.skipped == {"page headers and numbers": 3}
+
+
+def test_pdf_prose_among_much_code_and_statements_in_capitals_are_not_headings():
+    code = [(72, 700 - 13 * k, 11, "M", f"Step {k}: heat the mixture for {k} minutes and stir well") for k in range(12)]
+    page = [
+        (72, 780, 18, "B", "Alkenes"),
+        (72, 750, 12, "R", "CAN BE COMBINED TO MAKE POLYMERS"),
+        (72, 725, 12, "R", "Produced from crude oil by cracking"),
+        *code,
+    ]
+    facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "alkenes.pdf"))}
+    assert facts["CAN BE COMBINED TO MAKE POLYMERS"] == "Alkenes"
+    assert facts["Produced from crude oil by cracking"] == "Alkenes"
