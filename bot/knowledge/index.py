@@ -52,7 +52,7 @@ STOPWORDS = frozenset(
     it's its itself just me more most my myself no nor not now of off on once only or other our ours
     ourselves out over own same she should so some such than that the their theirs them themselves then
     there these they this those through to too under until up very was wasn't we were weren't what when
-    where which while who whom whose why will with would you your yours yourself yourselves
+    where which while who whom whose why will with would you your yours yourself yourselves us
     tell told explain describe describes described mean meant means happen happened happens think thought
     thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
     anything something someone somebody really also get got many much way ways kind sort like say said
@@ -69,6 +69,7 @@ class _Term:
     groups: frozenset[int]  # alias groups this word belongs to
     weight: float  # idf; the rarest weight when the notes do not contain the word
     kin: frozenset[str] = frozenset()  # related stems in the notes, matched at KIN_CREDIT
+    pos: int = 0  # where the word stands in the question
 
 
 KIN_CREDIT = 0.8
@@ -78,6 +79,9 @@ UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
 # A word rarer than this (or unknown to the dictionary) that sounds like a word of the notes is taken as another
 # spelling of it: a name spelt another way or a British/American spelling. Everyday words are never respelt.
 SOUND_ALIKE_ZIPF, SOUND_ALIKE_MIN = 3.0, 4
+# A question anchored by one term of the subject (rarer than this in everyday English) may add everyday words
+# (at least this common) the notes do not use: they paraphrase, they do not change the subject.
+SUBJECT_TERM_ZIPF, EVERYDAY_ZIPF = 3.5, 4.5
 MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
 WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date (or "how many" with no number)
 HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
@@ -134,13 +138,48 @@ def english_words() -> dict[str, float]:
     return {w: math.log10(c * 1e9 / total) for w, c in counts.items() if c > 0}
 
 
+# British spellings the (American) dictionary lacks, as the American form it has: colour, centre, organise,
+# analyse, haemoglobin, oesophagus, defence, travelled, programme, catalogue, sulphur.
+_BRITISH = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"our(?=s?$|ed$|ing$|ite|able|er|ful|less)", "or"),
+        (r"(?<=[bt])re(?=s?$|d$)", "er"),
+        (r"(?<=[cnptv])re(?=s?$|d$)", "er"),
+        (r"is(?=e$|es$|ed$|ing$|ation|er)", "iz"),
+        (r"ys(?=e$|es$|ed$|ing$)", "yz"),
+        (r"(?<=[a-z])ae|^ae", "e"),
+        (r"(?<=[a-z])oe(?=[a-z])|^oe", "e"),
+        (r"ence(?=s?$)", "ense"),
+        (r"(?<=[aeiou])ll(?=ed$|ing$|er$|ers$)", "l"),
+        (r"mme(?=s?$)", "m"),
+        (r"ogue(?=s?$)", "og"),
+        (r"ph", "f"),
+    )
+]
+
+
+@lru_cache(maxsize=65536)
+def word_zipf(word: str) -> float | None:
+    """How common an English word is (Zipf), British spellings included; None for a word no dictionary knows."""
+    english = english_words()
+    zipf = english.get(word)
+    if zipf is not None or not word.isalpha():
+        return zipf
+    for pattern, american in _BRITISH:
+        other = pattern.sub(american, word)
+        if other != word and other in english:
+            return english[other]
+    return None
+
+
 def unknown_weight(word: str, rarest: float) -> float:
     """How much a key word the notes never use counts against answering.
 
     A rare or unheard-of word ("Pythagorean", "Sputnik") is a subject of its own: the rarest weight.
     An everyday word ("weak", "react", "worry") is more often a paraphrase: it weighs less.
     """
-    zipf = english_words().get(word)
+    zipf = word_zipf(word)
     if zipf is None:
         return rarest
     share = min(1.0, max(UNKNOWN_MIN_SHARE, (UNKNOWN_COMMON_ZIPF - zipf) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))
@@ -312,8 +351,10 @@ class SearchIndex:
         seen: set[str] = set()
         # Short all-capitals names ("STM", "K") count only as written: look them up before folding.
         caps = {m.lower(): self.aliases.group_of(m) for m in _CAPS_TOKEN.findall(question)}
-        for tok in words(question):
-            if tok in STOPWORDS or tok in seen or (len(tok) < 2 and not tok.isdigit()):
+        # A function word in capitals in a question not typed in capitals is a name: "US", "IT", "WHO".
+        acronyms = set(caps) if any(c.islower() for c in question) else set()
+        for pos, tok in enumerate(words(question)):
+            if (tok in STOPWORDS and tok not in acronyms) or tok in seen or (len(tok) < 2 and not tok.isdigit()):
                 continue
             seen.add(tok)
             fixed = self._correct(tok)
@@ -326,7 +367,7 @@ class SearchIndex:
                 weight = min(self._idf.get(k, self._max_idf) for k in kin)
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
-            terms.append(_Term(word, stem, groups, weight, kin))
+            terms.append(_Term(word, stem, groups, weight, kin, pos))
         # Multi-word alias names ("Second World War", "Soviet Union") match as a whole too.
         phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {g for t in terms for g in t.groups}
         if phrase_groups:
@@ -407,11 +448,20 @@ class SearchIndex:
             # ("how do plants make food" is not about the hydroelectric plant).
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
-            unknown = sum(
-                t.weight / self._max_idf for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups
-            )
+            missing = [t for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups]
+            unknown = sum(t.weight / self._max_idf for t in missing)
             matched = self._matched(scored[0][2], terms)
-            if unknown > matched or (unknown > LONE_UNKNOWN and matched <= 1):
+            # One key word matched is enough when it is a term of the subject ("ribosomes", "platelets") and
+            # what else the question says is everyday words ("what job do platelets do when you get cut").
+            lone = unknown
+            anchors = self._anchors(scored[0][2], terms) if matched == 1 else []
+            if anchors:  # but not a word that makes a name with the term ("berlin wall")
+                lone = sum(
+                    t.weight / self._max_idf
+                    for t in missing
+                    if (word_zipf(t.word) or 0.0) < EVERYDAY_ZIPF or any(abs(t.pos - a.pos) == 1 for a in anchors)
+                )
+            if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1):
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
@@ -470,6 +520,12 @@ class SearchIndex:
         k = min(CANDIDATES, len(self.snippets))
         docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=0)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def _anchors(self, idx: int, terms: list[_Term]) -> list[_Term]:
+        """The key words the snippet's section holds that are terms of the subject, rare in everyday English
+        ("phagocytes", "Biuret"), not everyday words ("large", "system")."""
+        stems = self._section_stems[self.snippets[idx].topic]
+        return [t for t in terms if t.stem in stems and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF]
 
     def _matched(self, idx: int, terms: list[_Term]) -> int:
         """How many of the key words this snippet, read in its section, contains."""

@@ -131,3 +131,41 @@ def test_an_everyday_word_is_not_respelt_as_a_word_that_sounds_alike(question):
     # "planet" sounds like "plant", "Hyde" like "hide": they are other words, not other spellings
     notes = SPELLINGS + "- Animals hide from predators.\n"
     assert not SearchIndex(segment(notes, "notes.md")).ask(question).answered
+
+
+CELLS = """# Cells
+## Ribosomes
+- Ribosomes are small organelles made of ribosomal RNA and protein.
+- Ribosomes make proteins by joining amino acids in the order the mRNA gives.
+## Blood
+- Platelets are fragments of cells that help the blood to clot at a wound.
+- The walls of capillaries are one cell thick.
+## Solar power
+- A solar cell turns light into electricity.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the job of ribosomes",  # "job": an everyday word the notes do not use
+        "what job do platelets do when you get cut",
+        "what colour are platelets",  # a British spelling the dictionary lacks is still an everyday word
+    ],
+)
+def test_a_subject_term_with_everyday_words_is_answered(question):
+    assert SearchIndex(segment(CELLS, "cells.md")).ask(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is the largest planet in the solar system", "who won the football world cup", "how do vaccines work"],
+)
+def test_everyday_words_around_a_common_word_of_the_notes_are_another_subject(question):
+    assert not SearchIndex(segment(CELLS, "cells.md")).ask(question).answered
+
+
+def test_a_function_word_in_capitals_is_a_name():
+    notes = "# Cold War\n- The US dropped two atomic bombs on Japan in 1945.\n- Britain had no atomic bomb until 1952.\n"
+    answer = SearchIndex(segment(notes, "cw.md")).ask("when did the US drop atomic bombs")
+    assert answer.answered and "US" in answer.hits[0].snippet.text
