@@ -101,8 +101,15 @@ _DEFINE = re.compile(
     r"what\s+(?:does|do)\s+(?=.+\bmean\b))",
     re.I,
 )
-# The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ...".
-_LEAD_TERM = re.compile(r"^([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:is|are|was|were|means?|refers\s+to)\s)", re.I)
+# The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ..."; not a statement
+# about it ("Firewalls are installed on servers") or a clause ("When a firewall is ...").
+_LEAD_TERM = re.compile(
+    r"^(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
+    r"([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s)",
+    re.I,
+)
+# "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
+_NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
@@ -225,8 +232,13 @@ class SearchIndex:
                     part_stems[part] = self._key_stems(part, vocab)
                     self._all_bigrams.update(zip(part_stems[part], part_stems[part][1:]))
             self._text_stems.append(frozenset(own))
-            lead = _LEAD_TERM.match(s.text)
-            lead_stems = self._key_stems(lead.group(1), vocab) if lead and len(lead.group(1).split()) <= 5 else []
+            lead = _NAMED_TERM.search(s.text) or _LEAD_TERM.match(s.text)
+            term = lead.group(1) if lead else ""
+            # a term of a few words, not a clause ("the process by which a fossil ...")
+            short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
+            lead_stems = self._key_stems(term, vocab) if term and short else []
+            if len(lead_stems) > 4:
+                lead_stems = []
             self._lead_stems.append(frozenset(lead_stems))
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
             deepest = s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]
@@ -432,9 +444,11 @@ class SearchIndex:
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
             rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase
+            heading = self._section_of[idx]
             if defined and self._lead_stems[idx]:
                 rank += DEFINITION_BONUS * self._defines(self._lead_stems[idx], defined)
-            heading = self._section_of[idx]
+            elif defined and self._opens_section[idx] and heading == defined:
+                rank += DEFINITION_BONUS  # under the heading "Firewalls", "Hardware and/or software placed ..."
             if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):
                 rank += OWN_SECTION_BONUS
                 if defined and self._opens_section[idx]:

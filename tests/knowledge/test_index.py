@@ -169,3 +169,27 @@ def test_a_function_word_in_capitals_is_a_name():
     notes = "# Cold War\n- The US dropped two atomic bombs on Japan in 1945.\n- Britain had no atomic bomb until 1952.\n"
     answer = SearchIndex(segment(notes, "cw.md")).ask("when did the US drop atomic bombs")
     assert answer.answered and "US" in answer.hits[0].snippet.text
+
+
+DEFINITIONS = """# Networks
+## Firewalls
+- Hardware or software placed between a computer and an outside network to filter data in and out.
+- Firewalls are installed on servers, computers or routers.
+- When a firewall is software based, it is part of the operating system.
+## Rivers
+- Floods leave sediment on the banks of a river, which slowly get higher than the floodplain.
+- These raised banks are called levees.
+- Levees can be built up by people to stop floods.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what does a firewall do", "Hardware or software placed"),  # the section's first fact defines it
+        ("what are levees", "These raised banks are called levees"),  # "... are called X" defines X
+    ],
+)
+def test_what_is_x_gets_the_fact_that_defines_x(question, expected):
+    answer = SearchIndex(segment(DEFINITIONS, "notes.md")).ask(question)
+    assert answer.answered and answer.hits[0].snippet.text.startswith(expected)
