@@ -32,7 +32,7 @@ def read(data: bytes, source: str) -> Document:
 
 
 def _walk(word, b: DocumentBuilder) -> None:  # noqa: ANN001 (python-docx's Document)
-    for part in word.iter_inner_content():
+    for part in _blocks(word.element.body, word._body, 0):
         if len(b.doc.blocks) >= MAX_BLOCKS:
             b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
             return
@@ -40,6 +40,23 @@ def _walk(word, b: DocumentBuilder) -> None:  # noqa: ANN001 (python-docx's Docu
             _table(part, b)
         else:
             _paragraph(part, b)
+
+
+def _blocks(element, parent, depth: int):  # noqa: ANN001, ANN202
+    """Paragraphs and tables in reading order, also those inside content controls (w:sdt), which templates,
+    forms and exported documents wrap around whole sections and python-docx's own iteration passes over."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == f"{_W}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{_W}tbl":
+            yield Table(child, parent)
+        elif child.tag == f"{_W}sdt" and depth < MAX_DEPTH:
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _blocks(content, parent, depth + 1)
 
 
 def _paragraph(p, b: DocumentBuilder) -> None:  # noqa: ANN001
@@ -123,7 +140,7 @@ def _table(table, b: DocumentBuilder) -> None:  # noqa: ANN001
             if id(cell._tc) in seen:  # a merged cell repeats in every column it spans
                 continue
             seen.add(id(cell._tc))
-            cells.append("; ".join(t for t in (_text(p).strip() for p in cell.paragraphs) if t))
+            cells.append(_cell_text(cell, 0))
         trpr = row._tr.trPr
         marked = trpr is not None and trpr.find(f"{_W}tblHeader") is not None
         if k == 0 and (marked or _all_bold(row)):
@@ -136,6 +153,21 @@ def _table(table, b: DocumentBuilder) -> None:  # noqa: ANN001
             b.definition(term, text)
         return
     b.table(rows, header)
+
+
+def _cell_text(cell, depth: int) -> str:  # noqa: ANN001
+    """A cell's paragraphs joined with "; ", a table inside it row by row ("Term - definition")."""
+    parts: list[str] = []
+    for item in cell.iter_inner_content():
+        if hasattr(item, "rows"):
+            if depth >= MAX_DEPTH:
+                continue
+            for row in item.rows:
+                texts = list(dict.fromkeys(_cell_text(c, depth + 1) for c in row.cells))  # merged cells repeat
+                parts.append(" - ".join(t for t in texts if t))
+        else:
+            parts.append(_text(item).strip())
+    return "; ".join(t for t in parts if t)
 
 
 def _all_bold(row) -> bool:  # noqa: ANN001

@@ -220,3 +220,34 @@ def test_arbitrary_bytes_give_a_document_or_a_note_error(data):
     except NoteError:
         return
     assert isinstance(doc, Document)
+
+
+def test_paragraphs_inside_content_controls_are_read():
+    d = docx.Document()
+    d.add_heading("Enzymes", 1)
+    inside = d.add_paragraph("Amylase breaks down starch into sugars.")
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Protease", "breaks down proteins into amino acids"
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    inside._p.addprevious(sdt)
+    content.append(inside._p)  # a content control wrapping a paragraph and a table, as templates make them
+    content.append(table._tbl)
+    d.add_paragraph("Lipase breaks down lipids.")
+    facts = [s.text for s in segment(read(_save(d), "enzymes.docx"))]
+    assert facts[0] == "Amylase breaks down starch into sugars."
+    assert any("Protease" in f and "amino acids" in f for f in facts)
+    assert facts[-1] == "Lipase breaks down lipids."
+
+
+def test_a_table_inside_a_table_cell_is_read():
+    d = docx.Document()
+    d.add_heading("Digestion", 1)
+    outer = d.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text, outer.cell(0, 1).text = "Organ", "Enzymes"
+    outer.cell(1, 0).text = "Small intestine"
+    inner = outer.cell(1, 1).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "Lipase", "lipids"
+    inner.cell(1, 0).text, inner.cell(1, 1).text = "Protease", "proteins"
+    facts = [s.text for s in segment(read(_save(d), "digestion.docx"))]
+    assert any("Small intestine" in f and "Lipase - lipids" in f and "Protease - proteins" in f for f in facts)
