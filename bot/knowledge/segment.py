@@ -170,10 +170,18 @@ def _table_rows(table: Block) -> Iterator[str]:
     header = table.header
     width = max((len(r) for r in table.rows), default=0)
     as_definitions = len(header) == 2 and fold(header[1]).strip(" :") in _DEFINITION_HEADERS
+    # The row labels are the column whose header is blank: usually the first, but a table comparing two
+    # things often has its labels in the middle ("Intrusive rock | | Extrusive rock": "formed from", "where").
+    blank = [k for k, h in enumerate(header) if not h.strip()]
+    key = blank[0] if len(blank) == 1 and header[0].strip() and len(header) >= 3 else 0
+    if key:
+        header = (header[key], *header[:key], *header[key + 1 :])
     for row in table.rows:
         cells = [c for c in row]
         if not any(cells):
             continue
+        if key and len(cells) > key:
+            cells = [cells[key], *cells[:key], *cells[key + 1 :]]
         label, rest = cells[0], cells[1:]
         if header and not as_definitions:
             pairs = [f"{h}: {c}" if h else c for h, c in zip(header[1:], rest) if c]

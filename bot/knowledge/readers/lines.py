@@ -72,20 +72,34 @@ SHORT_LINE_WORDS = 8
 
 
 def statements(lines: list[str]) -> list[list[str]]:
-    """Rejoin lines broken mid-statement; blank lines end a run of statements."""
-    runs: list[list[str]] = [[]]
+    """Rejoin lines broken mid-statement; blank lines end a run of statements. Inside a list (a bullet or
+    number before and after), a line without a mark carries on the item above it: steps typed with hard line
+    breaks ("1. In the upper course there is more erosion." / "The river cuts downwards ..." / "2. ...")."""
+    blocks: list[list[str]] = [[]]
     for raw in lines:
         line = raw.strip()
-        if not line:
-            if runs[-1]:
-                runs.append([])
-            continue
-        out = runs[-1]
-        if out and joins(out[-1], line):
-            out[-1] += " " + line
-        else:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    runs: list[list[str]] = []
+    for block in blocks:
+        out: list[str] = []
+        item = False  # the last statement is a list item
+        for k, line in enumerate(block):
+            bullet = BULLET.match(line) is not None
+            if out and (joins(out[-1], line) or (item and not bullet and _more_items(block, k))):
+                out[-1] += " " + line
+                continue
             out.append(line)
-    return [run for run in runs if run]
+            item = bullet
+        if out:
+            runs.append(out)
+    return runs
+
+
+def _more_items(block: list[str], k: int) -> bool:
+    return any(BULLET.match(line) for line in block[k + 1 :])
 
 
 # "Good{" ... "}": a label and the lines it groups, a pseudo-structure students type in plain text.

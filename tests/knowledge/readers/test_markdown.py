@@ -190,3 +190,37 @@ def test_long_snippets_are_cut_at_sentences_within_the_limit():
     para = " ".join(f"Sentence number {i} says something about rivers and their load." for i in range(40))
     for s in snippets_from_text(f"## Rivers\n\n{para}\n", "r.md"):
         assert len(s.text) <= 500
+
+
+def test_numbered_steps_typed_with_hard_line_breaks_stay_whole():
+    note = """# Rivers
+```
+Interlocking Spurs
+1. In the upper course there is more vertical erosion.
+The river cuts downwards because of the steep gradient.
+2. Where the rock is hard, the river
+bends around it.
+3. This creates spurs of land which link together.
+```
+"""
+    texts = [s.text for s in snippets_from_text(note, "rivers.md")]
+    assert texts == [
+        "Interlocking Spurs: In the upper course there is more vertical erosion. The river cuts downwards because "
+        "of the steep gradient.",
+        "Interlocking Spurs: Where the rock is hard, the river bends around it.",
+        "Interlocking Spurs: This creates spurs of land which link together.",
+    ]
+
+
+def test_a_table_with_its_row_labels_in_a_middle_column():
+    note = """# Rocks
+|Intrusive rock|&nbsp;|Extrusive rock|
+|:-|:-|:-|
+|Magma|formed from|lava|
+|slowly|rate of cooling|quickly|
+"""
+    texts = [s.text for s in snippets_from_text(note, "rocks.md")]
+    assert texts == [
+        "formed from - Intrusive rock: Magma; Extrusive rock: lava",
+        "rate of cooling - Intrusive rock: slowly; Extrusive rock: quickly",
+    ]
