@@ -283,12 +283,15 @@ class SearchIndex:
         # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
         self._headings: dict[str, list[int]] = {}
         plain = {h: " ".join(words(h)) for h in {*(s.topic for s in self.snippets), *(s.title for s in self.snippets)}}
+        source: dict[str, set[str]] = {}
         for i, s in enumerate(self.snippets):
+            source.setdefault(s.source, set()).update(self._doc_stems[i])
             section.setdefault(s.topic, set()).update(self._doc_stems[i])
             section_groups.setdefault(s.topic, set()).update(self._doc_groups[i])
             for h in {s.topic, s.title}:
                 self._headings.setdefault(plain[h], []).append(i)
         self._section_stems = {k: frozenset(v) for k, v in section.items()}
+        self._source_stems = {k: frozenset(v) for k, v in source.items()}  # every word of each note
         self._section_groups = {k: frozenset(v) for k, v in section_groups.items()}
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
 
@@ -463,6 +466,17 @@ class SearchIndex:
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
             missing = [t for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups]
+            # A term of the subject that only other notes use: the question is about their subject ("who wrote
+            # Macbeth" is not answered from a computing note that mentions writing).
+            own = self._source_stems[self.snippets[scored[0][2]].source]
+            missing += [
+                t
+                for t in terms
+                if t.stem in self._stem_set
+                and t.stem not in own
+                and not (t.kin & own)
+                and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
+            ]
             unknown = sum(t.weight / self._max_idf for t in missing)
             matched = self._matched(scored[0][2], terms)
             # One key word matched is enough when it is a term of the subject ("ribosomes", "platelets") and

@@ -193,3 +193,13 @@ DEFINITIONS = """# Networks
 def test_what_is_x_gets_the_fact_that_defines_x(question, expected):
     answer = SearchIndex(segment(DEFINITIONS, "notes.md")).ask(question)
     assert answer.answered and answer.hits[0].snippet.text.startswith(expected)
+
+
+def test_a_term_only_another_note_uses_is_not_answered_from_this_one():
+    lit = segment("# Macbeth\n- Macbeth kills King Duncan to become king.\n- Lady Macbeth calls on spirits.\n", "lit.md")
+    computing = segment(
+        "# Memory\n- Malware can write values past the end of a buffer.\n- RAM is volatile memory.\n", "cs.md"
+    )
+    index = SearchIndex(lit + computing)
+    assert not index.ask("who wrote macbeth").answered
+    assert index.ask("who did macbeth kill").answered
