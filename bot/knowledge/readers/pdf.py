@@ -428,8 +428,8 @@ class _Layout:
                     self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
                     return
                 prev = lines[k - 1] if k else None
-                if k == 0 and self.para and not ln.text[:1].islower():
-                    self._flush_paragraph_only()  # the next page does not carry on the sentence
+                if k == 0 and self.para and not ln.text[:1].islower() and not (ln.fixed and self.para[-1].fixed):
+                    self._flush_paragraph_only()  # the next page carries on neither the sentence nor the code
                 if _DOT_LEADER.search(ln.text):
                     self.b.skip("table of contents")
                     continue
@@ -485,7 +485,7 @@ class _Layout:
                         self._flush()  # a blank line's gap ends a paragraph
                     self.para.append(ln)
                 first = False
-            if self.para and ends_sentence(self.para[-1].text):
+            if self.para and ends_sentence(self.para[-1].text) and not self.para[-1].fixed:
                 self._flush_paragraph_only()  # else it may go on over the page break (checked on the next page)
         self._flush()
 

@@ -196,3 +196,14 @@ def test_pdf_prose_among_much_code_and_statements_in_capitals_are_not_headings()
     facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "alkenes.pdf"))}
     assert facts["CAN BE COMBINED TO MAKE POLYMERS"] == "Alkenes"
     assert facts["Produced from crude oil by cracking"] == "Alkenes"
+
+
+def test_a_code_block_goes_on_over_a_page_break():
+    first = [(72, 780, 18, "B", "Method"), (72, 110, 11, "M", "Steps"), (72, 97, 11, "M", "1. Heat the water."),
+             (72, 84, 11, "M", "It starts to boil.")]  # fmt: skip
+    second = [(72, 780, 11, "M", "2. Add the salt."), (72, 767, 11, "M", "3. Stir until it dissolves.")]
+    assert pdf_facts([first, second]) == [
+        "Steps: Heat the water. It starts to boil.",
+        "Steps: Add the salt.",
+        "Steps: Stir until it dissolves.",
+    ]
