@@ -166,7 +166,7 @@ def test_everyday_words_around_a_common_word_of_the_notes_are_another_subject(qu
 
 
 def test_a_function_word_in_capitals_is_a_name():
-    notes = "# Cold War\n- The US dropped two atomic bombs on Japan in 1945.\n- Britain had no atomic bomb until 1952.\n"
+    notes = "# Cold War\n- The US dropped two atomic bombs on Japan in 1945.\n- Britain had no bomb until 1952.\n"
     answer = SearchIndex(segment(notes, "cw.md")).ask("when did the US drop atomic bombs")
     assert answer.answered and "US" in answer.hits[0].snippet.text
 
@@ -196,7 +196,7 @@ def test_what_is_x_gets_the_fact_that_defines_x(question, expected):
 
 
 def test_a_term_only_another_note_uses_is_not_answered_from_this_one():
-    lit = segment("# Macbeth\n- Macbeth kills King Duncan to become king.\n- Lady Macbeth calls on spirits.\n", "lit.md")
+    lit = segment("# Macbeth\n- Macbeth kills King Duncan to become king.\n- Lady Macbeth calls spirits.\n", "lit.md")
     computing = segment(
         "# Memory\n- Malware can write values past the end of a buffer.\n- RAM is volatile memory.\n", "cs.md"
     )
