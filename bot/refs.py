@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A quiz question as adapters carry it in buttons and messages: "d:<daily quiz id>:<position>" for a class's
+# daily quiz, "p:<question id>" for practice. Digits only and bounded: no sign, nothing the database overflows on.
+QUIZ_REF_PATTERN = r"d:(?P<daily>[0-9]{1,9}):(?P<position>[0-9]{1,2})|p:(?P<question>[0-9]{1,12})"
+QUIZ_REF = re.compile(QUIZ_REF_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

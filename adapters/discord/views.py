@@ -27,10 +27,11 @@ from adapters.discord.render import (
 from bot.quiz.model import Question
 from bot.quiz.values import AnswerResult, QuizPrompt
 from bot.ratelimit import RateLimited
+from bot.refs import QUIZ_REF_PATTERN
 
 log = logging.getLogger(__name__)
 
-REF = r"(?P<ref>d:[0-9]{1,9}:[0-9]{1,3}|p:[0-9]{1,12})"
+REF = rf"(?P<ref>{QUIZ_REF_PATTERN})"
 ANSWER_LIMIT = 200  # a typed answer is a word or a few: more is a paste, not an answer
 FORM_TIMEOUT = 600.0  # an answer form left open is forgotten after ten minutes
 Button = discord.ui.Button[Any]

@@ -34,7 +34,7 @@ from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
 from bot.config import Settings
 from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
 from bot.ratelimit import RateLimited
-from bot.refs import ClassRef, UserRef
+from bot.refs import QUIZ_REF_PATTERN, ClassRef, UserRef
 from bot.service import RevisionService
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ FORGOTTEN = "Done: everything the bot stored about you is deleted."
 
 # Callback data (at most 64 bytes): "a|<ref>|<option index>" answers a question (a ref is at most 24 bytes),
 # "f|<user id>" confirms /forgetme. Both carry all they need, so buttons keep working after a restart.
-ANSWER_DATA = re.compile(r"^a\|([A-Za-z0-9:_-]{1,24})\|(\d{1,2})$")
+ANSWER_DATA = re.compile(rf"^a\|(?P<ref>{QUIZ_REF_PATTERN})\|(?P<index>[0-9]{{1,2}})$")
 FORGET_DATA = re.compile(r"^f\|(\d{1,20})$")
 # Question messages sent by earlier versions ended with a line "[quiz d:12:3]"; replies to them still count.
 _OLD_REF_LINE = re.compile(r"^\[quiz ([A-Za-z0-9:_-]{1,24})\]$", re.M)
@@ -516,7 +516,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, r
         await reply.answer(STALE, alert=True)
         return
     t = Turn(update, context)
-    ref, index = found.group(1), int(found.group(2))
+    ref, index = found.group("ref"), int(found.group("index"))
     question = await t.service.question_for(ref)
     if question is None or index >= len(question.options):
         await reply.answer(CLOSED, alert=True)

@@ -43,7 +43,7 @@ from bot.quiz.values import (
     StudentRow,
     TopicScore,
 )
-from bot.refs import ClassRef, UserRef
+from bot.refs import QUIZ_REF, ClassRef, UserRef
 from bot.storage.gaps import list_gaps
 from bot.storage.models import (
     DailyAnswer,
@@ -911,15 +911,14 @@ def _as_given(question: Question, given: str) -> str:
 
 
 def _parse_ref(ref: str) -> tuple[str, int, int] | None:
-    parts = (ref or "").split(":")
-    try:
-        if parts[0] == "d" and len(parts) == 3:
-            return ("d", int(parts[1]), int(parts[2]))
-        if parts[0] == "p" and len(parts) == 2:
-            return ("p", int(parts[1]), 0)
-    except ValueError:
+    """("d", daily quiz id, position) or ("p", question id, 0); None for anything else, whatever an adapter let
+    through: a negative position ("d:1:-1") or a number too large for the database is no question."""
+    m = QUIZ_REF.fullmatch(ref or "")
+    if m is None:
         return None
-    return None
+    if m.group("daily"):
+        return ("d", int(m.group("daily")), int(m.group("position")))
+    return ("p", int(m.group("question")), 0)
 
 
 def _repeat(ref: str, q: Question, **extra) -> AnswerResult:

@@ -487,6 +487,9 @@ async def test_stale_and_foreign_buttons_are_answered(tg):
     assert popup["show_alert"] and "no longer open" in popup["text"] and texts == []
     popup, _ = await tg.tap(ANA, message, "something-old")
     assert "no longer works" in popup["text"]
+    for forged in ("a|d:1:-1|0", "a|d:1:99999999999|0"):  # hand-made callbacks for today's quiz (id 1)
+        popup, texts = await tg.tap(ANA, message, forged)
+        assert popup["show_alert"] and "no longer works" in popup["text"] and texts == []
     await tg.send(GROUP, ANA, "/forgetme")
     confirm = tg.question(GROUP)
     data = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

@@ -107,6 +107,17 @@ async def test_a_second_answer_never_scores_twice(service):
     assert card.points == 1 and card.answered == 1
 
 
+@pytest.mark.parametrize("position", ["-1", "-5", "+0", " 0", "0 ", "1e3", "99999999999999999999999", "٣"])
+async def test_a_forged_position_is_no_question_and_scores_nothing(service, position):
+    status = await service.daily(CLS, user(1))
+    daily_id = status.next.ref.split(":")[1]
+    forged = await service.answer(CLS, user(1), f"d:{daily_id}:{position}", right(status.next.question))
+    assert forged.problem == "unknown" and not forged.correct and forged.points == 0
+    assert (await service.score(CLS, user(1))).answered == 0
+    huge = await service.answer(CLS, user(1), "p:99999999999999999999999", "x")
+    assert huge.problem == "unknown"
+
+
 async def test_fifty_students_answering_concurrently_with_duplicates_are_counted_exactly(service):
     students = [user(i) for i in range(50)]
     statuses = await asyncio.gather(*(service.daily(CLS, s) for s in students))
