@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from adapters.console.render import render_answer
 from bot.app import bootstrap, load_knowledge
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.config import check as check_settings
 from bot.storage.db import DatabaseError, run_upgrade_sync
 
 log = logging.getLogger("revisionbot")
@@ -216,7 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+        check_settings(settings)
+    except ConfigError as exc:
+        print(f"revisionbot: {exc}", file=sys.stderr)
+        return 2
     try:
         return args.func(args, settings)
     except KeyboardInterrupt:

@@ -47,16 +47,41 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip(),
             telegram_teacher_ids=_ids(env.get("TELEGRAM_TEACHER_IDS", "")),
             discord_teacher_role=env.get("DISCORD_TEACHER_ROLE", "").strip(),
-            discord_shard_id=_int(env.get("DISCORD_SHARD_ID"), None),
-            discord_shard_count=_int(env.get("DISCORD_SHARD_COUNT"), None),
+            discord_shard_id=_int(env, "DISCORD_SHARD_ID", None),
+            discord_shard_count=_int(env, "DISCORD_SHARD_COUNT", None),
             default_timezone=env.get("REVISIONBOT_TIMEZONE", "UTC").strip() or "UTC",
-            daily_questions=_int(env.get("REVISIONBOT_DAILY_QUESTIONS"), 5),
-            rate_limit_per_minute=_int(env.get("REVISIONBOT_RATE_LIMIT"), 20),
+            daily_questions=_int(env, "REVISIONBOT_DAILY_QUESTIONS", 5),
+            rate_limit_per_minute=_int(env, "REVISIONBOT_RATE_LIMIT", 20),
         )
 
 
-def _int(value: str | None, default: int | None) -> int | None:
+class ConfigError(ValueError):
+    """A setting the bot cannot run with; its message is one line for the person who set it."""
+
+
+DAILY_QUESTIONS_RANGE = (1, 20)  # as the daily settings command allows
+
+
+def check(settings: Settings) -> None:
+    """Refuse settings that would break the bot later (a mistyped time zone stops every class's daily post)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(settings.default_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"REVISIONBOT_TIMEZONE={settings.default_timezone[:60]!r} is not a time zone (e.g. Europe/London, UTC)"
+        ) from None
+    low, high = DAILY_QUESTIONS_RANGE
+    if not low <= settings.daily_questions <= high:
+        raise ConfigError(f"REVISIONBOT_DAILY_QUESTIONS must be a number from {low} to {high}")
+    if settings.rate_limit_per_minute < 0:
+        raise ConfigError("REVISIONBOT_RATE_LIMIT must be 0 (no limit) or more")
+
+
+def _int(env: dict[str, str], name: str, default: int | None) -> int | None:
+    value = (env.get(name) or "").strip()
     try:
         return int(value) if value else default
     except ValueError:
-        return default
+        raise ConfigError(f"{name}={value[:40]!r} is not a whole number") from None

@@ -101,3 +101,21 @@ def test_notes_file_shows_how_a_note_was_split(tmp_path):
     ]
     missing = run_cli("notes", "nope.md", env_extra={"REVISIONBOT_KNOWLEDGE_DIR": str(tmp_path)})
     assert missing.returncode == 1 and "No such note: nope.md" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("REVISIONBOT_TIMEZONE", "Europe/Londn", "is not a time zone"),
+        ("REVISIONBOT_DAILY_QUESTIONS", "0", "from 1 to 20"),
+        ("REVISIONBOT_DAILY_QUESTIONS", "-3", "from 1 to 20"),
+        ("REVISIONBOT_DAILY_QUESTIONS", "500", "from 1 to 20"),
+        ("REVISIONBOT_DAILY_QUESTIONS", "five", "is not a whole number"),
+        ("REVISIONBOT_RATE_LIMIT", "-1", "0 (no limit) or more"),
+    ],
+)
+def test_a_mistyped_setting_stops_start_up_with_one_clear_line(name, value, says):
+    p = run_cli("chat", stdin="/quit\n", env_extra={name: value})
+    assert p.returncode == 2
+    assert p.stderr.strip().count("\n") == 0 and says in p.stderr and name in p.stderr
+    assert "Traceback" not in p.stderr

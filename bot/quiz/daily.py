@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.quiz.model import Question
+
+log = logging.getLogger(__name__)
 
 UNSEEN_TOPIC_ACCURACY = 0.5
 WEAKNESS_WEIGHT = 3.0  # a topic the class gets all wrong is 4x as likely as one it gets all right
@@ -18,8 +22,19 @@ def seed_for(*parts: str) -> int:
     return int.from_bytes(hashlib.blake2s("\x1f".join(parts).encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    """A class's time zone; one stored wrong (an old setting, a hand-edited database) counts as UTC and is
+    logged once, so it never stops the class's quiz or another class's daily post."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r in a class's settings: using UTC", name[:60])
+        return ZoneInfo("UTC")
+
+
 def class_day(now: datetime, timezone: str) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()
+    return now.astimezone(zone(timezone)).date()
 
 
 def week_start(day: date) -> date:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.bank import QuestionBank
-from bot.quiz.daily import class_day, pick_daily, seed_for, streak_from, week_start
+from bot.quiz.daily import class_day, pick_daily, seed_for, streak_from, week_start, zone
 from bot.quiz.marking import mark, mark_choice
 from bot.quiz.model import Marking, Question
 from bot.quiz.srs import review
@@ -850,7 +850,7 @@ class QuizEngine:
                 ).all()
             )
             for k in rows:
-                local = now.astimezone(ZoneInfo(k.timezone))
+                local = now.astimezone(zone(k.timezone))
                 if local.strftime("%H:%M") < k.daily_time or (k.id, local.date().isoformat()) in posted:
                     continue
                 settings = DailySettings(

@@ -8,7 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import bootstrap
 from bot.config import Settings
@@ -24,6 +24,7 @@ from bot.storage.models import (
     DailyQuiz,
     PracticePrompt,
     ReviewCard,
+    SchoolClass,
     SeasonResult,
     Student,
 )
@@ -333,6 +334,21 @@ async def test_the_scheduled_daily_post_is_claimed_once(service, clock):
     assert await service.classes_due("console") == []
     clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     assert [c.chat_id for c, _ in await service.classes_due("console")] == ["7b"]
+
+
+async def test_a_time_zone_stored_wrong_stops_nothing(service, clock):
+    broken, other = ClassRef("console", "9c"), ClassRef("console", "8a")
+    await service.daily_settings(broken, True, time="08:00", timezone="UTC")
+    await service.daily_settings(other, True, time="08:30", timezone="UTC")
+    async with service.sessions() as session:  # a value saved before time zones were checked
+        await session.execute(update(SchoolClass).where(SchoolClass.key == broken.key).values(timezone="Europe/Londn"))
+        await session.commit()
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert {c.chat_id for c, _ in await service.classes_due("console")} == {"9c", "8a"}
+    status = await service.daily(broken, user(1))
+    assert (await service.answer(broken, user(1), status.next.ref, right(status.next.question))).correct
+    assert (await service.score(broken, user(1))).points == 1
+    assert (await service.leaderboard(broken, user(1))).rows
 
 
 async def test_the_report_shows_the_option_picked_not_its_letter(service):
