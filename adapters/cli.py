@@ -210,8 +210,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _text_streams() -> None:
+    """Bytes that are not text in the terminal's encoding become "?" or "\ufffd" instead of stopping the
+    command: a stray Latin-1 byte on stdin, an answer with "₂" printed under a Latin-1 locale."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _valid_text(value: str) -> str:
+    """A command-line argument as valid Unicode (one given in another encoding than the locale's)."""
+    return value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _text_streams()
     args = build_parser().parse_args(argv)
+    for key, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, key, _valid_text(value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setattr(args, key, [_valid_text(v) for v in value])
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -119,3 +119,51 @@ def test_a_mistyped_setting_stops_start_up_with_one_clear_line(name, value, says
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and says in p.stderr and name in p.stderr
     assert "Traceback" not in p.stderr
+
+
+def run_bytes(*args: bytes, stdin: bytes, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable.encode(), b"-m", b"adapters.cli", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_a_note_whose_name_is_not_utf8_is_read_and_named(tmp_path):
+    import os
+
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9 notes.md"), "wb") as f:  # a Windows zip unpacked on Linux
+        f.write(b"# Cells\n- Osmosis is the movement of water across a membrane.\n")
+    env = {"REVISIONBOT_KNOWLEDGE_DIR": str(tmp_path), "REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"}
+    p = run_cli("chat", stdin="what is osmosis\n/quiz\n", env_extra=env)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    assert "from café notes.md" in p.stdout
+    assert "café notes.md: 1 fact" in run_cli("notes", env_extra=env).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        ((b"ask", b"--json", b"-"), b"what was the yalta conf\xe9rence\n"),
+        ((b"mark", b"--json", b"-"), b'{"expected": "Yalta", "given": "Yalt\xe1"}\n'),
+        ((b"chat",), b"who was stalin \xff\n"),
+        ((b"chat", b"--name", b"Ana\xe9"), b"/score\n"),
+    ],
+    ids=["ask", "mark", "chat", "name"],
+)
+def test_bytes_that_are_not_utf8_never_stop_a_command(args, stdin, tmp_path):
+    p = run_bytes(*args, stdin=stdin, env_extra={"REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"})
+    assert p.returncode == 0 and b"Traceback" not in p.stderr, p.stderr
+    assert p.stdout.strip()
+
+
+def test_answers_print_under_a_terminal_that_is_not_utf8():
+    p = run_cli("ask", "what", "did", "the", "allies", "agree", env_extra={"PYTHONIOENCODING": "ascii"})
+    assert p.returncode == 0 and "Traceback" not in p.stderr

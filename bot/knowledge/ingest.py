@@ -37,6 +37,19 @@ def note_files(folder: Path) -> list[Path]:
     return out
 
 
+def display_name(path: Path) -> str:
+    """A file's name as text: a name that is not UTF-8 on disk (a Windows zip unpacked on Linux: "caf\xe9.md")
+    is read as Windows' encoding, so it can be shown, logged and stored."""
+    name = path.name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    # A name is too short for detecting its encoding; Windows' own (cp1252) is by far the most likely.
+    return raw.decode("cp1252", errors="replace")
+
+
 def read_document(path: Path) -> Document:
     """Read one file into the document model; NoteError says why a file cannot be used."""
     suffix = path.suffix.lower()
@@ -50,19 +63,19 @@ def read_document(path: Path) -> Document:
         raise NoteError("the file is empty")
     if size > MAX_FILE_BYTES:
         raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    return reader(path.read_bytes(), path.name)
+    return reader(path.read_bytes(), display_name(path))
 
 
 def read_note(path: Path) -> tuple[list[Snippet], NoteReport]:
     """One file's snippets and its report. Never raises: a bad file is reported, not fatal."""
-    report = NoteReport(path.name)
+    report = NoteReport(display_name(path))
     try:
         doc = read_document(path)
     except NoteError as exc:
         report.error = str(exc)
         return [], report
     except Exception as exc:  # a note must never stop the bot from starting; this one is a real bug
-        log.exception("note %s could not be read", path)
+        log.exception("note %s could not be read", display_name(path))
         report.error = f"could not be read ({exc.__class__.__name__})"
         return [], report
     snippets = segment(doc)
@@ -86,9 +99,9 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
     for path, (snippets, report) in zip(files, _read_all(files)):
         kb.reports.append(report)
         if report.error:
-            kb.warnings.append(f"{path.name}: {report.error}")
+            kb.warnings.append(f"{report.source}: {report.error}")
             continue
-        kb.warnings.extend(f"{path.name}: {w}" for w in report.warnings)
+        kb.warnings.extend(f"{report.source}: {w}" for w in report.warnings)
         kb.snippets.extend(snippets)
     return kb
 
