@@ -96,7 +96,7 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         kb.warnings.append(f"knowledge folder {folder} does not exist")
         return kb
     files = note_files(folder)
-    for path, (snippets, report) in zip(files, _read_all(files)):
+    for snippets, report in _read_all(files):
         kb.reports.append(report)
         if report.error:
             kb.warnings.append(f"{report.source}: {report.error}")
