@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.knowledge.readers.base import NoteError
+from bot.knowledge.readers.encoding import decode_text
 from bot.quiz.model import Question, question_id
 from bot.text import clean, fold, squash
 
@@ -108,12 +110,12 @@ def _read(path: Path) -> str:
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         raise _FileProblem(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    if b"\x00" in data[:8192]:
-        raise _FileProblem("this looks like a binary file, not text (save questions as plain .txt)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FileProblem(f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    try:  # UTF-8, UTF-16 (Notepad's "Unicode") or Windows-1252, as notes are read
+        return decode_text(data)
+    except NoteError as exc:
+        raise _FileProblem(
+            str(exc).replace("save notes as .txt, .md, .docx or .pdf", "save questions as .txt")
+        ) from None
 
 
 def parse_questions(text: str, name: str) -> tuple[list[tuple[Question, str]], list[str]]:
