@@ -67,8 +67,8 @@ def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
     """What each note gave (facts, topics, what was left out), or how one file was split."""
     from pathlib import Path
 
+    from bot.knowledge.ingest import display_name, read_note
     from bot.knowledge.ingest import load_knowledge as read_folder
-    from bot.knowledge.ingest import read_note
     from bot.knowledge.model import plural
 
     folder = Path(settings.knowledge_dir)
@@ -88,7 +88,7 @@ def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
     if not path.is_file():
         print(f"No such note: {args.file}", file=sys.stderr)
         return 1
-    snippets, report = read_note(path)
+    snippets, report = read_note(path, display_name(path, folder))
     print(report.line)
     topic = None
     for s in snippets:

@@ -25,33 +25,59 @@ NOT_NOTES = {"readme.md", "aliases.txt", "questions.txt"}
 NOT_NOTES_SUFFIX = ".questions.txt"
 
 
+MAX_FOLDER_DEPTH = 8  # subfolders (an Obsidian vault's, a Notion export's) read this deep
+
+
 def note_files(folder: Path) -> list[Path]:
-    """The files of `folder` that could be notes (sorted, so snippet ids are stable)."""
-    out = []
-    for path in sorted(folder.iterdir()):
-        name = path.name.lower()
-        if name in NOT_NOTES or name.endswith(NOT_NOTES_SUFFIX) or name.startswith((".", "~$")):
-            continue
-        if path.is_file():
-            out.append(path)
+    """The files of `folder` and its subfolders that could be notes, sorted so snippet ids are stable. Hidden
+    folders (".obsidian", ".git") are left out; a link to a file that is not there is kept, to be reported."""
+    out: list[Path] = []
+
+    def walk(here: Path, depth: int) -> None:
+        try:
+            entries = sorted(here.iterdir())
+        except OSError:
+            return
+        for path in entries:
+            name = path.name.lower()
+            if name.startswith((".", "~$")):
+                continue
+            if path.is_dir():
+                if depth < MAX_FOLDER_DEPTH and not path.is_symlink():
+                    walk(path, depth + 1)
+                continue
+            if name in NOT_NOTES or name.endswith(NOT_NOTES_SUFFIX):
+                continue
+            if path.is_file() or path.is_symlink():
+                out.append(path)
+
+    walk(folder, 0)
     return out
 
 
-def display_name(path: Path) -> str:
-    """A file's name as text: a name that is not UTF-8 on disk (a Windows zip unpacked on Linux: "caf\xe9.md")
-    is read as Windows' encoding, so it can be shown, logged and stored."""
-    name = path.name
+def display_name(path: Path, root: Path | None = None) -> str:
+    """A file's name as text ("Biology/Cells.md" below `root`): a name that is not UTF-8 on disk (a Windows zip
+    unpacked on Linux: "caf\xe9.md") is read as Windows' encoding, so it can be shown, logged and stored."""
+    try:
+        parts = path.relative_to(root).parts if root is not None else (path.name,)
+    except ValueError:
+        parts = (path.name,)
+    return "/".join(_text_name(p) for p in parts)
+
+
+def _text_name(name: str) -> str:
     try:
         name.encode("utf-8")
         return name
     except UnicodeEncodeError:
-        raw = os.fsencode(name)
-    # A name is too short for detecting its encoding; Windows' own (cp1252) is by far the most likely.
-    return raw.decode("cp1252", errors="replace")
+        # A name is too short for detecting its encoding; Windows' own (cp1252) is by far the most likely.
+        return os.fsencode(name).decode("cp1252", errors="replace")
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, name: str = "") -> Document:
     """Read one file into the document model; NoteError says why a file cannot be used."""
+    if path.is_symlink() and not path.exists():
+        raise NoteError("a link to a file that is not there")
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
         raise NoteError(UNSUPPORTED[suffix])
@@ -63,19 +89,21 @@ def read_document(path: Path) -> Document:
         raise NoteError("the file is empty")
     if size > MAX_FILE_BYTES:
         raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    return reader(path.read_bytes(), display_name(path))
+    return reader(path.read_bytes(), name or display_name(path))
 
 
-def read_note(path: Path) -> tuple[list[Snippet], NoteReport]:
-    """One file's snippets and its report. Never raises: a bad file is reported, not fatal."""
-    report = NoteReport(display_name(path))
+def read_note(path: Path, name: str = "") -> tuple[list[Snippet], NoteReport]:
+    """One file's snippets and its report (`name`: how the file is named to the teacher, its path in the
+    notes folder). Never raises: a bad file is reported, not fatal."""
+    name = name or display_name(path)
+    report = NoteReport(name)
     try:
-        doc = read_document(path)
+        doc = read_document(path, name)
     except NoteError as exc:
         report.error = str(exc)
         return [], report
     except Exception as exc:  # a note must never stop the bot from starting; this one is a real bug
-        log.exception("note %s could not be read", display_name(path))
+        log.exception("note %s could not be read", name)
         report.error = f"could not be read ({exc.__class__.__name__})"
         return [], report
     snippets = segment(doc)
@@ -96,7 +124,7 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         kb.warnings.append(f"knowledge folder {folder} does not exist")
         return kb
     files = note_files(folder)
-    for snippets, report in _read_all(files):
+    for snippets, report in _read_all(files, [display_name(p, folder) for p in files]):
         kb.reports.append(report)
         if report.error:
             kb.warnings.append(f"{report.source}: {report.error}")
@@ -111,17 +139,17 @@ PARALLEL_BYTES = 3_000_000
 MAX_WORKERS = 4
 
 
-def _read_all(files: list[Path]) -> Iterator[tuple[list[Snippet], NoteReport]]:
-    total = sum(p.stat().st_size for p in files)
+def _read_all(files: list[Path], names: list[str]) -> Iterator[tuple[list[Snippet], NoteReport]]:
+    total = sum(p.stat().st_size for p in files if p.exists())
     workers = min(MAX_WORKERS, os.cpu_count() or 1)
     if total < PARALLEL_BYTES or workers < 2 or len(files) < 2 * workers:
-        return map(read_note, files)
+        return map(read_note, files, names)
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
     except (OSError, ValueError):  # no processes allowed here: read them one by one
-        return map(read_note, files)
+        return map(read_note, files, names)
     with pool:
-        return iter(list(pool.map(read_note, files, chunksize=max(1, len(files) // (workers * 4)))))
+        return iter(list(pool.map(read_note, files, names, chunksize=max(1, len(files) // (workers * 4)))))
 
 
 def snippets_from_text(text: str, source: str) -> list[Snippet]:

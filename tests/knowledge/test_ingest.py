@@ -132,3 +132,21 @@ def test_large_folders_are_read_on_every_core_with_the_same_result(tmp_path: Pat
     serial = load_knowledge(tmp_path)
     assert parallel.snippets == serial.snippets and len(serial.snippets) > 300
     assert [r.line for r in parallel.reports] == [r.line for r in serial.reports]
+
+
+def test_subfolders_are_read_and_hidden_folders_and_broken_links_are_not(tmp_path: Path):
+    (tmp_path / "Biology" / "Cells").mkdir(parents=True)
+    (tmp_path / "Biology" / "Cells" / "Osmosis.md").write_text("# Osmosis\n- Water moves across a membrane.\n")
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "workspace.md").write_text("# Layout\n- left pane open\n")
+    (tmp_path / "Biology" / "questions.txt").write_text("Q: What moves?\nA: water\n")
+    (tmp_path / "top.md").write_text("# Energy\n- Mitochondria release energy.\n")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "deleted.md")
+    kb = load_knowledge(tmp_path)
+    assert [(r.source, r.facts, r.error) for r in kb.reports] == [
+        ("Biology/Cells/Osmosis.md", 1, ""),
+        ("gone.md", 0, "a link to a file that is not there"),
+        ("top.md", 1, ""),
+    ]
+    assert {s.source for s in kb.snippets} == {"Biology/Cells/Osmosis.md", "top.md"}
+    assert kb.warnings == ["gone.md: a link to a file that is not there"]
