@@ -61,7 +61,14 @@ def clean(text: str, keep_scripts: bool = False) -> str:
     else:
         text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.isascii():
+        text = _STACKED_MARKS.sub(r"\1", text)
     return text
+
+
+# "Zalgo" text: more than two combining marks on one letter (no language needs more) are decoration.
+_STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
+                            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")  # fmt: skip
 
 
 def squash(text: str) -> str:

@@ -167,3 +167,33 @@ def test_bytes_that_are_not_utf8_never_stop_a_command(args, stdin, tmp_path):
 def test_answers_print_under_a_terminal_that_is_not_utf8():
     p = run_cli("ask", "what", "did", "the", "allies", "agree", env_extra={"PYTHONIOENCODING": "ascii"})
     assert p.returncode == 0 and "Traceback" not in p.stderr
+
+
+def test_ctrl_c_leaves_the_console_at_once(tmp_path):
+    import os
+    import signal
+    import time
+
+    env = {**os.environ, "REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "chat"],
+        stdin=subprocess.PIPE,  # kept open: the console waits for a line that never comes
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        assert b"revisionbot:" in p.stdout.readline()  # the banner: it is waiting for input now
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)  # before the fix it waited for Enter for ever
+        assert b"Traceback" not in p.stderr.read()
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_a_line_of_spaces_gets_a_hint(tmp_path):
+    p = run_cli("chat", stdin="   \n\t\n", env_extra={"REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"})
+    assert p.stdout.count("Type a question about the notes, or /help.") == 2

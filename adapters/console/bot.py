@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from adapters.console.render import (
     render_answer,
     render_daily,
@@ -48,6 +50,9 @@ class ConsoleBot:
             return "That is for teachers."
         except RateLimited as exc:
             return f"Slow down a little: try again in {exc.retry_after:.0f} seconds."
+        except SQLAlchemyError as exc:  # an expected fault (locked, read-only, gone): one line, no traceback
+            log.error("console command failed: database: %s", str(exc).splitlines()[0][:200])
+            return "Sorry, the database could not be used just now. Try again in a moment."
         except Exception:
             log.exception("console command failed: %r", line[:200])
             return "Sorry, something went wrong with that. Try again, or /help."
@@ -125,10 +130,30 @@ class ConsoleBot:
 
     async def cmd_export(self, rest: str) -> str:
         data = await self.service.export_csv(self.cls, self.is_teacher)
-        name = f"revisionbot-report-{self.cls.chat_id}.csv".replace("/", "-")
-        path = Path(rest) if rest else self.export_dir / name
-        path.write_bytes(data)
+        if rest:
+            path = Path(rest).expanduser()
+            if path.is_dir():
+                path = path / self._export_name()
+            elif path.exists():
+                return f"{path} already exists: give another file name (it is not overwritten)."
+        else:
+            path = self.export_dir / self._export_name()
+        try:
+            with path.open("xb") as f:  # never over a file that appeared meanwhile
+                f.write(data)
+        except FileExistsError:
+            return f"{path} already exists: give another file name (it is not overwritten)."
+        except OSError as exc:
+            return f"Could not write {path}: {exc.strerror or exc.__class__.__name__}."
         return f"Report written to {path}"
+
+    def _export_name(self) -> str:
+        """A new file name in the export folder: revisionbot-report-7b.csv, then -2, -3 ..."""
+        base = f"revisionbot-report-{self.cls.chat_id}".replace("/", "-")
+        n = 1
+        while (self.export_dir / (name := f"{base}{'' if n == 1 else f'-{n}'}.csv")).exists():
+            n += 1
+        return name
 
     async def cmd_dailysettings(self, rest: str) -> str:
         changes = parse_daily_settings(rest)

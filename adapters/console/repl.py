@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import threading
 
 from adapters.console.bot import ConsoleBot
 from bot.refs import ClassRef, UserRef
@@ -26,13 +27,36 @@ async def run_console(
     for warning in service.knowledge.warnings:
         print(f"note skipped: {warning}")
     print(BANNER)
-    loop = asyncio.get_running_loop()
+    lines = _stdin_lines()
     while True:
         if sys.stdin.isatty():
             print("> ", end="", flush=True)
-        line = await loop.run_in_executor(None, sys.stdin.readline)
+        line = await lines.get()
         if not line:
             break
+        if line == "\n":
+            continue  # Enter alone: a new prompt, as in any terminal
         if not line.strip():
+            print("Type a question about the notes, or /help.", flush=True)
             continue
         print(await bot.handle(line), flush=True)
+
+
+def _stdin_lines() -> asyncio.Queue[str]:
+    """Lines of stdin ("" at its end), read by a daemon thread: Ctrl-C quits at once, not after the next Enter
+    (a read in the event loop's executor would hold the process until the blocked read returns)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            try:
+                line = sys.stdin.readline()
+            except (OSError, ValueError):
+                line = ""
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return queue

@@ -65,3 +65,16 @@ async def test_practice_quiz_topics_and_teacher_tools_in_the_console(console, te
     assert "hidden" in await console.handle("/hideme")
     assert "/forgetme yes" in await console.handle("/forgetme")
     assert "deleted" in await console.handle("/forgetme yes")
+
+
+async def test_export_never_overwrites_a_file(teacher_console, tmp_path):
+    teacher_console.export_dir = tmp_path
+    first = await teacher_console.handle("/export")
+    second = await teacher_console.handle("/export")
+    assert "revisionbot-report-7b.csv" in first and "revisionbot-report-7b-2.csv" in second
+    kept = tmp_path / "marks.csv"
+    kept.write_text("the teacher's own file")
+    assert "already exists" in await teacher_console.handle(f"/export {kept}")
+    assert kept.read_text() == "the teacher's own file"
+    assert "Could not write" in await teacher_console.handle(f"/export {tmp_path}/no/such/folder/r.csv")
+    assert "Report written" in await teacher_console.handle(f"/export {tmp_path}/mine.csv")

@@ -94,6 +94,12 @@ def test_a_huge_question_is_cut_with_a_notice(knowledge):
     assert answer.answered
 
 
+def test_zalgo_marks_do_not_count_toward_the_cut(knowledge):
+    zalgo = "".join(c + "\u0336\u0301\u0302\u0303\u0304\u0305" * 3 for c in "what was agreed at the yalta conference")
+    answer = knowledge.index.ask(zalgo)
+    assert not answer.notice and answer.answered
+
+
 def test_another_language_is_not_answered_with_a_random_snippet(knowledge):
     for q in ("¿Quién ganó la guerra fría?", "Кто выиграл холодную войну?", "冷战是谁赢的？"):
         assert not knowledge.index.ask(q).answered
