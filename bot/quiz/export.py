@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from bot.quiz.values import Report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula after a separator: a spreadsheet that splits on ";" (German, French locales) or "," starts a new
+# cell there ("Dan;=1+1"), whatever the cell's quotes say to another program.
+_SEPARATED_FORMULA = re.compile(r"([,;\t|])(\s*)(?=[=+\-@])")
 
 
 def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe."""
+    """A cell every spreadsheet shows as text (OWASP's CSV-injection advice): line breaks become spaces, a cell
+    that starts like a formula gets a leading apostrophe, and so does a formula after a separator inside it."""
     text = "" if value is None else str(value)
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    text = _SEPARATED_FORMULA.sub(r"\1\2'", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def report_csv(report: Report) -> bytes:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
+    w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)  # every cell quoted: separators inside stay
     w.writerow(["section", "name", "topic", "answered", "correct", "accuracy", "streak", "detail"])
     for s in report.students:
         w.writerow(

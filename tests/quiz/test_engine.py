@@ -286,8 +286,28 @@ async def test_report_shows_students_questions_topics_and_gaps(service):
 
 
 def test_csv_cells_that_look_like_formulas_are_escaped():
-    for bad in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+    for bad in ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx"):
         assert safe_cell(bad) == "'" + bad
+    assert safe_cell("\rx") == " x"  # a line break is a space: no new row starts with a formula
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_csv_export_has_no_formula_cell_whichever_separator_a_spreadsheet_uses(separator):
+    names = ["Dan;=1+1", 'Eve,=HYPERLINK("x")', "Fay\r\n=2+2", "Gus; @SUM(A1)", "Hal\t-3", "=cmd|' /C calc'!A0"]
+    students = tuple(StudentRow(n, 1, 1, 0, 0) for n in names)
+    text = report_csv(Report("console:7b", 1, students, (), (), ())).decode("utf-8-sig")
+    for line in text.split("\r\n"):
+        for cell in line.split(separator):  # as a spreadsheet that ignores the quotes would split it
+            assert not cell.strip().strip('"').startswith(("=", "+", "-", "@")), (separator, cell)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [r[1] for r in rows[1:]] == [
+        "Dan;'=1+1",
+        'Eve,\'=HYPERLINK("x")',
+        "Fay =2+2",
+        "Gus; '@SUM(A1)",
+        "Hal\t'-3",
+        "'=cmd|' /C calc'!A0",
+    ]
     assert safe_cell("Yalta") == "Yalta" and safe_cell(5) == "5"
     report = Report("console:7b", 1, (StudentRow("=cmd|' /C calc'!A0", 1, 1, 0, 0),), (), (), ())
     text = report_csv(report).decode("utf-8-sig")
