@@ -193,7 +193,7 @@ async def test_every_command_in_a_private_chat(tg):
     document = tg.api.calls_to("sendDocument")[-1]
     assert document.ok and int(document.params["chat_id"]) == teacher
     filename, content = next(iter(document.files.values()))[:2]
-    assert filename.endswith(".csv") and b"section,name,topic" in content
+    assert filename.endswith(".csv") and b'"section","name","topic"' in content
     settings = await tg.send(teacher, TEACHER, "/dailysettings time 7:15 timezone Europe/London count 3")
     assert "3 questions at 07:15 (Europe/London)" in settings
     assert "Use: /dailysettings" in await tg.send(teacher, TEACHER, "/dailysettings sometime")
