@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 
@@ -16,24 +16,41 @@ class RateLimited(Exception):
 
 
 class RateLimiter:
-    """At most `limit` requests per `window` seconds per key (a sliding window); limit <= 0 turns it off."""
+    """At most `limit` requests per `window` seconds per key (a sliding window); limit <= 0 turns it off.
 
-    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    Constant time per request whatever the number of users: keys are kept in order of their last request, so
+    idle ones are dropped from the front (at most two a call), and at most `max_keys` are kept at all."""
+
+    def __init__(
+        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic, max_keys: int = 200_000
+    ):
         self.limit = limit
         self.window = window
         self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
+        self.max_keys = max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
 
     def check(self, key: str) -> None:
         """Count one request; raise RateLimited when over the limit (the refused request is not counted)."""
         if self.limit <= 0:
             return
         now = self.clock()
-        hits = self._hits.setdefault(key, deque())
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+        else:
+            self._hits.move_to_end(key)
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         if len(hits) >= self.limit:
             raise RateLimited(max(1.0, hits[0] + self.window - now))
         hits.append(now)
-        if len(self._hits) > 10_000:  # forget idle users now and then, so memory stays bounded
-            self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
+        self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        for _ in range(2):  # amortised: each key is added once and dropped once
+            oldest_key, oldest = next(iter(self._hits.items()))
+            if len(self._hits) > self.max_keys or (oldest and oldest[-1] <= now - self.window):
+                del self._hits[oldest_key]
+            else:
+                return

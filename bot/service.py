@@ -97,11 +97,16 @@ class RevisionService:
                 log.exception("could not record an unanswered question")
         return answer
 
-    def topics(self) -> list[TopicInfo]:
+    def topics(self, user: UserRef | None = None) -> list[TopicInfo]:
+        """Raises RateLimited when `user` sends commands too often."""
+        if user is not None:
+            self.limiter.check(user.key)
         counts = Counter((s.topic, s.source) for s in self.knowledge.snippets)
         return [TopicInfo(topic, source, n) for (topic, source), n in counts.items()]
 
-    def help(self, is_teacher: bool = False) -> list[CommandSpec]:
+    def help(self, is_teacher: bool = False, user: UserRef | None = None) -> list[CommandSpec]:
+        if user is not None:
+            self.limiter.check(user.key)
         return visible_commands(is_teacher)
 
     # --- quizzes (see bot.quiz.engine) ---------------------------------------------------------
@@ -120,19 +125,25 @@ class RevisionService:
         return await self.quiz.practice(cls, user, topic or None)
 
     async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
+        """Raises RateLimited when the student answers too often (a budget of its own, apart from commands)."""
+        self.limiter.check(f"{user.key}|answers")
         return await self.quiz.answer(cls, user, ref, given)
 
     async def question_for(self, ref: str):  # noqa: ANN201
         return await self.quiz.question_for(ref)
 
     async def score(self, cls: ClassRef, user: UserRef) -> ScoreCard:
+        self.limiter.check(user.key)
         return await self.quiz.score(cls, user)
 
     async def leaderboard(self, cls: ClassRef, user: UserRef | None, period: str = "week") -> Leaderboard:
+        if user is not None:
+            self.limiter.check(user.key)
         return await self.quiz.leaderboard(cls, user, period)
 
     async def hideme(self, user: UserRef) -> bool:
         """Toggle; returns True when the student is now hidden from leaderboards."""
+        self.limiter.check(user.key)
         return await self.quiz.toggle_hidden(user)
 
     async def forgetme(self, user: UserRef) -> int:

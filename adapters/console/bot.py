@@ -169,10 +169,10 @@ class ConsoleBot:
         return render_answer(await self.service.ask(rest, self.cls, user=self.user))
 
     async def cmd_help(self, rest: str) -> str:
-        return render_help(self.service.help(self.is_teacher))
+        return render_help(self.service.help(self.is_teacher, user=self.user))
 
     async def cmd_topics(self, rest: str) -> str:
-        topics = self.service.topics()
+        topics = self.service.topics(user=self.user)
         if not topics:
             return "No notes are loaded yet."
         lines = ["Topics in the notes:"]

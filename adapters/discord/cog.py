@@ -136,12 +136,12 @@ class RevisionCog(commands.Cog):
 
     @app_commands.command(name="topics", description=summary("topics"))
     async def topics(self, interaction: discord.Interaction) -> None:
-        await send(interaction, embed=topics_embed(self.service.topics()))
+        await send(interaction, embed=topics_embed(self.service.topics(user=user_for(interaction))))
 
     @app_commands.command(name="help", description=summary("help"))
     async def help(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        specs = self.service.help(await self.bot.is_teacher(interaction))
+        specs = self.service.help(await self.bot.is_teacher(interaction), user=user_for(interaction))
         await send(interaction, embed=help_embed([(SLASH_NAMES[c.name], c) for c in specs if c.name in SLASH_NAMES]))
 
     @app_commands.command(name="hideme", description=summary("hideme"))

@@ -269,11 +269,11 @@ class Turn:
 
 async def cmd_start(t: Turn, rest: str) -> None:
     intro = "Hi! I answer questions from your class's revision notes, and run a daily quiz."
-    await t.reply(f"{intro}\n\n{render.render_help(t.service.help(await t.is_teacher()), t.private)}")
+    await t.reply(f"{intro}\n\n{render.render_help(t.service.help(await t.is_teacher(), user=t.user), t.private)}")
 
 
 async def cmd_help(t: Turn, rest: str) -> None:
-    await t.reply(render.render_help(t.service.help(await t.is_teacher()), t.private))
+    await t.reply(render.render_help(t.service.help(await t.is_teacher(), user=t.user), t.private))
 
 
 async def cmd_ask(t: Turn, rest: str) -> None:
@@ -281,7 +281,7 @@ async def cmd_ask(t: Turn, rest: str) -> None:
 
 
 async def cmd_topics(t: Turn, rest: str) -> None:
-    await t.reply(render.render_topics(t.service.topics()))
+    await t.reply(render.render_topics(t.service.topics(user=t.user)))
 
 
 async def cmd_quiz(t: Turn, rest: str) -> None:
