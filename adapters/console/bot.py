@@ -83,8 +83,8 @@ class ConsoleBot:
             self.pending = ref
         text = render_result(result)
         if result.next is not None and ref.startswith("d:"):
-            self.pending = result.next.ref
             text += "\n\n" + render_prompt(result.next)
+            self.pending = result.next.ref
         return text
 
     async def cmd_answer(self, rest: str) -> str:
@@ -97,13 +97,16 @@ class ConsoleBot:
         if prompt is None:
             topics = "; ".join(self.service.quiz_topics()[:8])
             return f"No questions on {rest[:60]!r}. Topics: {topics}" if rest else "There are no quiz questions yet."
-        self.pending = prompt.ref
-        return render_prompt(prompt)
+        text = render_prompt(prompt)
+        self.pending = prompt.ref  # only a question the student was shown can be answered
+        return text
 
     async def cmd_daily(self, rest: str) -> str:
         status = await self.service.daily(self.cls, self.user)
+        self.pending = None
+        text = render_daily(status)
         self.pending = status.next.ref if status.next and not status.finished else None
-        return render_daily(status)
+        return text
 
     async def cmd_score(self, rest: str) -> str:
         return render_score(await self.service.score(self.cls, self.user))

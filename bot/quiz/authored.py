@@ -37,6 +37,7 @@ FIELDS = {
     "explain": "explain",
     "explanation": "explain",
 }
+MAX_OPTIONS = 8  # as many as every platform can show as buttons or letters (a-h)
 SHOWN = {"q": "Q", "a": "A", "also": "Also", "wrong": "Wrong", "topic": "Topic", "explain": "Explain"}
 _FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s*(.*)$")
 
@@ -201,6 +202,9 @@ def _question(b: _Block, name: str) -> Question | None:
     if len(answer) > MAX_ANSWER_CHARS:
         b.problems.append(f"{where}: the answer is longer than {MAX_ANSWER_CHARS} characters; keep it short")
         return None
+    if not any(c.isalnum() for c in answer):
+        b.problems.append(f"{name}:{b.lines.get('a', b.line)}: the answer {answer[:20]!r} has no letters or digits")
+        return None
     also = [a for a in _split(f.get("also", "")) if fold(a) != fold(answer)]
     wrong = [w for w in _split(f.get("wrong", "")) if fold(w) != fold(answer)]
     right = {fold(answer), *map(fold, also)}
@@ -208,6 +212,13 @@ def _question(b: _Block, name: str) -> Question | None:
         clash = next(w for w in _split(f.get("wrong", "")) if fold(w) in right)
         line = b.lines.get("wrong", b.line)
         b.problems.append(f"{name}:{line}: '{clash}' is listed as both right and wrong; fix one of them")
+        return None
+    if len(wrong) + 1 > MAX_OPTIONS:
+        line = b.lines.get("wrong", b.line)
+        b.problems.append(
+            f"{name}:{line}: {len(wrong) + 1} options; a multiple-choice question has at most {MAX_OPTIONS}"
+            f" (the answer and {MAX_OPTIONS - 1} wrong ones)"
+        )
         return None
     qid = question_id("q", name, prompt)
     options: tuple[str, ...] = ()

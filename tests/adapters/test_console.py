@@ -78,3 +78,15 @@ async def test_export_never_overwrites_a_file(teacher_console, tmp_path):
     assert kept.read_text() == "the teacher's own file"
     assert "Could not write" in await teacher_console.handle(f"/export {tmp_path}/no/such/folder/r.csv")
     assert "Report written" in await teacher_console.handle(f"/export {tmp_path}/mine.csv")
+
+
+async def test_a_question_that_could_not_be_shown_takes_no_answer(console, monkeypatch):
+    import adapters.console.bot as console_bot
+
+    def broken(prompt):  # noqa: ANN001, ANN202 - a renderer that fails on this question
+        raise IndexError("no letter for option 9")
+
+    monkeypatch.setattr(console_bot, "render_prompt", broken)
+    assert "Sorry" in await console.handle("/quiz yalta")
+    reply = await console.handle("yalta")  # a question, not an answer to a question never shown
+    assert "Not quite" not in reply and "Right" not in reply and reply.startswith("1. ")

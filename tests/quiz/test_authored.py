@@ -170,3 +170,14 @@ def test_any_text_parses_without_raising(text):
     for q, where in questions:
         assert q.prompt and q.answer and where.startswith("questions.txt:")
     assert all(e.startswith("questions.txt:") for e in errors)
+
+
+def test_more_options_than_a_platform_can_show_and_answers_without_words_are_refused_at_load(tmp_path):
+    wrong = "; ".join(f"City {n}" for n in range(8))  # the answer and 8 wrong ones: 9 options
+    write(tmp_path, "questions.txt", f"Q: Where?\nA: Yalta\nWrong: {wrong}\n\nQ: What?\nA: ?\n\nQ: Who?\nA: Stalin\n")
+    questions, errors = load_authored(tmp_path)
+    assert [q.answer for q in questions] == ["Stalin"]
+    assert errors == [
+        "questions.txt:3: 9 options; a multiple-choice question has at most 8 (the answer and 7 wrong ones)",
+        "questions.txt:6: the answer '?' has no letters or digits",
+    ]
