@@ -29,6 +29,7 @@ def load_knowledge(settings: Settings) -> Knowledge:
 
 def load_bank(knowledge: Knowledge) -> QuestionBank:
     bank = build_bank(knowledge.snippets, knowledge.aliases, knowledge.folder)
+    bank.prepare_search()
     for error in bank.errors:
         log.warning("questions: %s", error)
     return bank
@@ -50,11 +51,10 @@ async def bootstrap(
 ) -> RevisionService:
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
     knowledge = knowledge or load_knowledge(settings)
-    bank = bank or load_bank(knowledge)
     engine, sessions = await open_database(settings.database_url)
     quiz = QuizEngine(
         sessions,
-        bank,
+        bank or QuestionBank(),
         knowledge.aliases,
         names_in_notes(knowledge) | default_known_names(),
         clock,
@@ -62,4 +62,7 @@ async def bootstrap(
         default_count=settings.daily_questions,
     )
     limiter = RateLimiter(settings.rate_limit_per_minute)
-    return RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz, limiter=limiter)
+    service = RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz, limiter=limiter)
+    if bank is None:  # many notes make many questions: students can ask while the bank is built
+        service.build_bank_in_background(lambda: load_bank(knowledge))
+    return service

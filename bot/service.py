@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -68,6 +69,29 @@ class RevisionService:
         self.bank = bank
         self._quiz = quiz
         self.limiter = limiter or RateLimiter(0)
+        self._bank_future: asyncio.Future[QuestionBank] | None = None
+
+    def build_bank_in_background(self, build: Callable[[], QuestionBank]) -> None:
+        """Build the question bank off the event loop: questions are answered meanwhile, quiz commands wait."""
+        loop = asyncio.get_running_loop()
+        self._bank_future = loop.run_in_executor(None, build)
+
+    async def bank_built(self) -> None:
+        """Wait for the question bank when it is still being built (the first seconds after a large start-up)."""
+        future = self._bank_future
+        if future is None:
+            return
+        try:
+            bank = await asyncio.shield(future)
+        except Exception:  # the bank could not be built: answers still work, quizzes have no questions
+            if self._bank_future is future:
+                log.exception("the quiz question bank could not be built")
+            bank = QuestionBank()
+        if self._bank_future is future:
+            self._bank_future = None
+            self.bank = bank
+            if self._quiz is not None:
+                self._quiz.bank = bank
 
     @property
     def quiz(self) -> QuizEngine:
@@ -117,19 +141,23 @@ class RevisionService:
     async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
         """Raises RateLimited when the student sends quiz commands too often."""
         self.limiter.check(user.key)
+        await self.bank_built()
         return await self.quiz.daily(cls, user)
 
     async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
         """Raises RateLimited when the student sends quiz commands too often."""
         self.limiter.check(user.key)
+        await self.bank_built()
         return await self.quiz.practice(cls, user, topic or None)
 
     async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
         """Raises RateLimited when the student answers too often (a budget of its own, apart from commands)."""
         self.limiter.check(f"{user.key}|answers")
+        await self.bank_built()
         return await self.quiz.answer(cls, user, ref, given)
 
     async def question_for(self, ref: str):  # noqa: ANN201
+        await self.bank_built()
         return await self.quiz.question_for(ref)
 
     async def score(self, cls: ClassRef, user: UserRef) -> ScoreCard:
@@ -150,9 +178,11 @@ class RevisionService:
         return await self.quiz.forget(user)
 
     async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
+        await self.bank_built()
         return await self.quiz.report(cls, is_teacher)
 
     async def export_csv(self, cls: ClassRef, is_teacher: bool) -> bytes:
+        await self.bank_built()
         return report_csv(await self.quiz.report(cls, is_teacher))
 
     async def daily_settings(self, cls: ClassRef, is_teacher: bool, **changes) -> DailySettings:
@@ -167,10 +197,12 @@ class RevisionService:
 
     async def classes_due(self, platform: str) -> list[tuple[ClassRef, DailySettings]]:
         """Classes of `platform` whose daily quiz should be posted now (time reached, not yet posted)."""
+        await self.bank_built()
         return await self.quiz.classes_due(platform)
 
     async def claim_daily_post(self, cls: ClassRef) -> DailyStatus | None:
         """Claim today's post of the class's daily quiz: exactly one caller (process) gets the status back."""
+        await self.bank_built()
         return await self.quiz.claim_daily_post(cls)
 
     async def release_daily_post(self, cls: ClassRef) -> None:

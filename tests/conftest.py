@@ -78,6 +78,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def service(knowledge: Knowledge, db_url: str, clock: FakeClock):
     svc = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge)
+    await svc.bank_built()  # the bank is built in the background; these tests look at it directly
     yield svc
     await svc.close()
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
@@ -25,6 +26,10 @@ class QuestionBank:
     errors: list[str] = field(default_factory=list)  # problems in the teacher's question files, for the teacher
     by_id: dict[str, Question] = field(default_factory=dict)
     aliases: AliasTable | None = None  # lets "/quiz russia" find the USSR's topics
+    _topic_names: list[str] = field(default_factory=list, repr=False)  # the indexes below: built on first use
+    _folded_topics: list[str] = field(default_factory=list, repr=False)
+    _topic_index: _WordIndex | None = field(default=None, repr=False)
+    _text_index: _WordIndex | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.by_id:
@@ -46,10 +51,23 @@ class QuestionBank:
         if query in ANY_TOPIC:
             return list(self.questions)
         variants = self._variants(query)
-        matching = {t for t in self.topics() if any(_topic_matches(v, t) for v in variants)}
+        self.prepare_search()
+        topics = self._topic_names
+        matching = {topics[i] for v in variants for i in self._topic_index.matching(v)}
+        matching |= {t for t, f in zip(topics, self._folded_topics) for v in variants if v in f}  # as typed
         if matching:
             return [q for q in self.questions if q.topic in matching]
-        return [q for q in self.questions if any(_text_matches(v, q) for v in variants)]
+        hits = {i for v in variants for i in self._text_index.matching(v)}
+        return [q for i, q in enumerate(self.questions) if i in hits]
+
+    def prepare_search(self) -> None:
+        """Index topics and question texts by word for /quiz TOPIC (done once, in time proportional to the bank)."""
+        if self._topic_index is not None:
+            return
+        self._topic_names = self.topics()
+        self._folded_topics = [fold(t) for t in self._topic_names]
+        self._text_index = _WordIndex([" ".join((q.prompt, q.answer, q.explanation)) for q in self.questions])
+        self._topic_index = _WordIndex(self._topic_names)
 
     def _variants(self, query: str) -> list[str]:
         """The query, and the other names the alias file gives what it names ("kanta" -> "yalta")."""
@@ -60,29 +78,41 @@ class QuestionBank:
         return list(dict.fromkeys(out))
 
 
+class _WordIndex:
+    """Texts by their key words, so "/quiz TOPIC" costs the vocabulary, not a fuzzy match per question."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.by_word: dict[str, set[int]] = {}
+        for i, text in enumerate(texts):
+            for w in _key_words(text):
+                self.by_word.setdefault(w, set()).add(i)
+        self.vocab = list(self.by_word)
+
+    def matching(self, query: str) -> set[int]:
+        """The texts holding every key word of `query` (each as a prefix, a longer word, or a small typo)."""
+        want = _key_words(query)
+        if not want:
+            return set()
+        found: set[int] | None = None
+        for w in want:
+            hits: set[int] = set()
+            for h in self._words_for(w):
+                hits |= self.by_word[h]
+            found = hits if found is None else found & hits
+            if not found:
+                return set()
+        return found or set()
+
+    def _words_for(self, want: str) -> list[str]:
+        near = [h for h in self.vocab if h.startswith(want) or (want.startswith(h) and len(h) >= 4)]
+        if near or len(want) < 4:
+            return near
+        close = process.extract(want, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF * 100, limit=10)
+        return [c[0] for c in close]
+
+
 def _key_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP]
-
-
-def _word_hits(want: str, have: list[str]) -> bool:
-    if any(h.startswith(want) or (want.startswith(h) and len(h) >= 4) for h in have):
-        return True
-    return bool(len(want) >= 4 and difflib.get_close_matches(want, have, n=1, cutoff=FUZZY_CUTOFF))
-
-
-def _topic_matches(query: str, topic: str) -> bool:
-    folded = fold(topic)
-    if query in folded:
-        return True
-    want = _key_words(query)
-    have = _key_words(topic)
-    return bool(want) and all(_word_hits(w, have) for w in want)
-
-
-def _text_matches(query: str, q: Question) -> bool:
-    want = _key_words(query)
-    have = _key_words(" ".join((q.prompt, q.answer, q.explanation)))
-    return bool(want) and all(_word_hits(w, have) for w in want)
 
 
 def build_bank(

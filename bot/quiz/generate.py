@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
@@ -624,11 +625,21 @@ def _mentions(text: str, fact: _Fact, lex: _Lexicon) -> bool:
     return bool(gids & lex.aliases.groups_in(text))
 
 
+_FULL_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
+# Mind maps shorten years: "June 53", "in 55", "since 45".
+_SHORT_YEAR = re.compile(r"(?<![\w$£€.,])(\d{2})(?![\w%.,])")
+
+
+@lru_cache(maxsize=4096)
+def _years_stated(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """The numbers a text states, whole and as two-digit years: one pass, whatever the number of years asked."""
+    whole = frozenset(int(m.group(0)) for m in _FULL_NUMBER.finditer(text) if len(m.group(0)) <= 6)
+    return whole, frozenset(int(m.group(1)) for m in _SHORT_YEAR.finditer(text))
+
+
 def _year_in(year: int, text: str) -> bool:
-    if re.search(rf"(?<![\d]){year}(?![\d])", text):
-        return True
-    # Mind maps shorten years: "June 53", "in 55", "since 45".
-    return bool(re.search(rf"(?<![\w$£€.,]){year % 100:02d}(?![\w%.,])", text))
+    whole, short = _years_stated(text)
+    return year in whole or year % 100 in short
 
 
 def _values_in(text: str) -> list[float]:
@@ -658,7 +669,7 @@ def _year_distractors(year: int, snippet: Snippet, lex: _Lexicon, rng: random.Ra
     def ok(y: int) -> bool:
         return y != year and not _year_in(y, text) and y <= 2030
 
-    near = [y for y in lex.years if ok(y) and abs(y - year) <= 10]
+    near = [y for y in lex.years if abs(y - year) <= 10 and ok(y)]
     # Nearest first, ties broken by the seed, so a different seed can give a different mix.
     near.sort(key=lambda y: (abs(y - year) + rng.random() * 3, y))
     out = near[:3]

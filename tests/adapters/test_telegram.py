@@ -458,6 +458,7 @@ async def test_a_question_too_long_for_a_poll_keeps_its_buttons(tmp_path, db_url
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "questions.txt").write_text(LONG_QUESTIONS, encoding="utf-8")
     service = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=Knowledge.load(tmp_path / "notes"))
+    await service.bank_built()
     assert len(service.bank.questions) == 3
     tg = await start(service, FakeBotAPI())
     try:

@@ -83,6 +83,33 @@ def test_daily_pick_favours_the_classes_weakest_topic(service):
     assert share(acc) > 2 * share({t: 1.0 for t in service.bank.topics()})
 
 
+async def test_questions_are_answered_while_the_bank_is_built(knowledge, db_url, clock):
+    import threading
+
+    from bot.app import load_bank
+
+    gate = threading.Event()
+
+    def slow_build():  # noqa: ANN202 - a bank that takes as long as the test wants
+        gate.wait(30)
+        return load_bank(knowledge)
+
+    svc = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge, bank=None)
+    await svc.bank_built()
+    svc.build_bank_in_background(slow_build)
+    try:
+        assert (await svc.ask("yalta conference")).answered  # not held back by the bank
+        daily = asyncio.create_task(svc.daily(CLS, user(1)))
+        await asyncio.sleep(0.2)
+        assert not daily.done()  # a quiz command waits for the bank ...
+        gate.set()
+        status = await asyncio.wait_for(daily, 30)
+        assert status.next is not None  # ... and then gets its questions
+    finally:
+        gate.set()
+        await svc.close()
+
+
 async def test_a_second_process_gets_the_same_daily_quiz(service, knowledge, db_url, clock):
     first = await service.daily(CLS, user(1))
     other = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge, bank=service.bank)
