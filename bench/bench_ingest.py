@@ -8,8 +8,9 @@ round-robin under new names into a temporary folder until it holds --mb megabyte
 
 Each run is a fresh process (so peak RSS is its own) and measures:
   * the pipeline: `load_knowledge(folder)` (every reader, the segmenter; above 3 MB of notes the files are read
-    in a pool of up to 4 processes) then `SearchIndex(snippets)`; and again with every file read in the one
-    process, whose peak RSS then covers the readers too;
+    in a pool of up to 4 processes) then `SearchIndex(snippets)` (ready to answer), then the question bank
+    as the bot builds it (`bot.app.load_bank`: generated questions and the /quiz TOPIC word index; ready to
+    quiz); and again with every file read in the one process, whose peak RSS then covers the readers too;
   * the naive baseline in the same process: every file's bytes decoded as UTF-8 (errors ignored), split
     into lines, the readable ones kept, the same SearchIndex built over those lines (the floor: I/O and
     indexing, no parsing; binary formats give it little).
@@ -32,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGET_SECONDS = 10.0  # the whole pipeline for 10 MB on this machine
+TARGET_SECONDS = 10.0  # 10 MB of notes ready to answer and to quiz, on this machine
 
 
 def build_folder(dest: Path, corpus: Path, megabytes: float) -> dict[str, int]:
@@ -71,6 +72,9 @@ def one_run(folder: Path) -> dict[str, float]:
     import logging
 
     logging.disable(logging.WARNING)
+    from bot.app import load_bank
+    from bot.knowledge.aliases import AliasTable
+    from bot.knowledge.base import Knowledge
     from bot.knowledge.index import SearchIndex
     from bot.knowledge.ingest import load_knowledge
     from bot.knowledge.model import Snippet
@@ -79,8 +83,10 @@ def one_run(folder: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     kb = load_knowledge(folder)
     t1 = time.perf_counter()
-    SearchIndex(kb.snippets)
+    index = SearchIndex(kb.snippets)
     t2 = time.perf_counter()
+    bank = load_bank(Knowledge(folder, kb, AliasTable(), index))
+    t2b = time.perf_counter()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     t3 = time.perf_counter()
@@ -100,7 +106,10 @@ def one_run(folder: Path) -> dict[str, float]:
     return {
         "read_s": t1 - t0,
         "index_s": t2 - t1,
-        "total_s": t2 - t0,
+        "answer_ready_s": t2 - t0,
+        "bank_s": t2b - t2,
+        "total_s": t2b - t0,
+        "questions": len(bank.questions),
         "snippets": len(kb.snippets),
         "files_refused": sum(1 for r in kb.reports if r.error),
         "peak_rss_mb": rss1 / 1024,
@@ -146,23 +155,28 @@ def main() -> int:
     mix = ", ".join(f"{k[5:]} {v / 1e6:.1f} MB" for k, v in info.items() if k.startswith("bytes."))
     print(f"{info['files']} files, {info['bytes'] / 1e6:.1f} MB ({mix}); median of {len(runs)} runs")
     print()
-    print("| | read + segment (s) | index (s) | total (s) | facts or lines | peak RSS (MB) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| | read + segment (s) | index (s) | ready to answer (s) | question bank (s) | ready to quiz (s) "
+        "| facts or lines | questions | peak RSS (MB) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, m in (("pipeline", med), ("pipeline, one process", serial)):
         print(
-            f"| {label} | {m['read_s']:.2f} | {m['index_s']:.2f} | {m['total_s']:.2f} | {m['snippets']:.0f} "
-            f"| {m['peak_rss_mb']:.0f} |"
+            f"| {label} | {m['read_s']:.2f} | {m['index_s']:.2f} | {m['answer_ready_s']:.2f} | {m['bank_s']:.2f} "
+            f"| {m['total_s']:.2f} | {m['snippets']:.0f} | {m['questions']:.0f} | {m['peak_rss_mb']:.0f} |"
         )
     print(
         f"| naive lines | {med['naive_read_s']:.2f} | {med['naive_index_s']:.2f} | {med['naive_total_s']:.2f} "
-        f"| {med['naive_lines']:.0f} | |"
+        f"| | | {med['naive_lines']:.0f} | | |"
     )
     print()
-    ratio = med["total_s"] / max(med["naive_total_s"], 1e-9)
-    print(f"pipeline / naive: {ratio:.1f}x; files refused: {med['files_refused']:.0f}")
+    ratio = med["answer_ready_s"] / max(med["naive_total_s"], 1e-9)
+    print(f"ready to answer / naive: {ratio:.1f}x; files refused: {med['files_refused']:.0f}")
     target = TARGET_SECONDS * args.mb / 10
-    verdict = "PASS" if med["total_s"] <= target else "FAIL"
-    print(f"{verdict}: {args.mb:g} MB read and indexed in {med['total_s']:.2f} s (target {target:.1f} s)")
+    for what, key in (("answer", "answer_ready_s"), ("quiz", "total_s")):
+        verdict = "PASS" if med[key] <= target else "OVER"
+        print(f"{verdict}: {args.mb:g} MB ready to {what} in {med[key]:.2f} s (target {target:.1f} s)")
+    print("(the bot answers as soon as the index is built; the question bank is built meanwhile, off the event loop)")
     if args.json:
         args.json.write_text(json.dumps({"info": info, "runs": runs, "median": med}, indent=2))
     return 0

@@ -30,8 +30,8 @@ from bot.quiz.values import (
 from bot.ratelimit import RateLimited, RateLimiter
 from bot.refs import ClassRef, UserRef
 from bot.storage import chatrefs
-from bot.storage.gaps import record_gap
-from bot.text import normalise_question
+from bot.storage.faults import describe
+from bot.storage.gaps import class_member_names, record_gap, scrub_gap
 
 __all__ = ["RevisionService", "NotAllowed", "RateLimited", "TopicInfo", "utc_now"]
 
@@ -70,6 +70,7 @@ class RevisionService:
         self._quiz = quiz
         self.limiter = limiter or RateLimiter(0)
         self._bank_future: asyncio.Future[QuestionBank] | None = None
+        self._background: set[asyncio.Task] = set()
 
     def build_bank_in_background(self, build: Callable[[], QuestionBank]) -> None:
         """Build the question bank off the event loop: questions are answered meanwhile, quiz commands wait."""
@@ -100,6 +101,7 @@ class RevisionService:
         return self._quiz
 
     async def close(self) -> None:
+        await self.settled()
         if self._quiz is not None:
             await self._quiz.writer.close()
         if self.engine is not None:
@@ -115,11 +117,29 @@ class RevisionService:
             self.limiter.check(user.key)
         answer = self.knowledge.index.ask(question, top=top)
         if not answer.answered and not answer.problem and cls is not None and self.sessions is not None:
-            try:
-                await record_gap(self.sessions, cls.key, normalise_question(answer.question), self.clock())
-            except Exception:  # the student still gets the answer; the teacher's report misses one
-                log.exception("could not record an unanswered question")
+            # Off the reply's path: a slow or locked database never holds the answer back.
+            task = asyncio.get_running_loop().create_task(self._record_gap(cls, answer.question, user))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
         return answer
+
+    async def _record_gap(self, cls: ClassRef, question: str, user: UserRef | None) -> None:
+        assert self.sessions is not None
+        try:
+            names = await class_member_names(self.sessions, cls.key)
+            text = scrub_gap(question, [*names, user.display_name if user else ""], self.knowledge.index.knows)
+            await record_gap(self.sessions, cls.key, text, self.clock())
+        except Exception as exc:  # the student has the answer already; the teacher's report misses one
+            known = describe(exc, self.engine.url) if self.engine is not None else None
+            if known:
+                log.warning("could not record an unanswered question: %s", known)
+            else:
+                log.exception("could not record an unanswered question")
+
+    async def settled(self) -> None:
+        """Wait for the records made in the background (unanswered questions) to be written."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def topics(self, user: UserRef | None = None) -> list[TopicInfo]:
         """Raises RateLimited when `user` sends commands too often."""
@@ -179,10 +199,12 @@ class RevisionService:
 
     async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
         await self.bank_built()
+        await self.settled()  # the questions just asked count
         return await self.quiz.report(cls, is_teacher)
 
     async def export_csv(self, cls: ClassRef, is_teacher: bool) -> bytes:
         await self.bank_built()
+        await self.settled()
         return report_csv(await self.quiz.report(cls, is_teacher))
 
     async def daily_settings(self, cls: ClassRef, is_teacher: bool, **changes) -> DailySettings:

@@ -172,6 +172,54 @@ async def test_a_locked_sqlite_database_is_waited_for_not_lost(service, db_url):
     assert sorted(completions) == sorted(finished) and len(completions) == len(students)
 
 
+async def test_a_lock_longer_than_thirty_seconds_loses_no_write_and_holds_no_answer(service, db_url):
+    """A backup or a database browser holds the lock for 35 s while 30 students (more than the connection
+    pool) start the quiz and answer: every write waits and goes through. An unanswered question asked
+    meanwhile is answered at once; its record for the teacher is written when the lock goes."""
+    students = [student(100 + n) for n in range(30)]
+    path = make_url(db_url).database
+    locker = sqlite3.connect(path, timeout=1, isolation_level=None)
+    try:
+        locker.execute("BEGIN EXCLUSIVE")
+        tasks = [asyncio.create_task(answer_all(service, u)) for u in students]
+        answer = await asyncio.wait_for(service.ask("who invented the telephone", CLS, user=student(1)), 5)
+        assert not answer.answered  # told at once, lock or no lock
+        await asyncio.sleep(35)
+        assert not any(t.done() for t in tasks), "a write finished (or failed) while the database was locked"
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    results = await asyncio.wait_for(asyncio.gather(*tasks), 120)
+    assert all(len(r) == QUESTIONS and all(x.correct and not x.already for x in r) for r in results)
+    _, rows, finished, completions = await db_state(service)
+    assert rows == len(students) * QUESTIONS and len(completions) == len(students) == len(finished)
+    report = await service.report(CLS, True)
+    assert [g.text for g in report.gaps] == ["who invented the telephone"]
+
+
+async def test_a_full_disk_is_told_as_a_full_disk_once(service, caplog):
+    """SQLite refuses to grow the file (max_page_count, as a full disk does): the log says the disk is full,
+    in one line without a traceback, and the student is not told the answer was recorded."""
+    from sqlalchemy import event
+
+    status = await service.daily(CLS, student(1))
+    sync = service.quiz.writer._sync
+
+    @event.listens_for(sync, "connect")
+    def no_room(dbapi_conn, _record):  # noqa: ANN001
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    sync.dispose()
+    with pytest.raises(OperationalError):
+        for n in range(50):  # until a page is needed
+            status = await service.daily(CLS, student(200 + n))
+            await service.answer(CLS, student(200 + n), status.next.ref, right(status.next.question))
+    failures = [r for r in caplog.records if r.name == "bot.storage.writer" and r.levelname == "ERROR"]
+    assert len(failures) == 1 and "disk holding the database" in failures[0].getMessage()
+    assert "is full" in failures[0].getMessage() and failures[0].exc_info is None
+
+
 # --- (c) a transient OperationalError in the writer is retried ------------------------------------------
 
 

@@ -207,6 +207,10 @@ def related(a: str, b: str) -> bool:
 class SearchIndex:
     """Answers questions from snippets. Build once at start-up; `ask` is read-only and thread-safe."""
 
+    def knows(self, word: str) -> bool:
+        """Whether the notes (or the aliases) use this folded word."""
+        return word in self._vocab_set
+
     def __init__(self, snippets: Sequence[Snippet], aliases: AliasTable | None = None):
         self.snippets = list(snippets)
         self.aliases = aliases or AliasTable()

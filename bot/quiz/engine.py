@@ -44,6 +44,7 @@ from bot.quiz.values import (
     TopicScore,
 )
 from bot.refs import QUIZ_REF, ClassRef, UserRef
+from bot.storage.cards import card_state_query, card_upsert
 from bot.storage.gaps import list_gaps
 from bot.storage.models import (
     DailyAnswer,
@@ -405,39 +406,6 @@ class QuizEngine:
             await session.commit()
         return sid
 
-    async def _review(self, student_id: int, question_id: str, correct: bool, now: datetime) -> None:
-        """Update the student's FSRS card for this question (its own transaction: a card is secondary to the
-        answer, which is already committed). A card created at the same moment elsewhere is re-read."""
-        for _attempt in range(3):
-            async with self.sessions() as session:
-                card = (
-                    await session.execute(
-                        select(ReviewCard).where(
-                            ReviewCard.student_id == student_id, ReviewCard.question_id == question_id
-                        )
-                    )
-                ).scalar_one_or_none()
-                state, due = review(card.state if card else None, correct, now)
-                if card is None:
-                    session.add(
-                        ReviewCard(
-                            student_id=student_id,
-                            question_id=question_id,
-                            due=due,
-                            state=state,
-                            lapses=0 if correct else 1,
-                        )
-                    )
-                else:
-                    card.state, card.due = state, due
-                    card.lapses += 0 if correct else 1
-                try:
-                    await session.commit()
-                    return
-                except IntegrityError:
-                    await session.rollback()
-        log.warning("could not update the review card of student %s for %s", student_id, question_id)
-
     # --- practice ------------------------------------------------------------------------------
 
     async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
@@ -501,8 +469,20 @@ class QuizEngine:
             if res.rowcount != 1:
                 await session.rollback()
                 return _repeat(ref, question)
+            # The card in the same transaction as the answer: never one without the other.
+            old = (await session.execute(card_state_query(), {"sid": student.id, "qid": question.id})).scalar()
+            state, due = review(old, marking.correct, now)
+            await session.execute(
+                card_upsert(session.get_bind().dialect.name),
+                {
+                    "student_id": student.id,
+                    "question_id": question.id,
+                    "due": due,
+                    "state": state,
+                    "lapses": 0 if marking.correct else 1,
+                },
+            )
             await session.commit()
-        await self._review(student.id, question.id, marking.correct, now)
         return _result(ref, question, marking)
 
     # --- scores and boards ---------------------------------------------------------------------
@@ -632,7 +612,19 @@ class QuizEngine:
                 gone += res.rowcount or 0
             await session.execute(delete(Student).where(Student.id == student.id))
             await session.commit()
-            return gone + 1
+        await self._flush_deleted()
+        return gone + 1
+
+    async def _flush_deleted(self) -> None:
+        """On SQLite, copy the deletion into the database file and empty the write-ahead log, which would
+        otherwise keep the deleted rows' old pages while the bot runs (secure_delete zeroes them in the file)."""
+        async with self.sessions() as session:
+            conn = await session.connection()
+            if conn.dialect.name != "sqlite":
+                return
+            busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            if busy and busy[0]:
+                log.info("the write-ahead log is in use by a reader: it is emptied at the next checkpoint")
 
     # --- teachers ------------------------------------------------------------------------------
 

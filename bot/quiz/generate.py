@@ -8,9 +8,10 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple, TypeVar
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
@@ -83,20 +84,13 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+[A-Z]?\.?$|^[A-Z]\.[A-Z]$")
 # --------------------------------------------------------------------------- tokens and name chunks
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: sentences are tokenised several times over, on every note
     text: str  # without a possessive "'s" or a sentence's full stop
     start: int
     end: int
-    possessive: bool = False
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    possessive: bool
+    low: str  # text in lower case
+    cap: bool  # text starts with a capital
 
 
 def _tokens(sentence: str) -> list[_Tok]:
@@ -104,17 +98,19 @@ def _tokens(sentence: str) -> list[_Tok]:
     for m in _TOKEN.finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
         possessive = False
-        if text[:1].isalpha():
+        if text[0].isalpha():
             if text.endswith(("'s", "s'")) and len(text) > 3:
                 possessive = True
                 cut = 2 if text.endswith("'s") else 1
                 text, end = text[:-cut], end - cut
             if text.endswith(".") and not _ABBREVIATION.match(text):
-                text, end = text.rstrip("."), end - (len(text) - len(text.rstrip(".")))
+                text = text.rstrip(".")
             text = text.rstrip("-'")
+            if not text:
+                continue
             end = start + len(text)
-        out.append(_Tok(text, start, end, possessive))
-    return [t for t in out if t.text]
+        out.append(_Tok(text, start, end, possessive, text.lower(), text[0].isupper()))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +221,57 @@ class _Number:
 
 
 @dataclass(slots=True)
+class _Pools:
+    """Where distractors are drawn from: every name, term and number of the notes by its kind, and again by
+    note. Each question looks at its own note's pool and a bounded random draw from the rest, so a
+    question costs the same whatever the size of the notes."""
+
+    names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # kind -> keys
+    names_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # kind, note
+    terms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # head -> folded terms
+    terms_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # unit -> indexes
+    numbers_in: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, lex: _Lexicon) -> _Pools:
+        pools = cls()
+        for key, name in lex.names.items():
+            if name.kind:
+                pools.names[name.kind].append(key)
+                for source in sorted(name.sources):
+                    pools.names_in[name.kind, source].append(key)
+        for term, (display, sources) in lex.terms.items():
+            head = _head(display)
+            pools.terms[head].append(term)
+            for source in sorted(sources):
+                pools.terms_in[head, source].append(term)
+        for i, n in enumerate(lex.numbers):
+            pools.numbers[n.unit].append(i)
+            pools.numbers_in[n.unit, n.source].append(i)
+        return pools
+
+
+T = TypeVar("T", bound=Hashable)
+SCAN_ALL = 64  # a pool up to this size is read whole, in a random order; a larger one is sampled
+
+
+def _draw(own: Sequence[T], rest: Sequence[T], rng: random.Random) -> Iterator[T]:
+    """Candidates in a random order: those of the question's own note first, then the others; each pool read
+    whole when small, else at most 2 x SCAN_ALL random picks of it (no candidate given twice)."""
+    given: set[T] = set()
+    for pool in (own, rest):
+        if len(pool) <= SCAN_ALL:
+            order: Iterable[T] = rng.sample(list(pool), len(pool))
+        else:
+            order = (pool[rng.randrange(len(pool))] for _ in range(2 * SCAN_ALL))
+        for item in order:
+            if item not in given:
+                given.add(item)
+                yield item
+
+
+@dataclass(slots=True)
 class _Lexicon:
     """What the notes as a whole say about their names and numbers: the pool that distractors come from."""
 
@@ -235,6 +282,38 @@ class _Lexicon:
     numbers: list[_Number] = field(default_factory=list)
     mid_caps: set[str] = field(default_factory=set)
     common: set[str] = field(default_factory=set)  # words the notes write in lower case: common nouns
+    # Terms by their first word, and the short alias forms of terms ("P.C"): built once the terms are known,
+    # so finding the terms of a sentence costs its own words, not the size of the notes.
+    _by_first: dict[str, list[str]] | None = None
+    _order: dict[str, int] = field(default_factory=dict)
+    _pools: _Pools | None = None
+    _short_forms: list[tuple[str, str, tuple[str, ...]]] | None = None
+
+    def terms_in(self, folded: str) -> list[str]:
+        """The terms that may occur in `folded` text (their first word does), in the order of `terms`."""
+        if self._by_first is None:
+            self._by_first = _first_word_index(self.terms)
+            self._order = {t: i for i, t in enumerate(self.terms)}
+        found = {k for w in set(_WORD_RUN.findall(folded)) for k in self._by_first.get(w, ())}
+        found.update(self._by_first.get("", ()))
+        return sorted(found, key=self._order.__getitem__)
+
+    def pools(self) -> _Pools:
+        """Names, terms and numbers filed by kind (and by note), for drawing distractors."""
+        if self._pools is None:
+            self._pools = _Pools.of(self)
+        return self._pools
+
+    def short_forms(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(short form, full term, alternatives) for alias groups that name a term."""
+        if self._short_forms is None:
+            self._short_forms = []
+            for group in self.aliases.groups:
+                long = next((n for n in group if fold(n) in self.terms), None)
+                if long:
+                    alts = tuple(x for x in group if x != long)
+                    self._short_forms += [(n, long, alts) for n in group if len(n) <= 4 and n != long]
+        return self._short_forms
 
     def key(self, surface: str) -> str:
         gids = self.aliases.group_of(surface)
@@ -281,6 +360,34 @@ def _sentences(snippet: Snippet) -> list[str]:
     return out
 
 
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _first_word_index(phrases: Iterable[str]) -> dict[str, list[str]]:
+    """Phrases by their first run of word characters ("" for a phrase that starts with another character).
+
+    A phrase matched with no word character on either side starts where the text has that same run, so
+    only the phrases filed under the text's own runs can occur in it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for p in phrases:
+        m = _WORD_RUN.match(p)
+        index[m.group() if m else ""].append(p)
+    return index
+
+
+def _phrases_in(phrases: set[str], text: str) -> set[str]:
+    """Those of `phrases` (folded) found in the folded `text` as whole words, in one pass over the text."""
+    index = _first_word_index(phrases)
+    found = {p for p in index.get("", ()) if re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", text)}
+    for m in _WORD_RUN.finditer(text):
+        for p in index.get(m.group(), ()):
+            if p not in found and text.startswith(p, m.start()):
+                if not _WORD_CHAR.match(text, m.start() + len(p)):
+                    found.add(p)
+    return found
+
+
 def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon:
     lex = _Lexicon(aliases)
     texts: list[tuple[str, str, bool]] = []  # (sentence or topic, source, is a topic)
@@ -302,6 +409,16 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
             elif t.text[:1].islower():
                 lex.common.add(t.text)
     prose = " \n ".join(fold(s) for s, _, topic in texts if not topic)
+    # Headings are title case throughout ("Other Soviet Initiatives"): their multi-word runs count as terms
+    # only where the prose uses them too; all of them checked against the prose in one pass.
+    heading_runs = {
+        fold(ch.text)
+        for s, _, is_topic in texts
+        if is_topic
+        for ch in _chunks(_tokens(s), s, lex.mid_caps, aliases, lex.common)
+        if len(ch.text.split()) > 1
+    }
+    in_prose = _phrases_in(heading_runs, prose)
     links: list[tuple[str, str]] = []
     for s, source, is_topic in texts:
         for m in _YEAR.finditer(s):
@@ -318,7 +435,7 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
                     continue  # "Finnish Soviet (treaty)": adjectives side by side, not a name
                 # A multi-word name nobody listed as a person or place: a key term. Headings are title case
                 # throughout ("Other Soviet Initiatives"), so a heading's run counts only if the prose uses it too.
-                if not is_topic or re.search(r"(?<!\w)" + re.escape(fold(ch.text)) + r"(?!\w)", prose):
+                if not is_topic or fold(ch.text) in in_prose:
                     lex.terms.setdefault(fold(ch.text), (ch.text, set()))[1].add(source)
                 continue
             key = lex.key(ch.text)
@@ -495,7 +612,8 @@ def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
             out.append(_Fact("place", start, ch.end, answer, alts, key))
             taken.append((ch.start, ch.end))
     folded = sentence.lower()
-    for term, (display, _) in lex.terms.items():
+    for term in lex.terms_in(folded):
+        display = lex.terms[term][0]
         for m in re.finditer(r"(?<![\w])" + re.escape(term) + r"(?![\w])", folded):
             a, b = m.start(), m.end()
             if any(a < y and x < b for x, y in taken):
@@ -506,15 +624,10 @@ def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
             alts = tuple(dict.fromkeys(n for n in (display, *names) if fold(n) != fold(surface)))
             out.append(_Fact("term", a, b, surface, alts, term))
     # Short alias forms of terms ("P.C" for Peaceful Coexistence) are blanked as the full term.
-    for group in aliases.groups:
-        long = next((n for n in group if fold(n) in lex.terms), None)
-        if not long:
-            continue
-        for n in group:
-            if len(n) <= 4 and n != long:
-                for m in re.finditer(r"(?<![\w.])" + re.escape(n) + r"(?![\w])", sentence):
-                    alts = tuple(x for x in group if x != long)
-                    out.append(_Fact("term", m.start(), m.end(), long, alts, fold(long)))
+    for n, long, alts in lex.short_forms():
+        if n in sentence:
+            for m in re.finditer(r"(?<![\w.])" + re.escape(n) + r"(?![\w])", sentence):
+                out.append(_Fact("term", m.start(), m.end(), long, alts, fold(long)))
     return out
 
 
@@ -694,12 +807,14 @@ def _number_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rando
     scale = fact.value / float(fact.match.group("num").replace(",", "")) if fact.value else 1.0
     seen: set[float] = set()
     out: list[str] = []
-    same = [n for n in lex.numbers if n.unit == fact.key and fresh(n.value)]
-    same.sort(key=lambda n: (n.source != snippet.source, rng.random()))
-    for n in same:
-        if n.value not in seen and len(out) < 3:
+    pools = lex.pools()
+    for i in _draw(pools.numbers_in.get((fact.key, snippet.source), ()), pools.numbers.get(fact.key, ()), rng):
+        n = lex.numbers[i]
+        if n.value not in seen and fresh(n.value):
             seen.add(n.value)
             out.append(_format_number(n.value / scale, fact.match, n.decimals))
+            if len(out) == 3:
+                break
     base = fact.value / scale
     # Made-up figures near the real one: far-off ones are too easy to rule out.
     factors = [0.5, 0.75, 1.25, 1.5, 2.0, 0.6, 1.75, 2.5, 3.0, 0.25]
@@ -723,12 +838,14 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
     aliases = lex.aliases
     in_source = aliases.groups_in(text)
     answer_words = set(words(fact.answer)) | {w for a in fact.alternatives for w in words(a)}
-    pool: list[tuple[bool, float, str]] = []
-    for key, name in lex.names.items():
-        if name.kind != fact.kind or key == fact.key:
+    pools = lex.pools()
+    out: list[str] = []
+    for key in _draw(pools.names_in.get((fact.kind, snippet.source), ()), pools.names.get(fact.kind, ()), rng):
+        name = lex.names[key]
+        if key == fact.key:
             continue
         shown = lex.display(name)
-        if fold(shown) in GENERIC or len(shown) < 3:
+        if fold(shown) in GENERIC or len(shown) < 3 or shown in out:
             continue
         every = set(name.surfaces) | {shown}
         if key.startswith("#"):
@@ -741,9 +858,10 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
             continue
         if set(words(shown)) & answer_words:
             continue
-        pool.append((snippet.source not in name.sources, rng.random(), shown))
-    pool.sort()
-    return list(dict.fromkeys(p[2] for p in pool))[:3]
+        out.append(shown)
+        if len(out) == 3:
+            break
+    return out
 
 
 _NUMERAL = re.compile(r"^(?:[ivx]+|\d+|one|two|three)$")
@@ -768,18 +886,16 @@ def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
         return []
     own = aliases.groups_in(fact.answer) | aliases.group_of(fact.answer)
     in_source = aliases.groups_in(text)
-    pool: list[tuple[bool, float, str]] = []
-    for term, (display, sources) in lex.terms.items():
-        if _head(display) != head or term == fold(fact.answer) or _mentions_raw(text, display):
+    pools = lex.pools()
+    out: list[str] = []
+    picked: list[set[int]] = []
+    for term in _draw(pools.terms_in.get((head, snippet.source), ()), pools.terms.get(head, ()), rng):
+        display = lex.terms[term][0]
+        if term == fold(fact.answer) or _mentions_raw(text, display):
             continue
         groups = aliases.groups_in(display) | aliases.group_of(display)
         if groups & (own | in_source):  # "Yalta Conference" is the "Kanta Conference": not wrong
             continue
-        pool.append((snippet.source not in sources, rng.random(), display))
-    pool.sort()
-    out: list[str] = []
-    picked: list[set[int]] = []
-    for _, _, display in pool:
         groups = aliases.group_of(display)
         ws = set(words(display))
         # Two options meaning one thing ("Second World War", "World War II"), or one inside the other
@@ -788,7 +904,9 @@ def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
             continue
         out.append(display)
         picked.append(groups)
-    return out[:3]
+        if len(out) == 3:
+            break
+    return out
 
 
 # --------------------------------------------------------------------------- questions

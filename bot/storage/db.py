@@ -16,9 +16,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.storage.faults import describe
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# How long a write waits for a database locked by another program (a backup, a database browser, another
+# process), and a request for a free connection meanwhile, before the student is asked to try again.
+LOCK_WAIT_SECONDS = 120
 
 
 class DatabaseError(RuntimeError):
@@ -60,7 +65,10 @@ def make_engine(url: str) -> AsyncEngine:
         kwargs["pool_pre_ping"] = True  # a connection the server dropped is replaced, not handed out
     if u.drivername.startswith("sqlite"):
         # Wait for a busy database rather than failing at once: another process may be writing.
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": LOCK_WAIT_SECONDS}
+    if u.database and u.database != ":memory:":
+        # While a lock holds the writers, readers queue for a connection: as long as the writers wait.
+        kwargs["pool_timeout"] = LOCK_WAIT_SECONDS
     try:
         engine = create_async_engine(url, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
@@ -77,7 +85,9 @@ def sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
+    # A deleted row's bytes are overwritten, not left in free pages (a student's /forgetme means it).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -86,7 +96,9 @@ def sync_sqlite_engine(engine: AsyncEngine) -> Engine | None:
     u = engine.url
     if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
         return None
-    sync = create_engine(u.set(drivername="sqlite+pysqlite"), connect_args={"timeout": 30, "check_same_thread": False})
+    sync = create_engine(
+        u.set(drivername="sqlite+pysqlite"), connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False}
+    )
     event.listen(sync, "connect", sqlite_pragmas)
     return sync
 
@@ -125,15 +137,42 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 await conn.run_sync(_run)
     except (SQLAlchemyError, OSError) as exc:
-        log.exception("database migration failed")
-        raise DatabaseError(
-            f"cannot open the database ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})"
-        ) from exc
+        raise _fault(exc, engine, "cannot open the database") from exc
+
+
+def _fault(exc: BaseException, engine: AsyncEngine, doing: str) -> DatabaseError:
+    """A DatabaseError in one line; the traceback is logged only for a fault we do not know."""
+    known = describe(exc, engine.url)
+    if known:
+        log.debug("%s", known, exc_info=exc)
+        return DatabaseError(known)
+    log.error("%s", doing, exc_info=exc)
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return DatabaseError(f"{doing} ({exc.__class__.__name__}: {first})")
+
+
+async def check_writable(engine: AsyncEngine) -> None:
+    """Write (and roll back) at start-up, so a database the bot can read but not write is told at once,
+    not by every student's answer failing later."""
+    try:
+        async with engine.connect() as conn:
+            trans = await conn.begin()
+            try:
+                await conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            finally:
+                await trans.rollback()
+    except (SQLAlchemyError, OSError) as exc:
+        raise _fault(exc, engine, "cannot write to the database") from exc
 
 
 async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker]:
     engine = make_engine(url)
-    await upgrade(engine)
+    try:
+        await upgrade(engine)
+        await check_writable(engine)
+    except DatabaseError:
+        await engine.dispose()
+        raise
     return engine, async_sessionmaker(engine, expire_on_commit=False)
 
 

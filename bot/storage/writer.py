@@ -18,8 +18,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.quiz.srs import review
+from bot.storage.cards import card_state_query, card_upsert
 from bot.storage.db import sync_sqlite_engine
-from bot.storage.models import DailyAnswer, DailyCompletion, ReviewCard
+from bot.storage.faults import describe
+from bot.storage.models import DailyAnswer, DailyCompletion
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +75,11 @@ class AnswerWriter:
         self.add_completion = insert(DailyCompletion).on_conflict_do_nothing(
             index_elements=["class_id", "student_id", "day"]
         )
-        self._card_state = select(ReviewCard.state).where(
-            ReviewCard.student_id == bindparam("sid"), ReviewCard.question_id == bindparam("qid")
-        )
+        self._card_state = card_state_query()
         self._positions = select(DailyAnswer.position).where(
             DailyAnswer.daily_id == bindparam("did"), DailyAnswer.student_id == bindparam("sid")
         )
-        upsert = insert(ReviewCard)
-        self._put_card = upsert.on_conflict_do_update(
-            index_elements=["student_id", "question_id"],
-            set_={
-                "due": upsert.excluded.due,
-                "state": upsert.excluded.state,
-                "lapses": ReviewCard.lapses + upsert.excluded.lapses,
-            },
-        )
+        self._put_card = card_upsert(engine.dialect.name)
         self._queue: asyncio.Queue[tuple[object, asyncio.Future]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
 
@@ -127,6 +119,7 @@ class AnswerWriter:
             pending = [(item, fut) for item, fut in batch if not fut.cancelled()]
             # The same lock order in every process (no deadlock between two writers on PostgreSQL).
             pending.sort(key=lambda p: _lock_order(p[0]))
+            results: list | BaseException = RuntimeError("the database stayed busy")
             for attempt in range(RETRIES):
                 try:
                     results = await self._transact([item for item, _ in pending])
@@ -136,19 +129,17 @@ class AnswerWriter:
                     results = [await self._alone(item) for item, _ in pending]
                     break
                 except DBAPIError as exc:
+                    results = exc
                     if not _passing(exc):
-                        log.exception("answer batch failed")
-                        results = exc
                         break
                     # "database is locked", a deadlock, a dropped connection: wait and retry
-                    log.warning("answer batch failed (%s), retry %d", exc.__class__.__name__, attempt + 1)
+                    log.debug("answer batch failed (%s), retry %d", exc.__class__.__name__, attempt + 1)
                     await asyncio.sleep(0.05 * 2**attempt)
                 except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
-                    log.exception("answer batch failed")
                     results = exc
                     break
-            else:
-                results = RuntimeError("the database stayed busy")
+            if isinstance(results, BaseException):
+                self._log_failure(results)
             for i, (_item, fut) in enumerate(pending):
                 if fut.done():
                     continue
@@ -157,6 +148,14 @@ class AnswerWriter:
                     fut.set_exception(outcome)
                 else:
                     fut.set_result(outcome)
+
+    def _log_failure(self, exc: BaseException) -> None:
+        """Once per failed batch: a fault the teacher can act on in one line, anything else with its traceback."""
+        known = describe(exc, self.engine.url)
+        if known:
+            log.error("answers could not be recorded: %s", known)
+        else:
+            log.error("answers could not be recorded", exc_info=exc)
 
     async def _alone(self, item: object) -> object:
         try:

@@ -20,6 +20,7 @@ async def test_unanswered_questions_are_recorded_for_the_teacher(console, servic
     reply = await console.handle("who invented the telephone?")
     assert "not in the notes" in reply
     await console.handle("Who invented the telephone")
+    await service.settled()
     gaps = await list_gaps(service.sessions, "console:7b")
     assert [(g.text, g.count) for g in gaps] == [("who invented the telephone", 2)]
 

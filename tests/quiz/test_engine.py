@@ -244,6 +244,29 @@ async def test_missed_facts_come_back_and_known_ones_fade(service, clock):
     assert nxt.question.id != first.question.id
 
 
+async def test_a_practice_answer_is_never_kept_without_its_review_card(service, monkeypatch):
+    """The answer and its card are one transaction: a failure (or a kill) between them loses both, so the
+    retry is taken and the question comes back, instead of "already answered" and no card for ever."""
+    import bot.quiz.engine as engine_module
+
+    u = user(1)
+    p = await service.practice(CLS, u)
+    real_review = engine_module.review
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(engine_module, "review", broken)
+    with pytest.raises(RuntimeError):
+        await service.quiz.answer(CLS, u, p.ref, wrong(p.question))
+    monkeypatch.setattr(engine_module, "review", real_review)
+    res = await service.answer(CLS, u, p.ref, wrong(p.question))
+    assert not res.already and not res.correct
+    async with service.sessions() as session:
+        card = (await session.execute(select(ReviewCard))).scalar_one()
+    assert card.question_id == p.question.id and card.lapses == 1
+
+
 async def test_practice_is_kept_apart_from_the_daily_leaderboard(service):
     p = await service.practice(CLS, user(1))
     await service.answer(CLS, user(1), p.ref, right(p.question))
@@ -358,6 +381,44 @@ async def test_forgetme_deletes_every_row_of_the_student(service):
         assert (await session.execute(select(func.count()).select_from(SeasonResult))).scalar_one() == 1
         everything = [(await session.execute(select(t))).all() for t in Base.metadata.sorted_tables]
     assert "Ana" not in repr(everything) and "'1'" not in repr(everything)
+
+
+async def test_forgetme_leaves_nothing_of_the_student_in_the_database_files(service, db_url, backend):
+    """While the bot runs, the SQLite file and its write-ahead log hold no byte of a forgotten student."""
+    if backend != "sqlite":
+        pytest.skip("about SQLite's files")
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    u = user("u-4417-zq", "Xanthippe Quarrington")
+    await finish_daily(service, u)
+    p = await service.practice(CLS, u)
+    await service.answer(CLS, u, p.ref, "my answer qwxzyv")
+    path = Path(make_url(db_url).database)
+    stored = lambda: b"".join(f.read_bytes() for f in path.parent.glob(path.name + "*") if f.is_file())  # noqa: E731
+    assert b"Xanthippe" in stored()  # it was there
+    await service.forgetme(u)
+    left = stored()
+    for secret in (b"Xanthippe", b"Quarrington", b"u-4417-zq", b"qwxzyv"):
+        assert secret not in left, secret
+
+
+async def test_the_gaps_report_keeps_no_phone_numbers_addresses_or_classmates_names(service):
+    await finish_daily(service, user(1, "Zebediah Okonkwo-Smith"))
+    for q in (
+        "what is zebediah's number 07700 900123",
+        "email me at kid.name@example.com about okonkwo-smith",
+        "what happened to the vikings in 1066",
+    ):
+        assert not (await service.ask(q, CLS, user=user(2, "Priya Ramaswamy"))).answered
+    await service.ask("does priya ramaswamy know the telephone", CLS, user=user(2, "Priya Ramaswamy"))
+    gaps = sorted(g.text for g in (await service.report(CLS, True)).gaps)
+    text = " ".join(gaps)
+    for private in ("zebediah", "okonkwo", "07700", "900123", "example", "priya", "ramaswamy"):
+        assert private not in text, gaps
+    assert "what happened to the vikings in 1066" in gaps  # a year is a question, not a phone number
+    assert any("telephone" in g for g in gaps)
 
 
 async def test_daily_settings_are_validated(service):
