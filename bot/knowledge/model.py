@@ -17,6 +17,12 @@ class Snippet:
     source: str  # the note's file name
     position: int  # order within the note, from 0
     title: str = ""  # the note's title, for context in the index
+    # What the fact is in the note's structure, for quiz questions made from it:
+    #   "text" (a sentence or an item), "definition" (term, definition), "qa" (question, answer),
+    #   "row" (label header, row label, header, value, header, value ...), "list" (lead-in, item, item ...),
+    #   "formula" (the formulas).
+    kind: str = "text"
+    parts: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:

@@ -41,12 +41,13 @@ def segment(doc: Document) -> list[Snippet]:
     """The snippets of one document, in reading order."""
     title, dropped = _title(doc)
     out: list[Snippet] = []
-    for path, text in _pieces(doc.blocks):
+    for path, text, *shape in _pieces(doc.blocks):
         if dropped and path[:1] == (dropped,):
             path = path[1:]
         topic = TOPIC_SEP.join(path) or title
+        kind, parts = shape if shape else ("text", ())
         out.append(Snippet(id=f"{doc.source}#{len(out)}", text=text, topic=topic, source=doc.source,
-                           position=len(out), title=title))  # fmt: skip
+                           position=len(out), title=title, kind=kind, parts=parts))  # fmt: skip
     return out
 
 
@@ -67,7 +68,10 @@ def _title(doc: Document) -> tuple[str, str]:
     return title_from_filename(doc.source), ""
 
 
-def _pieces(blocks: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
+Piece = tuple  # (heading path, text) or (heading path, text, kind, parts): see Snippet.kind
+
+
+def _pieces(blocks: list[Block]) -> Iterator[Piece]:
     i = 0
     n = len(blocks)
     while i < n:
@@ -88,22 +92,23 @@ def _pieces(blocks: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
             yield from _list(blocks[i:j])
             i = j
         elif b.kind == "definition":
-            yield b.path, _fit_one(f"{b.term}: {b.text}")
+            yield b.path, _fit_one(f"{b.term}: {b.text}"), "definition", (b.term, b.text)
             i += 1
         elif b.kind == "table":
-            for row in _table_rows(b):
-                yield b.path, row
+            for row, kind, parts in _table_rows(b):
+                yield b.path, row, kind, parts
             i += 1
         elif b.kind == "qa":
             question = b.term if b.term.endswith("?") else b.term + "?"
-            yield b.path, _fit_one(f"{question} {b.text}")
+            yield b.path, _fit_one(f"{question} {b.text}"), "qa", (question, b.text)
             i += 1
         elif b.kind == "formula":
             j = i
             while j < n and blocks[j].kind == "formula" and blocks[j].path == b.path:
                 j += 1
-            for chunk in _pack([f.text for f in blocks[i:j]], "; "):
-                yield b.path, chunk
+            formulas = tuple(f.text for f in blocks[i:j])
+            for chunk in _pack(list(formulas), "; "):
+                yield b.path, chunk, "formula", formulas
             i = j
         else:
             i += 1
@@ -115,7 +120,7 @@ def _next_is_sibling(blocks: list[Block], i: int) -> bool:
     )
 
 
-def _list(items: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _list(items: list[Block]) -> Iterator[Piece]:
     """A run of list items under one heading: short siblings stay together, short items keep their context."""
     # A short item with items under it is their label ("1903 Schlieffen Plan"): its children carry it.
     labels = {k for k in range(len(items) - 1) if items[k + 1].depth > items[k].depth and _short_item(items[k])}
@@ -136,16 +141,17 @@ def _list(items: list[Block]) -> Iterator[tuple[tuple[str, ...], str]]:
             joined = _pack(texts, "; ", prefix=f"{parent}: " if parent else "")
             for chunk in joined:
                 if _is_fact(chunk):
-                    yield first.path, chunk
+                    yield first.path, chunk, "list", (parent, *texts)
         else:
             for s, text in zip(siblings, texts):
                 if parent and parent.endswith((".", "!", "?", '"', "'")):
                     text = f"{parent} {text}"  # a quotation and a note on it
                 elif parent and (is_label(parent) or len(text.split()) <= CONTEXT_ITEM_WORDS and s.kind == "item"):
                     text = f"{parent}: {text}"  # a label goes with every item; a long lead-in with short ones
+                shape = ("definition", (s.term, s.text)) if s.kind == "definition" else ("text", ())
                 for piece in _fit(text):
                     if _is_fact(piece) and not piece.endswith(":"):  # a lead-in is read with its items
-                        yield first.path, piece
+                        yield first.path, piece, *shape
         k = m
 
 
@@ -166,7 +172,8 @@ def _context(parent: str) -> str:
     return parent if 0 < len(parent) <= MAX_CONTEXT_CHARS else ""
 
 
-def _table_rows(table: Block) -> Iterator[str]:
+def _table_rows(table: Block) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Each row as text, with its shape: a definition (a Term | Definition table), or a row with its headers."""
     header = table.header
     width = max((len(r) for r in table.rows), default=0)
     as_definitions = len(header) == 2 and fold(header[1]).strip(" :") in _DEFINITION_HEADERS
@@ -187,6 +194,13 @@ def _table_rows(table: Block) -> Iterator[str]:
             pairs = [f"{h}: {c}" if h else c for h, c in zip(header[1:], rest) if c]
         else:
             pairs = [c for c in rest if c]
+        if as_definitions and label and rest and rest[0]:
+            shape: tuple[str, tuple[str, ...]] = ("definition", (label, rest[0]))
+        elif header and label and not as_definitions:
+            cells_by_header = [x for h, c in zip(header[1:], rest) if h.strip() and c for x in (h, c)]
+            shape = ("row", (header[0], label, *cells_by_header)) if cells_by_header else ("text", ())
+        else:
+            shape = ("text", ())
         if not label:
             text = CELL_JOIN.join(pairs)
         elif not pairs:
@@ -199,7 +213,7 @@ def _table_rows(table: Block) -> Iterator[str]:
             )
         for piece in _fit(text):
             if _is_fact(piece) or len(text.split()) >= 2:
-                yield piece
+                yield piece, *shape
 
 
 def split_sentences(text: str) -> list[str]:

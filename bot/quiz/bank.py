@@ -13,6 +13,7 @@ from bot.knowledge.model import Snippet
 from bot.quiz.authored import is_question_file, load_authored
 from bot.quiz.generate import PER_SNIPPET, STOP, generate_questions
 from bot.quiz.model import Question
+from bot.quiz.structured import structured_questions
 from bot.text import fold, words
 
 # Words a student adds to "/quiz" that say "anything".
@@ -125,7 +126,10 @@ def build_bank(
     """Authored questions from `folder` (first), then generated ones; deterministic for a seed, ids unique."""
     authored, errors = load_authored(folder)
     notes = [s for s in snippets if not is_question_file(s.source)]
-    generated = generate_questions(notes, aliases, seed=seed, per_snippet=per_snippet)
+    # Questions from the notes' structure (definitions, tables, lists, Q&A) first, then from their prose.
+    generated = structured_questions(notes, seed=seed) + generate_questions(
+        notes, aliases, seed=seed, per_snippet=per_snippet
+    )
     questions: list[Question] = []
     seen: set[str] = set()
     for q in (*authored, *generated):

@@ -51,9 +51,10 @@ def pick_daily(
 ) -> list[str]:
     """The ids of the day's questions. The same inputs give the same list in any process.
 
-    Weighted sampling without replacement: weight = 1 + WEAKNESS_WEIGHT * (1 - class accuracy on the
-    question's topic); questions used in recent days are left out while enough others remain; at most one
-    question per source snippet, so two questions never give each other away.
+    The teacher's own questions come first, then those made from the notes. Within each, weighted
+    sampling without replacement: weight = 1 + WEAKNESS_WEIGHT * (1 - class accuracy on the question's
+    topic); questions used in recent days are left out while enough others remain; at most one question
+    per source snippet, so two questions never give each other away.
     """
     pool = sorted((q for q in questions if q.id not in recent), key=lambda q: q.id)
     if len(pool) < count:
@@ -61,17 +62,18 @@ def pick_daily(
     rng = random.Random(seed_for(class_key, day))
     chosen: list[str] = []
     used_snippets: set[str] = set()
-    candidates = list(pool)
-    while candidates and len(chosen) < count:
-        weights = [
-            1.0 + WEAKNESS_WEIGHT * (1.0 - topic_accuracy.get(q.topic, UNSEEN_TOPIC_ACCURACY)) for q in candidates
-        ]
-        q = rng.choices(candidates, weights=weights, k=1)[0]
-        candidates.remove(q)
-        if q.snippet_id and q.snippet_id in used_snippets:
-            continue
-        used_snippets.add(q.snippet_id)
-        chosen.append(q.id)
+    for candidates in ([q for q in pool if q.authored], [q for q in pool if not q.authored]):
+        while candidates and len(chosen) < count:
+            weights = [
+                1.0 + WEAKNESS_WEIGHT * (1.0 - topic_accuracy.get(q.topic, UNSEEN_TOPIC_ACCURACY)) for q in candidates
+            ]
+            q = rng.choices(candidates, weights=weights, k=1)[0]
+            candidates.remove(q)
+            if q.snippet_id and q.snippet_id in used_snippets:
+                continue
+            if q.snippet_id:
+                used_snippets.add(q.snippet_id)
+            chosen.append(q.id)
     return chosen
 
 

@@ -430,6 +430,8 @@ class QuizEngine:
                 note = "A question you missed before." if due[0].lapses else "Time to check you still know this."
             else:
                 fresh = sorted(qid for qid in by_id if qid not in seen)
+                # The teacher's own questions first, then those made from the notes.
+                fresh = [qid for qid in fresh if by_id[qid].authored] or fresh
                 if fresh:
                     asked = (
                         await session.execute(select(func.count()).where(PracticePrompt.student_id == student.id))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 from bot.knowledge.aliases import AliasTable
+from bot.knowledge.index import word_zipf
 from bot.knowledge.model import Snippet
 from bot.knowledge.segment import split_sentences
 from bot.quiz.model import Question, question_id
@@ -24,6 +25,12 @@ PER_SNIPPET = 3  # generated questions per snippet: enough variety without drown
 MAX_SENTENCE_CHARS = 300
 MIN_CONTEXT_WORDS = 5  # content words left around the blank, so the student has something to go on
 MAX_BLANK_SHARE = 0.4  # a blank longer than this share of the sentence leaves nothing to recall from
+KEYWORD_MIN_CHARS = 5
+# Words after which a noun follows (a verb such as "admires" or "acknowledges" never comes after these).
+_NOUN_BEFORE = set(
+    "the a an of for with by in on into from its their his her our some many more any each every".split()
+)
+KEYWORD_MAX_ZIPF = 3.4  # rarer than this in everyday English ("firewall" 3.1, "osmosis" 1.8; "tissue" 4.0 is not)
 
 # Function words: never an answer, and not counted as context around a blank.
 STOP = set(
@@ -230,6 +237,8 @@ class _Pools:
     names_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # kind, note
     terms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # head -> folded terms
     terms_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    keywords: list[str] = field(default_factory=list)
+    keywords_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # note -> words
     numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # unit -> indexes
     numbers_in: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
 
@@ -246,6 +255,10 @@ class _Pools:
             pools.terms[head].append(term)
             for source in sorted(sources):
                 pools.terms_in[head, source].append(term)
+        for w, sources in lex.keywords.items():
+            pools.keywords.append(w)
+            for source in sorted(sources):
+                pools.keywords_in[source].append(w)
         for i, n in enumerate(lex.numbers):
             pools.numbers[n.unit].append(i)
             pools.numbers_in[n.unit, n.source].append(i)
@@ -282,6 +295,7 @@ class _Lexicon:
     numbers: list[_Number] = field(default_factory=list)
     mid_caps: set[str] = field(default_factory=set)
     common: set[str] = field(default_factory=set)  # words the notes write in lower case: common nouns
+    keywords: dict[str, set[str]] = field(default_factory=dict)  # the subject's own words -> their notes
     # Terms by their first word, and the short alias forms of terms ("P.C"): built once the terms are known,
     # so finding the terms of a sentence costs its own words, not the size of the notes.
     _by_first: dict[str, list[str]] | None = None
@@ -398,7 +412,10 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
         if (sn.topic, sn.source) not in seen_topics:
             seen_topics.add((sn.topic, sn.source))
             texts.append((sn.topic, sn.source, True))
-    for s, _, is_topic in texts:
+    uses: Counter[str] = Counter()
+    keyword_sources: dict[str, set[str]] = defaultdict(set)
+    named: set[str] = set()  # words seen after "the", "a", "of" ...: nouns, so things a blank can ask for
+    for s, source, is_topic in texts:
         if is_topic:
             continue  # headings capitalise every word: no evidence of names
         toks = _tokens(s)
@@ -408,6 +425,17 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
                 lex.mid_caps.add(t.text)
             elif t.text[:1].islower():
                 lex.common.add(t.text)
+                if len(t.text) >= KEYWORD_MIN_CHARS and t.text.isalpha():
+                    uses[t.text] += 1
+                    keyword_sources[t.text].add(source)
+                    if k > 0 and toks[k - 1].low in _NOUN_BEFORE:
+                        named.add(t.text)
+    # The subject's own words: written in lower case, used more than once, rare in everyday English
+    # ("osmosis", "firewall", "hamartia"): a blank a student should be able to fill.
+    for w, n in uses.items():
+        zipf = word_zipf(w)
+        if n >= 2 and w in named and w not in STOP and (zipf is None or zipf < KEYWORD_MAX_ZIPF):
+            lex.keywords[w] = keyword_sources[w]
     prose = " \n ".join(fold(s) for s, _, topic in texts if not topic)
     # Headings are title case throughout ("Other Soviet Initiatives"): their multi-word runs count as terms
     # only where the prose uses them too; all of them checked against the prose in one pass.
@@ -575,7 +603,7 @@ class _Fact:
     match: re.Match[str] | None = None
 
 
-LABELS = {"year": "year", "number": "figure", "person": "person", "place": "place", "term": "term"}
+LABELS = {"year": "year", "number": "figure", "person": "person", "place": "place", "term": "term", "keyword": "term"}
 
 
 def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
@@ -623,6 +651,16 @@ def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
             names = aliases.names(min(gids)) if gids else ()
             alts = tuple(dict.fromkeys(n for n in (display, *names) if fold(n) != fold(surface)))
             out.append(_Fact("term", a, b, surface, alts, term))
+    # The subject's own words, where no name or term covers them: each once per sentence.
+    seen_keywords: set[str] = set()
+    for t in toks:
+        if t.text in lex.keywords and t.text not in seen_keywords and not t.possessive:
+            seen_keywords.add(t.text)
+            if not any(t.start < y and x < t.end for x, y in taken) and not any(
+                f.start < t.end and t.start < f.end for f in out
+            ):
+                if _word_shape(t.text) in ("noun", "plural"):  # a thing to name, not "fertilized" or "reducing"
+                    out.append(_Fact("keyword", t.start, t.end, t.text, (), t.text))
     # Short alias forms of terms ("P.C" for Peaceful Coexistence) are blanked as the full term.
     for n, long, alts in lex.short_forms():
         if n in sentence:
@@ -775,7 +813,38 @@ def _distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Rando
         return _number_distractors(fact, snippet, lex, rng, source_text)
     if fact.kind in ("person", "place"):
         return _name_distractors(fact, snippet, lex, rng, source_text)
+    if fact.kind == "keyword":
+        return _keyword_distractors(fact, snippet, lex, rng, source_text)
     return _term_distractors(fact, snippet, lex, rng, source_text)
+
+
+_SHAPES = (("ing", "ing"), ("ed", "ed"), ("ly", "ly"), ("ous", "adj"), ("ive", "adj"), ("al", "adj"), ("ic", "adj"))
+
+
+def _word_shape(word: str) -> str:
+    """A rough part of speech from the ending, so options are alike: "engulfing" / "diffusing", not "valves"."""
+    for ending, shape in _SHAPES:
+        if word.endswith(ending):
+            return shape
+    return "plural" if word.endswith("s") and not word.endswith(("ss", "is", "us")) else "noun"
+
+
+def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
+    """Other words of the subject, of a similar shape (length, plural), that the snippet does not use."""
+    pools = lex.pools()
+    answer = fact.answer
+    used = set(words(text))
+    out: list[str] = []
+    shape = _word_shape(answer)
+    for w in _draw(pools.keywords_in.get(snippet.source, ()), pools.keywords, rng):
+        if w in used or w[:5] == answer[:5] or _word_shape(w) != shape:
+            continue
+        if not 0.6 * len(answer) <= len(w) <= 1.6 * len(answer):
+            continue
+        out.append(w)
+        if len(out) == 3:
+            break
+    return out
 
 
 def _year_distractors(year: int, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
@@ -924,7 +993,7 @@ class _Candidate:
 
 
 # Which facts make the best questions, when a snippet offers several: dates and people first.
-_PRIORITY = {"person": 0, "year": 1, "number": 1, "term": 2, "place": 3}
+_PRIORITY = {"person": 0, "year": 1, "number": 1, "term": 2, "place": 3, "keyword": 4}
 
 
 def _rng(seed: int, *parts: str) -> random.Random:
@@ -985,7 +1054,8 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Ques
             if c:
                 questions.append(_cloze(sn, c))
         else:
-            c = take(lambda c: bool(c.distractors) and statement_like(c.sentence))
+            # A swapped subject word may well be true too ("cache" for "memory"): no true/false from those.
+            c = take(lambda c: bool(c.distractors) and c.fact.kind != "keyword" and statement_like(c.sentence))
             if c:
                 questions.append(_truefalse(sn, c, rng))
     return questions

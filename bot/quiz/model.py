@@ -27,6 +27,11 @@ class Question:
     def typed(self) -> bool:
         return self.kind in ("typed", "cloze")
 
+    @property
+    def authored(self) -> bool:
+        """Written by the teacher (a questions file), not made from the notes."""
+        return self.id.startswith("q-")
+
 
 def question_id(prefix: str, *parts: str) -> str:
     """A short stable id from the question's content, so a restart gives every question the same id."""

@@ -71,8 +71,28 @@ def test_daily_pick_is_deterministic_and_avoids_recent_questions(service):
     assert len(snippets) == len(set(snippets)), "two questions from one snippet give each other away"
 
 
-def test_daily_pick_favours_the_classes_weakest_topic(service):
+def test_daily_pick_puts_the_teachers_questions_first(service):
     qs = service.bank.questions
+    authored = {q.id for q in qs if q.authored}
+    assert 5 < len(authored) < len(qs)
+    day1 = pick_daily(qs, "console:7b", "2026-11-24", 5, {}, set())
+    assert set(day1) <= authored
+    # once the recent days have used most of them, the notes' questions fill the quiz
+    recent = set(list(authored)[:-2])
+    day2 = pick_daily(qs, "console:7b", "2026-11-25", 5, {}, recent)
+    assert len(set(day2) & authored) == 2 and day2[:2] == [i for i in day2 if i in authored]
+
+
+async def test_practice_brings_the_teachers_questions_first(service):
+    u = user(5)
+    for _ in range(3):
+        p = await service.practice(CLS, u)
+        assert p.question.authored
+        await service.answer(CLS, u, p.ref, right(p.question))
+
+
+def test_daily_pick_favours_the_classes_weakest_topic(service):
+    qs = [q for q in service.bank.questions if not q.authored]  # the teacher's own come first regardless
     weak = "Cuts in the Red Army (from mid 1950s)"
     acc = {t: 1.0 for t in service.bank.topics()} | {weak: 0.0}
     share = lambda accuracy: sum(  # noqa: E731

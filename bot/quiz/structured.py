@@ -1,0 +1,420 @@
+"""Quiz questions from the structure of the notes: definitions, table rows, lists, question-and-answer pairs.
+
+The segmenter records what each fact is (`Snippet.kind`, `Snippet.parts`); this module turns those shapes
+into questions a teacher would ask, with wrong options drawn from the same notes' facts of the same shape:
+- a definition: "Which term means: ...?" (the other terms as options) and "What does X mean?" (the other
+  definitions as options);
+- a table row: "Gas exchange - Organ: ?" (the column's other values as options) and the reverse, which row;
+- a short list under its lead-in: "Which of these is one of ...?" or "Which is not one of ...?";
+- a question-and-answer pair: the question as it stands, typed when the answer is short, else multiple choice.
+Every question carries its context (the section it comes from) and is dropped when its options would give the
+answer away or be ambiguous.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from bot.knowledge.model import Snippet
+from bot.quiz.model import Question, question_id
+from bot.text import fold, words
+
+MAX_OPTION_CHARS = 100  # a poll option's limit on Telegram; longer options are unreadable on a phone
+MAX_PROMPT_CHARS = 280
+MIN_DEFINITION_WORDS = 3
+MAX_TYPED_ANSWER_WORDS = 4
+MAX_LIST_ITEMS = 8
+OPTIONS = 4
+SCAN_ALL = 64  # a pool up to this size is read whole, in a random order; a larger one is sampled
+# A definition that opens with one of these leans on a sentence before it ("This covers the whole plant").
+# An analysis is not a meaning either ("How she wants to ...", "Because ...").
+_LEANS = re.compile(
+    r"^(?:this|that|these|those|it|they|he|she|its|their|his|her|how|why|because|so|hence)\b", re.IGNORECASE
+)
+_SYMBOLS_ONLY = re.compile(r"^[\W_]*$")
+# Labels of a teacher's commentary, not of a concept ("Answer: see bottom of page", "Note: learn this").
+_META_TERMS = set(
+    "answer answers note notes example examples hint tip tips key remember nb summary question see analysis".split()
+)
+_PRONOUN = re.compile(r"\b(?:this|that|these|those|it|they|them|its|their)\b", re.IGNORECASE)
+_OPINION = re.compile(r"\b(?:you|your|personally|opinion)\b", re.IGNORECASE)
+_ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|name|define|state|give|list)\b", re.IGNORECASE)
+_LABELLED = re.compile(r"^[A-Z][\w ()/-]{0,40}:\s")
+
+
+class _Pool:
+    """Facts of one shape in the notes (terms, definitions, list items ...). Options come from the question's
+    own section first, then its note, then (when `anywhere`) the other notes; a large pool is sampled (at
+    most 2 x SCAN_ALL draws), so a question costs the same whatever the size of the notes."""
+
+    def __init__(self, items: Sequence[tuple[str, str, str]]):  # (text, source, topic)
+        self.all = [t for t, _, _ in items]
+        self.by_place: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for text, source, topic in items:
+            self.by_place[(source,)].append(text)
+            self.by_place[(source, topic)].append(text)
+
+    def options(
+        self,
+        answer: str,
+        sn: Snippet,
+        rng: random.Random,
+        ok,  # noqa: ANN001
+        want: int = OPTIONS - 1,
+        anywhere: bool = True,
+    ) -> list[str]:
+        out: list[str] = []
+        seen = {_key(answer)}
+        places = [self.by_place.get((sn.source, sn.topic), []), self.by_place.get((sn.source,), [])]
+        for pool in [*places, self.all] if anywhere else places:
+            if len(pool) <= SCAN_ALL:
+                order = rng.sample(pool, len(pool))
+            else:
+                order = [pool[rng.randrange(len(pool))] for _ in range(2 * SCAN_ALL)]
+            for text in order:
+                k = _key(text)
+                if k not in seen and ok(text):
+                    out.append(text)
+                    if len(out) == want:
+                        return out
+                seen.add(k)
+        return out
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _rng(seed: int, *parts: str) -> random.Random:
+    digest = hashlib.blake2s("\x1f".join((str(seed), *parts)).encode("utf-8"), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+def _context(sn: Snippet, *avoid: str) -> str:
+    """The section a question comes from, to name it in the prompt ("Cell biology › Organelles" -> "Organelles")."""
+    last = sn.topic.rsplit(" › ", 1)[-1].strip()
+    if not last or any(fold(last) == fold(a) for a in avoid):
+        last = sn.title if sn.title and all(fold(sn.title) != fold(a) for a in avoid) else ""
+    return last
+
+
+def _with_context(context: str, prompt: str) -> str:
+    return f"{context}: {prompt}" if context else prompt
+
+
+def _tidy(text: str) -> str:
+    return text.strip().rstrip(".;, ").strip()
+
+
+def _similar_length(a: str, b: str) -> bool:
+    """Options of similar length: the longest option must not stand out as the answer."""
+    la, lb = len(a), len(b)
+    return 0.4 * la <= lb <= 2.5 * la
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    """`phrase` appears in `text` as whole words (ignoring case and accents)."""
+    key = _key(phrase)
+    return bool(key) and f" {key} " in f" {_key(text)} "
+
+
+def _choice(sn: Snippet, kind: str, prompt: str, answer: str, distractors: list[str], rng: random.Random) -> Question:
+    options = [answer, *distractors]
+    rng.shuffle(options)
+    return Question(
+        id=question_id("s", kind, sn.id, answer, prompt),
+        kind="choice",
+        prompt=prompt,
+        answer=answer,
+        options=tuple(options),
+        topic=sn.topic,
+        explanation=sn.text,
+        source=sn.source,
+        snippet_id=sn.id,
+    )
+
+
+def _typed(sn: Snippet, kind: str, prompt: str, answer: str) -> Question:
+    return Question(
+        id=question_id("s", kind, sn.id, answer, prompt),
+        kind="typed",
+        prompt=prompt,
+        answer=answer,
+        topic=sn.topic,
+        explanation=sn.text,
+        source=sn.source,
+        snippet_id=sn.id,
+    )
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+def _usable_definition(term: str, definition: str) -> bool:
+    term, definition = _tidy(term), _tidy(definition)
+    return (
+        len(term) >= 3
+        and len(term.split()) <= 5
+        and fold(term) not in _META_TERMS
+        and term[0].isalnum()
+        and definition[0] not in "\"'“‘("  # a quotation is evidence, not a meaning
+        and len(definition.split()) >= MIN_DEFINITION_WORDS
+        and not _LEANS.match(definition)
+        and not _mentions(definition, term)  # the answer is in the question
+        and not _LABELLED.match(definition)  # "Vena Cava: deoxygenated blood": another entry glued on
+        and len(definition) <= MAX_PROMPT_CHARS - 40
+    )
+
+
+def _definition_questions(
+    sn: Snippet, terms: _Pool, meanings: _Pool, defined: dict[str, set[str]], definitions_of: Counter, seed: int
+) -> list[Question]:
+    term, definition = _tidy(sn.parts[0]), _tidy(sn.parts[1])
+    if not _usable_definition(term, definition) or len(defined.get(_key(definition), ())) > 1:
+        return []  # two terms with one definition ("Fuel to burn, solvent"): neither question has one answer
+    if definitions_of.get(_key(term), 0) > 1:
+        return []  # a label used again and again ("Context: ...", "Supernatural: ..."), not a term defined
+    out: list[Question] = []
+    context = _context(sn, term)
+    rng = _rng(seed, sn.id, "term")
+    # Which term means ...? Other terms of the notes, none that the definition itself names.
+    wrong = terms.options(
+        term,
+        sn,
+        rng,
+        lambda t: not _mentions(definition, t) and not _mentions(t, term) and not _mentions(term, t),
+    )
+    if len(wrong) == OPTIONS - 1 and len(term) <= MAX_OPTION_CHARS:
+        prompt = _with_context(context, f"Which term means “{definition}”?")
+        out.append(_choice(sn, "term", prompt, term, wrong, rng))
+    # What does X mean? Other definitions of similar length as options.
+    if len(definition) <= MAX_OPTION_CHARS:
+        rng = _rng(seed, sn.id, "meaning")
+        wrong = meanings.options(
+            definition,
+            sn,
+            rng,
+            lambda d: (
+                len(d) <= MAX_OPTION_CHARS
+                and _similar_length(definition, d)
+                and not _mentions(d, term)
+                and not _mentions(d, definition)  # "alcohol, fuel to burn, solvent" contains the answer: also true
+                and not _mentions(definition, d)
+            ),
+        )
+        if len(wrong) == OPTIONS - 1:
+            prompt = _with_context(context, f"What does “{term}” mean?")
+            out.append(_choice(sn, "meaning", prompt, definition, wrong, rng))
+    return out
+
+
+# --------------------------------------------------------------------------- table rows
+
+
+def _row_cells(sn: Snippet) -> tuple[str, str, list[tuple[str, str]]]:
+    label_header, label, rest = sn.parts[0], sn.parts[1], sn.parts[2:]
+    return label_header.strip(), _tidy(label), [(_tidy(h), _tidy(v)) for h, v in zip(rest[::2], rest[1::2])]
+
+
+def _usable_cell(value: str) -> bool:
+    return 0 < len(value) <= 60 and not _SYMBOLS_ONLY.match(value) and len(value.split()) <= 8
+
+
+def _row_questions(sn: Snippet, table: list[Snippet], seed: int) -> list[Question]:
+    label_header, label, cells = _row_cells(sn)
+    if not label or len(table) < 3:
+        return []
+    out: list[Question] = []
+    context = _context(sn)
+    rng = _rng(seed, sn.id, "row")
+    rows = [r for r in table if r.id != sn.id]
+    if len(rows) > SCAN_ALL:  # a huge table: the options come from a sample of its rows
+        rows = rng.sample(rows, SCAN_ALL)
+    others = [_row_cells(r) for r in rows]
+    usable = [(h, v) for h, v in cells if _usable_cell(v)]
+    rng.shuffle(usable)
+    for header, value in usable:
+        column = [v for _, _, cs in others for h, v in cs if h == header and _usable_cell(v)]
+        wrong = _Pool([(v, sn.source, sn.topic) for v in column]).options(
+            value, sn, rng, lambda v, value=value: _similar_length(value, v)
+        )
+        if len(wrong) >= 2:
+            named = f"{label_header}: {label}" if label_header else label
+            prompt = _with_context(context, f"{named} — {header}?")
+            out.append(_choice(sn, "cell", prompt, value, wrong, rng))
+            # The reverse: which row has this value? Only when no other row shares it.
+            if all(_key(v) != _key(value) for v in column):
+                labels = [lb for _, lb, _ in others if lb and _usable_cell(lb)]
+                wrong = _Pool([(lb, sn.source, sn.topic) for lb in labels]).options(label, sn, rng, lambda _x: True)
+                if len(wrong) >= 2 and _usable_cell(label):
+                    which = f"Which {label_header.lower()}" if label_header else "Which one"
+                    prompt = _with_context(context, f"{which} has {header}: {value}?")
+                    out.append(_choice(sn, "row", prompt, label, wrong, rng))
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _list_questions(sn: Snippet, items: _Pool, seed: int) -> list[Question]:
+    lead, members = _tidy(sn.parts[0]), [_tidy(m) for m in sn.parts[1:]]
+    members = [m for m in members if m]
+    # The lead-in names the kind of thing listed ("Conditions", "Limiting factors of photosynthesis"): not a
+    # sentence leaning on another ("Hence we remember this"), nor a shouted remark.
+    if not lead or len(lead.split()) > 6 or _PRONOUN.search(lead) or _LEANS.match(lead):
+        return []
+    if lead.isupper() and len(lead.split()) > 2:
+        return []
+    if not 2 <= len(members) <= MAX_LIST_ITEMS:
+        return []
+    if any(len(m) > 60 or ":" in m or m.startswith("(") for m in members):  # "Into: glycerol" is no member
+        return []
+    rng = _rng(seed, sn.id, "list")
+    inside = {_key(m) for m in members}
+    # Items of the other lists of the same note (its own section first): things of the same kind, never
+    # a stray line from another subject.
+    outside = items.options(
+        members[0],
+        sn,
+        rng,
+        lambda t: (
+            _key(t) not in inside
+            and not t.startswith("(")
+            and ":" not in t
+            and not any(_mentions(t, m) or _mentions(m, t) for m in members)
+        ),
+        want=3,
+        anywhere=False,
+    )
+    context = _context(sn, lead)
+    if len(members) >= 3 and outside and rng.random() < 0.5:
+        odd = outside[0]
+        shown = rng.sample(members, 3)
+        prompt = _with_context(context, f"Which of these is not listed under “{lead}”?")
+        return [_choice(sn, "notinlist", prompt, odd, shown, rng)]
+    if len(outside) == 3:
+        member = rng.choice(members)
+        prompt = _with_context(context, f"Which of these is listed under “{lead}”?")
+        return [_choice(sn, "inlist", prompt, member, outside, rng)]
+    return []
+
+
+# --------------------------------------------------------------------------- question-and-answer pairs
+
+
+def _qa_questions(sn: Snippet, answers: _Pool, seed: int) -> list[Question]:
+    question, answer = sn.parts[0].strip(), _tidy(sn.parts[1])
+    # A real question that the notes answer with a fact: not an opinion asked of the reader.
+    if not _ASKS.match(question) or _OPINION.search(question) or len(question) > MAX_PROMPT_CHARS or not answer:
+        return []
+    context = _context(sn)
+    prompt = question if context and _mentions(question, context) else _with_context(context, question)
+    if len(answer.split()) <= MAX_TYPED_ANSWER_WORDS:
+        return [_typed(sn, "qa", prompt, answer)]
+    if len(answer) > MAX_OPTION_CHARS:
+        return []
+    rng = _rng(seed, sn.id, "qa")
+    wrong = answers.options(answer, sn, rng, lambda a: len(a) <= MAX_OPTION_CHARS and _similar_length(answer, a))
+    return [_choice(sn, "qa", prompt, answer, wrong, rng)] if len(wrong) == OPTIONS - 1 else []
+
+
+# --------------------------------------------------------------------------- quotations
+
+_QUOTE = re.compile(r"[\"“]([^\"“”]{12,200})[\"”]")
+_QUOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+BLANK = "_____"
+
+
+def _quote_questions(sn: Snippet, seed: int, quoted: set[str]) -> list[Question]:
+    """A quotation to learn by heart ("Fair is foul and foul is fair"): complete it, its rarest word blanked."""
+    from bot.knowledge.index import word_zipf  # the everyday-English dictionary, loaded once by the index
+
+    out: list[Question] = []
+    for m in _QUOTE.finditer(sn.text):
+        quote = m.group(1).strip()
+        if not 4 <= len(quote.split()) <= 30 or _key(quote) in quoted:
+            continue
+        quoted.add(_key(quote))
+        candidates = [
+            w for w in _QUOTE_WORD.finditer(quote) if len(w.group()) >= 4 and fold(w.group()) not in _COMMON_WORDS
+        ]
+        if not candidates:
+            continue
+        rng = _rng(seed, sn.id, "quote", quote)
+        # The rarest word is the one to remember; ties broken by the seed.
+        best = min(candidates, key=lambda w: ((word_zipf(fold(w.group())) or 0.0), rng.random()))
+        blanked = quote[: best.start()] + BLANK + quote[best.end() :]
+        context = _context(sn)
+        prompt = _with_context(context, f"Complete the quotation: “{blanked}”")
+        out.append(_typed(sn, "quote", prompt, best.group()))
+        break  # one per snippet
+    return out
+
+
+_COMMON_WORDS = set(
+    """that this with from have they them their there then than what when where which while will would could
+    should shall were been being into onto upon your yours ours mine very much more most some such only just also
+    like said says over under""".split()
+)
+
+
+# --------------------------------------------------------------------------- all of them
+
+
+def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Question]:
+    """Questions from the definitions, tables, lists and question-and-answer pairs of the notes, in note order."""
+    definitions = [s for s in snippets if s.kind == "definition" and len(s.parts) == 2]
+    terms = _Pool([(_tidy(s.parts[0]), s.source, s.topic) for s in definitions if len(s.parts[0].split()) <= 5])
+    meanings = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in definitions])
+    list_items = _Pool(
+        [(_tidy(m), s.source, s.topic) for s in snippets if s.kind == "list" for m in s.parts[1:] if _tidy(m)]
+    )
+    pairs = [s for s in snippets if s.kind == "qa" and len(s.parts) == 2]
+    qa_answers = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in pairs])
+    tables: dict[tuple, list[Snippet]] = defaultdict(list)
+    for s in snippets:
+        if s.kind == "row" and len(s.parts) >= 4:
+            tables[(s.source, s.topic, s.parts[0], tuple(s.parts[2::2]))].append(s)
+    table_of = {s.id: rows for rows in tables.values() for s in rows}
+    defined: dict[str, set[str]] = defaultdict(set)  # definition -> the terms it defines
+    definitions_of: Counter[str] = Counter()  # term -> how many different definitions it has
+    for s in definitions:
+        if _key(s.parts[0]) not in defined[_key(s.parts[1])]:
+            definitions_of[_key(s.parts[0])] += 1
+        defined[_key(s.parts[1])].add(_key(s.parts[0]))
+
+    out: list[Question] = []
+    seen: set[str] = set()
+    done: set[tuple[str, str]] = set()  # one set of questions per fact, even when it was cut into pieces
+    quoted: set[str] = set()  # a quotation learnt once, wherever the notes repeat it
+    for sn in snippets:
+        shape = (sn.kind, "\x1f".join(sn.parts))
+        if sn.kind == "text":
+            for q in _quote_questions(sn, seed, quoted):
+                if q.id not in seen and len(q.prompt) <= MAX_PROMPT_CHARS:
+                    seen.add(q.id)
+                    out.append(q)
+            continue
+        if shape in done:
+            continue
+        done.add(shape)
+        if sn.kind == "definition" and len(sn.parts) == 2:
+            made = _definition_questions(sn, terms, meanings, defined, definitions_of, seed)
+        elif sn.kind == "row" and sn.id in table_of:
+            made = _row_questions(sn, table_of[sn.id], seed)
+        elif sn.kind == "list":
+            made = _list_questions(sn, list_items, seed)
+        elif sn.kind == "qa" and len(sn.parts) == 2:
+            made = _qa_questions(sn, qa_answers, seed)
+        else:
+            made = []
+        for q in made:
+            if q.id not in seen and len(q.prompt) <= MAX_PROMPT_CHARS:
+                seen.add(q.id)
+                out.append(q)
+    return out
