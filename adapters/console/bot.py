@@ -79,7 +79,7 @@ class ConsoleBot:
     async def _answer(self, given: str) -> str:
         ref, self.pending = self.pending, None
         result = await self.service.answer(self.cls, self.user, ref, given)
-        if result.problem == "empty":
+        if result.problem in ("empty", "question", "option"):  # nothing was recorded: still open
             self.pending = ref
         text = render_result(result)
         if result.next is not None and ref.startswith("d:"):

@@ -62,9 +62,18 @@ def render_prompt(prompt: QuizPrompt) -> str:
     return "\n".join(lines)
 
 
+STILL_OPEN = "Your quiz question is still open: send your answer when you are ready."
+
+
 def render_result(result: AnswerResult) -> str:
     if result.problem == "empty":
         return "Type an answer (or /help)."
+    if result.problem == "question":
+        notes = render_answer(result.asked) if result.asked is not None else ""
+        return f"{notes}\n\n{STILL_OPEN}" if notes else STILL_OPEN
+    if result.problem == "option":
+        letters = ", ".join(LETTERS[i] for i in range(len(result.options)))
+        return f"Pick one of the options ({letters}), by its letter or its words. The question is still open."
     if result.problem:
         return "That question is no longer open. Try /daily or /quiz for a new one."
     if result.already:

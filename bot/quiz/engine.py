@@ -287,6 +287,27 @@ class QuizEngine:
             prompt = await session.get(PracticePrompt, parsed[1])
             return self.bank.get(prompt.question_id) if prompt else None
 
+    async def is_answered(self, user: UserRef, ref: str) -> bool:
+        """Has this student answered the question of `ref` already?"""
+        parsed = _parse_ref(ref)
+        if parsed is None:
+            return False
+        async with self.sessions() as session:
+            student = await self._student(session, user, create=False)
+            if student is None:
+                return False
+            if parsed[0] == "d":
+                found = await session.execute(
+                    select(DailyAnswer.id).where(
+                        DailyAnswer.daily_id == parsed[1],
+                        DailyAnswer.student_id == student.id,
+                        DailyAnswer.position == parsed[2],
+                    )
+                )
+                return found.first() is not None
+            prompt = await session.get(PracticePrompt, parsed[1])
+            return prompt is not None and prompt.answered_at is not None
+
     async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
         parsed = _parse_ref(ref)
         if parsed is None:

@@ -639,6 +639,24 @@ def _variants(answers: Iterable[str], aliases: AliasTable | None) -> list[_Varia
     return built
 
 
+MAX_ALIAS_SWAPS = 6
+
+
+def _aliased_parts(answer: str, aliases: AliasTable | None) -> list[tuple[re.Match[str], list[str]]]:
+    """Names of alias groups written inside `answer` (not the whole of it), each with the group's other names."""
+    if aliases is None or not aliases.groups:
+        return []
+    out = []
+    for gid in sorted(aliases.groups_in(answer)):
+        group = aliases.names(gid)
+        for name in sorted(group, key=len, reverse=True):
+            m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", answer, flags=re.IGNORECASE)
+            if m and m.group().strip() != answer.strip():
+                out.append((m, [n for n in group if fold(n) != fold(name)]))
+                break
+    return out
+
+
 def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[_Variant]:
     out: list[_Variant] = []
     seen: set[tuple[str, str]] = set()
@@ -651,6 +669,7 @@ def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[
         if v is not None:
             out.append(v)
 
+    swaps: list[tuple[str, frozenset[str]]] = []
     for answer in answers:
         if not isinstance(answer, str) or not answer.strip():
             continue
@@ -667,12 +686,18 @@ def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[
         add(answer, group)
         for name in names:
             add(name, group, caps=name if _SHORT_CAPS.match(name) else "")
+        # A name inside a longer answer has the same other names there: "Kanta Conference" is also the
+        # "Yalta Conference" when the teacher lists Yalta = Kanta (added last: no surname rule for them).
+        for part, others in _aliased_parts(answer, aliases):
+            swaps += [(answer[: part.start()] + other + answer[part.end() :], group) for other in others]
     # A surname alone is enough for a person's full name.
     for v in list(out):
         if v.person and 2 <= len(v.key) <= 3 and not v.caps:
             surname = v.key[-1]
             if len(surname) > 2 and surname not in _THING_NOUNS and not _is_place((surname,)):
                 add(surname.title(), v.group)
+    for text, group in swaps[:MAX_ALIAS_SWAPS]:
+        add(text, group)
     return out
 
 

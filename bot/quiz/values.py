@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.knowledge.model import Answer
 from bot.quiz.model import Question
 
 
@@ -34,7 +35,11 @@ class AnswerResult:
     finished_daily: bool = False
     streak: int = 0
     next: QuizPrompt | None = None
-    problem: str = ""  # "unknown" (no such question), "not-yours", "empty"
+    # "unknown" (no such question), "not-yours", "empty"; nothing recorded, the question stays open:
+    # "question" (a new question was sent: `asked` is the notes' answer), "option" (no option named).
+    problem: str = ""
+    asked: Answer | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,14 @@ async def test_a_question_that_could_not_be_shown_takes_no_answer(console, monke
     assert "Sorry" in await console.handle("/quiz yalta")
     reply = await console.handle("yalta")  # a question, not an answer to a question never shown
     assert "Not quite" not in reply and "Right" not in reply and reply.startswith("1. ")
+
+
+async def test_a_question_asked_during_the_daily_quiz_is_answered_and_the_quiz_waits(console, service):
+    first = await console.handle("/daily")
+    assert "question 1/" in first
+    reply = await console.handle("what did churchill think about poland?")
+    assert "Poland" in reply and "still open" in reply and "Not quite" not in reply
+    status = await service.daily(console.cls, console.user)
+    assert status.answered == 0 and console.pending == status.next.ref
+    q = await service.question_for(status.next.ref)
+    assert "Right!" in await console.handle(q.answer)

@@ -501,3 +501,30 @@ async def test_the_claimed_daily_post_carries_every_question_of_the_day(service,
     mine = await service.daily(CLS, user(1))
     assert status.prompts[0].ref == mine.next.ref
     assert len({p.ref for p in status.prompts}) == 5
+
+
+# --- a message that is not an answer --------------------------------------------------------------------
+
+
+async def test_a_new_question_sent_while_a_quiz_question_waits_is_answered_not_marked(service):
+    u = user(31)
+    status = await service.daily(CLS, u)
+    first = status.next
+    res = await service.answer(CLS, u, first.ref, "who signed the treaty of friendship with finland?")
+    assert res.problem == "question" and res.asked is not None and not res.correct
+    again = await service.daily(CLS, u)
+    assert again.answered == 0 and again.next.ref == first.ref  # the daily attempt was not spent
+    res = await service.answer(CLS, u, first.ref, right(first.question))
+    assert res.correct and not res.problem
+
+
+async def test_text_naming_no_option_is_not_marked_but_a_guess_is(service):
+    u = user(32)
+    p = await service.practice(CLS, u)
+    while not p.question.options:
+        await service.answer(CLS, u, p.ref, right(p.question))
+        p = await service.practice(CLS, u)
+    res = await service.answer(CLS, u, p.ref, "hmm not sure about any of these really")
+    assert res.problem == "option" and res.options == p.question.options
+    res = await service.answer(CLS, u, p.ref, "is it " + wrong(p.question) + "?")  # a guess is an answer
+    assert not res.problem and not res.correct

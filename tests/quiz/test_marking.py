@@ -300,6 +300,14 @@ def test_alias_names_are_real_names() -> None:
     assert mark("Attlee", "Attlee Truman").correct is False  # a surname takes nothing after it
 
 
+def test_aliases_apply_inside_an_answer_of_several_words() -> None:
+    table = AliasTable.from_groups([["Yalta", "Kanta"], ["Stalin", "Uncle Joe"]])
+    assert mark("Kanta Conference", "yalta conference", aliases=table).correct
+    assert mark("the Kanta Conference", "Yalta Conference", aliases=table).correct
+    assert mark("Stalin's plan", "uncle joe's plan", aliases=table).correct
+    assert not mark("Kanta Conference", "Potsdam conference", aliases=table).correct
+
+
 def test_known_names_may_be_any_collection() -> None:
     assert not mark("Bevin", "Bevan", known_names=["Bevan"]).correct
     assert mark("Bevin", "bevin", known_names=("Bevan", "Bevin")).correct
