@@ -267,7 +267,7 @@ async def test_missed_facts_come_back_and_known_ones_fade(service, clock):
 async def test_a_practice_answer_is_never_kept_without_its_review_card(service, monkeypatch):
     """The answer and its card are one transaction: a failure (or a kill) between them loses both, so the
     retry is taken and the question comes back, instead of "already answered" and no card for ever."""
-    import bot.quiz.engine as engine_module
+    import bot.quiz.engine.practice as engine_module
 
     u = user(1)
     p = await service.practice(CLS, u)
