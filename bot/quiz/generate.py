@@ -174,6 +174,8 @@ def _chunks(
                 run.pop(0)
                 while run and (toks[run[0]].low in STOP or toks[run[0]].low == "of"):
                     run.pop(0)
+        while len(run) > 1 and toks[run[-1]].low in STOP:  # "Reflection The angle": a sentence ran on
+            run.pop()
         if i > 0 and toks[i - 1].low in TITLES and toks[i - 1].cap is False:
             title = True
         if run:
@@ -695,6 +697,9 @@ def _number_alternatives(m: re.Match[str]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- what makes a fragment usable
 
 
+_OPINION = re.compile(r"\bI(?:'d| would| think| believe| feel)\b")
+
+
 def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset()) -> bool:
     """A sentence that stands alone: no pronoun without a referent, not a question, not too long or too short.
 
@@ -703,8 +708,11 @@ def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset(
     s = sentence.strip()
     if not s or s.rstrip("\"' )").endswith("?") or len(s) > MAX_SENTENCE_CHARS or len(s.split()) < 6:
         return False
-    # Web-page chatter addressed to the reader ("Here's your guide to ...") states no fact.
-    if re.search(r"\b(?:you|your|here's)\b", s, flags=re.IGNORECASE):
+    # Web-page chatter addressed to the reader ("Here's your guide to ...") states no fact; nor does an
+    # opinion ("I believe ..."); a quotation is learnt whole (bot/quiz/structured.py asks it).
+    if re.search(r"\b(?:you|your|here's)\b", s, flags=re.IGNORECASE) or _OPINION.search(s):
+        return False
+    if s[:1] in '"“' and s.rstrip(".!")[-1:] in '"”':
         return False
     first = [w for w in re.findall(r"[A-Za-z']+", s)[:3]]
     if not first:
@@ -743,6 +751,9 @@ def _content_words(text: str) -> int:
     return sum(1 for w in words(text) if w not in STOP and not w.isdigit() and len(w) > 1)
 
 
+_LABEL = re.compile(r"^(?:[^:.!?]|\.(?=\w))+?(?::|\s[-–—])\s")  # "3.2.1 Factors of PED: "
+
+
 def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bool:
     """Reject blanks that give nothing to go on, that give the answer away, or whose answer is too vague."""
     surface = sentence[fact.start : fact.end]
@@ -754,6 +765,11 @@ def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bo
         return False
     rest = sentence[: fact.start] + " " + sentence[fact.end :]
     if _content_words(rest) < MIN_CONTEXT_WORDS:
+        return False
+    # Never in a leading label ("1914 July Crisis: ...", "3.2.2.1 Non-price Determinants of Supply: ..."): it
+    # names where the fact sits, and changed for a true/false it makes nonsense of the rest.
+    label = _LABEL.match(sentence)
+    if label and fact.start < label.end():
         return False
     # The answer, or another name for it, must not stand elsewhere in the prompt or in the topic shown with it.
     return not (_mentions(rest, fact, lex) or _mentions(snippet.topic, fact, lex) or _mentions_raw(rest, surface))
@@ -1010,6 +1026,10 @@ def generate_questions(
     out: list[Question] = []
     seen: set[str] = set()
     for sn in snippets:
+        if sn.kind in ("row", "list"):
+            # A table row is asked cell by cell, a list by its items (bot/quiz/structured.py); a blank among a
+            # list's items could be any of them.
+            continue
         for q in _for_snippet(sn, lex, seed, per_snippet):
             if q.id not in seen:
                 seen.add(q.id)

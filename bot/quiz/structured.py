@@ -186,29 +186,52 @@ def _definition_questions(
         term,
         sn,
         rng,
-        lambda t: not _mentions(definition, t) and not _mentions(t, term) and not _mentions(term, t),
+        lambda t: (
+            fold(t) not in _META_TERMS
+            and not _mentions(definition, t)
+            and not _mentions(t, term)
+            and not _mentions(term, t)
+        ),
     )
     if len(wrong) == OPTIONS - 1 and len(term) <= MAX_OPTION_CHARS:
         prompt = _with_context(context, f"Which term means “{definition}”?")
         out.append(_choice(sn, "term", prompt, term, wrong, rng))
-    # What does X mean? Other definitions of similar length as options.
-    if len(definition) <= MAX_OPTION_CHARS:
-        rng = _rng(seed, sn.id, "meaning")
-        wrong = meanings.options(
-            definition,
-            sn,
-            rng,
-            lambda d: (
-                len(d) <= MAX_OPTION_CHARS
-                and _similar_length(definition, d)
-                and not _mentions(d, term)
-                and not _mentions(d, definition)  # "alcohol, fuel to burn, solvent" contains the answer: also true
-                and not _mentions(definition, d)
-            ),
+    # What does X mean? Other definitions of similar length as options; or, as often, true or false: the
+    # term with its own definition or with another one of the same section.
+    rng = _rng(seed, sn.id, "meaning")
+    wrong = meanings.options(
+        definition,
+        sn,
+        rng,
+        lambda d: (
+            _similar_length(definition, d)
+            and not _mentions(d, term)
+            and not _mentions(d, definition)  # "alcohol, fuel to burn, solvent" contains the answer: also true
+            and not _mentions(definition, d)
+        ),
+    )
+    short = [d for d in wrong if len(d) <= MAX_OPTION_CHARS]
+    if len(definition) <= MAX_OPTION_CHARS and len(short) == OPTIONS - 1 and rng.random() < 0.5:
+        prompt = _with_context(context, f"What does “{term}” mean?")
+        out.append(_choice(sn, "meaning", prompt, definition, short, rng))
+    elif wrong:
+        true = rng.random() < 0.5
+        statement = f"{term}: {definition if true else wrong[0]}"
+        prompt = _with_context(context, f"True or false? {statement}")
+        answer = "True" if true else "False"
+        out.append(
+            Question(
+                id=question_id("s", "deftf", sn.id, answer, prompt),
+                kind="truefalse",
+                prompt=prompt,
+                answer=answer,
+                options=("True", "False"),
+                topic=sn.topic,
+                explanation=sn.text,
+                source=sn.source,
+                snippet_id=sn.id,
+            )
         )
-        if len(wrong) == OPTIONS - 1:
-            prompt = _with_context(context, f"What does “{term}” mean?")
-            out.append(_choice(sn, "meaning", prompt, definition, wrong, rng))
     return out
 
 
@@ -226,7 +249,9 @@ def _usable_cell(value: str) -> bool:
 
 def _row_questions(sn: Snippet, table: list[Snippet], seed: int) -> list[Question]:
     label_header, label, cells = _row_cells(sn)
-    if not label or len(table) < 3:
+    # Rows with no name for their labels' column are often a comparison laid out sideways ("where", "formed
+    # from" down the side, the things compared across the top): their columns mix kinds of values.
+    if not label or not label_header or len(table) < 3:
         return []
     out: list[Question] = []
     context = _context(sn)

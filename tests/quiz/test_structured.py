@@ -67,8 +67,16 @@ def test_a_definition_asks_for_its_term_and_its_meaning_with_the_other_terms_as_
     assert len(which) == 1 and which[0].answer == "Tissue"
     assert set(which[0].options) <= {"Tissue", "Organ", "Organ system", "Organism"} and len(which[0].options) == 4
     assert which[0].prompt.startswith("Levels of organisation: ")  # it names its context
-    meaning = by(questions, "What does “Organism” mean?")
-    assert meaning and meaning[0].answer == "any living thing made of one or more cells"
+    # and its meaning: multiple choice, or true or false (its own definition, or another of the section)
+    meanings = [q for q in questions if "What does “" in q.prompt]
+    statements = [q for q in questions if q.kind == "truefalse"]
+    assert meanings and statements
+    for q in meanings:
+        term = q.prompt.split("“")[1].split("”")[0]
+        assert q.answer in q.options and q.explanation.startswith(f"{term}: {q.answer}")
+    for q in statements:
+        stated = q.prompt.split("True or false? ", 1)[1]
+        assert (q.answer == "True") == (stated == q.explanation), (stated, q.explanation)
     assert not by(questions, "see the bottom of the page") and not by(questions, "“Answer”")  # a remark, no term
 
 
