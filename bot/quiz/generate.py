@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
+from rapidfuzz import fuzz
+
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.index import word_zipf
 from bot.knowledge.model import Snippet
@@ -26,6 +28,7 @@ MAX_SENTENCE_CHARS = 300
 MIN_CONTEXT_WORDS = 5  # content words left around the blank, so the student has something to go on
 MAX_BLANK_SHARE = 0.4  # a blank longer than this share of the sentence leaves nothing to recall from
 KEYWORD_MIN_CHARS = 5
+SAME_NAME_RATIO = 80  # names this alike (rapidfuzz ratio) are taken for spellings of one name
 # Words after which a noun follows (a verb such as "admires" or "acknowledges" never comes after these).
 _NOUN_BEFORE = set(
     "the a an of for with by in on into from its their his her our some many more any each every".split()
@@ -169,7 +172,12 @@ def _chunks(
             # A sentence's first word is a name only if the notes also capitalise it elsewhere.
             w = toks[run[0]].text
             nxt = toks[run[0] + 1].low if run[0] + 1 < len(toks) else ""
-            speaks = nxt in PERSON_VERBS and w.lower() not in (common or set()) and w.lower() not in STOP
+            speaks = (
+                nxt in PERSON_VERBS
+                and w.lower() not in (common or set())
+                and w.lower() not in STOP
+                and not w.lower().endswith("ly")  # "Initially believes ...": an adverb, not a name
+            )
             if w not in mid_caps and not aliases.group_of(w) and not speaks:
                 run.pop(0)
                 while run and (toks[run[0]].low in STOP or toks[run[0]].low == "of"):
@@ -199,7 +207,8 @@ def _name_word(toks: list[_Tok], i: int) -> bool:
         return False
     if t.low in MONTHS:  # "July 24", "17 July 1945" are dates; "Operation August Storm" keeps its month
         near = [toks[k].text for k in (i - 1, i + 1) if 0 <= k < len(toks)]
-        if any(x[:1].isdigit() for x in near):
+        ordinal = i >= 2 and toks[i - 1].low in ("st", "nd", "rd", "th") and toks[i - 2].text[:1].isdigit()
+        if ordinal or any(x[:1].isdigit() for x in near):  # "29th July" too
             return False
     return True
 
@@ -697,7 +706,7 @@ def _number_alternatives(m: re.Match[str]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- what makes a fragment usable
 
 
-_OPINION = re.compile(r"\bI(?:'d| would| think| believe| feel)\b")
+_OPINION = re.compile(r"\bI(?:'d| would| think| believe| feel)\b|\bwe (?:just|have just|now)\b|\bin this case\b")
 
 
 def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset()) -> bool:
@@ -718,7 +727,8 @@ def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset(
     if not first:
         return True
     w0 = first[0].lower()
-    if w0 in PRONOUNS or w0 in {"also", "then", "and", "but", "so", "was", "were", "is", "are", "had", "has"}:
+    # A step that leans on the one before ("Next, to balance the hydrogens we just added, ...").
+    if w0 in PRONOUNS or w0 in {"also", "then", "and", "but", "so", "was", "were", "is", "are", "had", "has", "next"}:
         return False
     # "In his view - ...": a possessive pronoun straight after an opening preposition has no referent either.
     if len(first) > 1 and w0 in STOP and first[1].lower() in {"his", "her", "its", "their", "this", "these"}:
@@ -943,6 +953,8 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
             continue
         if set(words(shown)) & answer_words:
             continue
+        if fuzz.ratio(fold(shown), fold(fact.answer)) >= SAME_NAME_RATIO:
+            continue  # "Balcans" for "Balkans": another spelling of the answer, not a wrong option
         out.append(shown)
         if len(out) == 3:
             break

@@ -38,8 +38,10 @@ _LEANS = re.compile(
 _SYMBOLS_ONLY = re.compile(r"^[\W_]*$")
 # Labels of a teacher's commentary, not of a concept ("Answer: see bottom of page", "Note: learn this").
 _META_TERMS = set(
-    "answer answers note notes example examples hint tip tips key remember nb summary question see analysis".split()
+    """answer answers note notes example examples hint tip tips key remember nb summary question see analysis
+    terminology vocabulary glossary definition definitions keywords""".split()
 )
+_FIGURE = re.compile(r"^(?:figure|fig|table|diagram|graph|image|source|page|question|q)\.?\s*\d", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:this|that|these|those|it|they|them|its|their)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:you|your|personally|opinion)\b", re.IGNORECASE)
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|name|define|state|give|list)\b", re.IGNORECASE)
@@ -160,6 +162,7 @@ def _usable_definition(term: str, definition: str) -> bool:
         len(term) >= 3
         and len(term.split()) <= 5
         and fold(term) not in _META_TERMS
+        and not _FIGURE.match(term)
         and term[0].isalnum()
         and definition[0] not in "\"'“‘("  # a quotation is evidence, not a meaning
         and len(definition.split()) >= MIN_DEFINITION_WORDS
@@ -299,6 +302,8 @@ def _list_questions(sn: Snippet, items: _Pool, seed: int) -> list[Question]:
         return []
     if any(len(m) > 60 or ":" in m or m.startswith("(") for m in members):  # "Into: glycerol" is no member
         return []
+    if any(len(words(m)) == 0 or sum(c.isalpha() for c in m) < len(m) / 2 for m in members):
+        return []  # "P -> Q", "ε < 1": symbols are told apart only with the notes open
     rng = _rng(seed, sn.id, "list")
     inside = {_key(m) for m in members}
     # Items of the other lists of the same note (its own section first): things of the same kind, never
@@ -350,7 +355,7 @@ def _qa_questions(sn: Snippet, answers: _Pool, seed: int) -> list[Question]:
 
 # --------------------------------------------------------------------------- quotations
 
-_QUOTE = re.compile(r"[\"“]([^\"“”]{12,200})[\"”]")
+_QUOTE = re.compile(r"[\"“]([^\"“”]*)[\"”]")  # every quotation in turn, short ones too, so none pairs wrongly
 _QUOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 BLANK = "_____"
 
@@ -362,7 +367,7 @@ def _quote_questions(sn: Snippet, seed: int, quoted: set[str]) -> list[Question]
     out: list[Question] = []
     for m in _QUOTE.finditer(sn.text):
         quote = m.group(1).strip()
-        if not 4 <= len(quote.split()) <= 30 or _key(quote) in quoted:
+        if not 12 <= len(quote) <= 200 or not 4 <= len(quote.split()) <= 30 or _key(quote) in quoted:
             continue
         quoted.add(_key(quote))
         candidates = [
@@ -393,7 +398,8 @@ _COMMON_WORDS = set(
 
 def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Question]:
     """Questions from the definitions, tables, lists and question-and-answer pairs of the notes, in note order."""
-    definitions = [s for s in snippets if s.kind == "definition" and len(s.parts) == 2]
+    # Only definitions that could be asked are options too: never "see bottom of page" or "Figure 3".
+    definitions = [s for s in snippets if s.kind == "definition" and len(s.parts) == 2 and _usable_definition(*s.parts)]
     terms = _Pool([(_tidy(s.parts[0]), s.source, s.topic) for s in definitions if len(s.parts[0].split()) <= 5])
     meanings = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in definitions])
     list_items = _Pool(
