@@ -142,9 +142,18 @@ def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_bank
+    from bot.quiz.model import Question
 
     bank = load_bank(load_knowledge(settings))
     questions = bank.for_topic(args.topic)
+    if args.json:  # one JSON object per line, for review tools
+        for error in bank.errors:
+            print(json.dumps({"problem": error}, ensure_ascii=False))
+        for q in questions:
+            row = {f: getattr(q, f) for f in Question.__slots__}
+            row |= {"authored": q.authored, "alternatives": list(q.alternatives), "options": list(q.options)}
+            print(json.dumps(row, ensure_ascii=False))
+        return 0 if questions or not args.topic else 1
     for error in bank.errors:
         print(f"problem: {error}")
     if args.topic and not questions:
@@ -197,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("questions", help="list the quiz question bank for review")
     q.add_argument("--topic", default=None, help="only this topic (fuzzy)")
+    q.add_argument("--json", action="store_true", help="one JSON object per question (and per problem)")
     q.set_defaults(func=cmd_questions)
 
     n = sub.add_parser("notes", help="what each note gave, or how one note was split into facts")

@@ -33,6 +33,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         teacher_only=True,
     ),
     CommandSpec("seasonnew", "Archive this season and start a fresh leaderboard", teacher_only=True),
+    CommandSpec(
+        "questions",
+        "The class's quiz questions: list them, hide or unhide one, questions from the notes on or off",
+        "[TOPIC | hide ID | unhide ID | generated on|off]",
+        teacher_only=True,
+    ),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 
@@ -61,3 +67,20 @@ def parse_daily_settings(rest: str) -> dict[str, object] | None:
         else:
             return None
     return changes
+
+
+QUESTIONS_USAGE = "Use: /questions [TOPIC], /questions hide ID, /questions unhide ID, /questions generated on|off"
+
+
+def parse_questions(rest: str) -> tuple[str, object]:
+    """What "/questions ..." asks: ("list", topic), ("hide", id), ("unhide", id), ("generated", on) or
+    ("usage", "") when the words do not read so."""
+    parts = rest.split()
+    head = parts[0].lower() if parts else ""
+    if head in ("hide", "unhide"):
+        return (head, parts[1]) if len(parts) == 2 else ("usage", "")
+    if head == "generated":
+        if len(parts) == 2 and parts[1].lower() in ("on", "off"):
+            return ("generated", parts[1].lower() == "on")
+        return ("usage", "")
+    return ("list", rest.strip())

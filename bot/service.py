@@ -24,6 +24,7 @@ from bot.quiz.values import (
     DailyStatus,
     Leaderboard,
     NotAllowed,
+    QuestionList,
     QuizPrompt,
     Report,
     ScoreCard,
@@ -213,6 +214,19 @@ class RevisionService:
         await self.bank_built()
         await self.settled()  # the questions just asked count
         return await self.quiz.report(cls, is_teacher)
+
+    async def class_questions(self, cls: ClassRef, is_teacher: bool, topic: str | None = None) -> QuestionList:
+        """The class's questions for its teacher (raises NotAllowed for a student)."""
+        await self.bank_built()
+        return await self.quiz.class_questions(cls, is_teacher, topic or None)
+
+    async def hide_question(self, cls: ClassRef, is_teacher: bool, question_id: str, hide: bool = True):  # noqa: ANN201
+        """Hide a question from the class's quizzes, or bring it back; None when no question has that id."""
+        await self.bank_built()
+        return await self.quiz.hide_question(cls, is_teacher, question_id, hide)
+
+    async def generated_questions(self, cls: ClassRef, is_teacher: bool, on: bool) -> bool:
+        return await self.quiz.set_generated(cls, is_teacher, on)
 
     async def export_csv(self, cls: ClassRef, is_teacher: bool) -> bytes:
         await self.bank_built()

@@ -197,3 +197,12 @@ def test_ctrl_c_leaves_the_console_at_once(tmp_path):
 def test_a_line_of_spaces_gets_a_hint(tmp_path):
     p = run_cli("chat", stdin="   \n\t\n", env_extra={"REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"})
     assert p.stdout.count("Type a question about the notes, or /help.") == 2
+
+
+def test_questions_json_lists_every_question_with_its_fields():
+    p = run_cli("questions", "--json")
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(line) for line in p.stdout.splitlines()]
+    assert rows and all({"id", "kind", "prompt", "answer", "options", "authored", "topic"} <= set(r) for r in rows)
+    assert rows[0]["authored"] and any(not r["authored"] for r in rows)
+    assert all(r["answer"] in r["options"] for r in rows if r["options"])

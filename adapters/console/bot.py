@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.console.questions import questions_command
 from adapters.console.render import (
     render_answer,
     render_daily,
@@ -167,6 +168,9 @@ class ConsoleBot:
     async def cmd_seasonnew(self, rest: str) -> str:
         final = await self.service.season_new(self.cls, self.is_teacher)
         return "Season archived; a fresh leaderboard starts now.\n" + render_leaderboard(final)
+
+    async def cmd_questions(self, rest: str) -> str:
+        return await questions_command(self.service, self.cls, self.is_teacher, rest)
 
     async def cmd_ask(self, rest: str) -> str:
         return render_answer(await self.service.ask(rest, self.cls, user=self.user))

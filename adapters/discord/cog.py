@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.console.questions import questions_command
 from adapters.console.render import render_leaderboard, render_report, render_score
 from adapters.discord.context import class_for, send, user_for
 from adapters.discord.render import (
@@ -49,6 +50,7 @@ SLASH_NAMES = {
     "export": "export",
     "dailysettings": "daily-settings",
     "seasonnew": "season-new",
+    "questions": "questions",
 }
 
 
@@ -225,6 +227,24 @@ class RevisionCog(commands.Cog):
         wanted = current.casefold().strip()
         zones = [z for z in _timezones() if wanted in z.casefold()]
         return [app_commands.Choice(name=z, value=z) for z in zones[:CHOICES_LIMIT]]
+
+    @teacher_command("questions")
+    @app_commands.describe(
+        action="List the class's questions (the default), hide or unhide one, or ask only your own",
+        value="For list: a topic; for hide or unhide: the question's id",
+    )
+    async def questions(
+        self,
+        interaction: discord.Interaction,
+        action: Literal["list", "hide", "unhide", "generated on", "generated off"] = "list",
+        value: str | None = None,
+    ) -> None:
+        if not await self._teacher(interaction, "questions"):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the list shows the answers
+        rest = (value or "") if action == "list" else f"{action} {value or ''}".strip()
+        text = await questions_command(self.service, class_for(interaction), True, rest)
+        await send(interaction, embed=text_embed(text))
 
     @teacher_command("seasonnew")
     async def season_new(self, interaction: discord.Interaction) -> None:

@@ -27,10 +27,11 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from adapters.console.questions import questions_command
 from adapters.telegram import render
 from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
-from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
+from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings, parse_questions
 from bot.config import Settings
 from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
 from bot.ratelimit import RateLimited
@@ -391,6 +392,14 @@ async def cmd_seasonnew(t: Turn, rest: str) -> None:
     await t.reply("Season archived; a fresh leaderboard starts now.\n" + render.render_leaderboard(final))
 
 
+async def cmd_questions(t: Turn, rest: str) -> None:
+    text = escape(await questions_command(t.service, t.cls, await t.is_teacher(), rest))
+    if parse_questions(rest)[0] == "list":  # the list shows the answers: to the teacher's private chat
+        await to_teacher(t, "questions", text=text if t.private else f"<b>{escape(t.chat_title)}</b>\n{text}")
+    else:
+        await t.reply(text)
+
+
 COMMAND_HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "start": cmd_start,
     "help": cmd_help,
@@ -407,6 +416,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "export": cmd_export,
     "dailysettings": cmd_dailysettings,
     "seasonnew": cmd_seasonnew,
+    "questions": cmd_questions,
 }
 
 

@@ -42,6 +42,13 @@ _META_TERMS = set(
     terminology vocabulary glossary definition definitions keywords""".split()
 )
 _FIGURE = re.compile(r"^(?:figure|fig|table|diagram|graph|image|source|page|question|q)\.?\s*\d", re.IGNORECASE)
+# A label that is a date, a number or a circumstance ("1956:", "In his view:", "After Stalin's death:") heads
+# a note, not a term with a meaning.
+_NOT_A_TERM = re.compile(
+    r"^(?:[\d\s.,/-]+$|(?:in|on|at|after|before|during|since|when|while|with|by|for|from|to|as|if|because|"
+    r"his|her|their|its|our|my|we|they|he|she|it)\b)",
+    re.IGNORECASE,
+)
 _PRONOUN = re.compile(r"\b(?:this|that|these|those|it|they|them|its|their)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:you|your|personally|opinion)\b", re.IGNORECASE)
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|name|define|state|give|list)\b", re.IGNORECASE)
@@ -164,6 +171,7 @@ def _usable_definition(term: str, definition: str) -> bool:
         and fold(term) not in _META_TERMS
         and not _FIGURE.match(term)
         and term[0].isalnum()
+        and not _NOT_A_TERM.match(term)
         and definition[0] not in "\"'“‘("  # a quotation is evidence, not a meaning
         and len(definition.split()) >= MIN_DEFINITION_WORDS
         and not _LEANS.match(definition)

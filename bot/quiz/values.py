@@ -166,3 +166,26 @@ class DailySettings:
 
 class NotAllowed(PermissionError):
     """A student tried a teacher's command."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionListRow:
+    question_id: str
+    kind: str
+    prompt: str
+    answer: str
+    topic: str
+    authored: bool
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionList:
+    """A class's questions as its teacher reviews them: counts, and the first rows."""
+
+    topic: str  # "" for all
+    total: int
+    authored: int
+    hidden: int
+    generated_on: bool
+    rows: tuple[QuestionListRow, ...]  # the first ones: the teacher's first, then the notes'

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,6 +93,8 @@ class SchoolClass(Base):
     teacher_role: Mapped[str] = mapped_column(String(100), default="", server_default="")  # Discord role id/name
     season: Mapped[int] = mapped_column(Integer, default=1)
     season_started: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Questions made from the notes are asked too (the teacher may keep to their own).
+    generated_questions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class DailyQuiz(Base):
@@ -187,6 +190,17 @@ class SeasonResult(Base):
     answered: Mapped[int] = mapped_column(Integer)
     correct: Mapped[int] = mapped_column(Integer)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HiddenQuestion(Base):
+    """A question the teacher took out of a class's quizzes (/questions hide ID)."""
+
+    __tablename__ = "hidden_questions"
+    __table_args__ = (UniqueConstraint("class_id", "question_id", name="uq_hidden_questions_class_question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
 
 
 class ChatRef(Base):

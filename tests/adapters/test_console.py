@@ -102,3 +102,14 @@ async def test_a_question_asked_during_the_daily_quiz_is_answered_and_the_quiz_w
     assert status.answered == 0 and console.pending == status.next.ref
     q = await service.question_for(status.next.ref)
     assert "Right!" in await console.handle(q.answer)
+
+
+async def test_the_teacher_lists_and_hides_questions_in_the_console(teacher_console, console, service):
+    listing = await teacher_console.handle("/questions")
+    assert "questions:" in listing and "yours" in listing and "/questions hide ID" in listing
+    qid = listing.splitlines()[1].split(" ", 1)[0]
+    assert "no longer asked" in await teacher_console.handle(f"/questions hide {qid}")
+    assert "[hidden]" in (await teacher_console.handle("/questions")).splitlines()[1]
+    assert "No question has the id" in await teacher_console.handle("/questions hide zzz")
+    assert "Use: /questions" in await teacher_console.handle("/questions generated maybe")
+    assert "for teachers" in await console.handle("/questions")

@@ -125,11 +125,11 @@ async def test_the_registered_commands_have_descriptions_options_and_teacher_per
     commands = {c["name"]: c for c in dc.fake.commands}
     assert set(commands) == {
         "ask", "quiz", "daily", "score", "leaderboard", "topics", "help", "forgetme", "hideme",
-        "report", "export", "daily-settings", "season-new",
+        "report", "export", "daily-settings", "season-new", "questions",
     }  # fmt: skip
     assert all(0 < len(c["description"]) <= 100 for c in commands.values())
     assert commands["ask"]["description"] == "Ask a question about the notes"
-    teacher = {"report", "export", "daily-settings", "season-new"}
+    teacher = {"report", "export", "daily-settings", "season-new", "questions"}
     for name, c in commands.items():
         if name in teacher:
             assert str(c["default_member_permissions"]) == str(discord.Permissions(manage_guild=True).value)
@@ -531,3 +531,15 @@ async def test_a_second_shard_leaves_command_registration_to_the_first(fake, ser
     finally:
         await first.bot.close()
         await second.bot.close()
+
+
+async def test_the_teacher_reviews_hides_and_switches_off_questions(dc, service):
+    listed = last_shown(await as_teacher(dc, "questions"))
+    assert listed.ephemeral and "questions:" in listed.text() and "yours" in listed.text()
+    qid = next(q.id for q in service.bank.questions if not q.authored)
+    hidden = last_shown(await as_teacher(dc, "questions", {"action": "hide", "value": qid}))
+    assert hidden.ephemeral and "no longer asked" in hidden.text()
+    assert (await service.class_questions(CLS, True, None)).hidden == 1
+    off = last_shown(await as_teacher(dc, "questions", {"action": "generated off"}))
+    assert "only your own questions" in off.text()
+    assert "is for teachers" in reply_text(await dc.command("questions"))

@@ -152,7 +152,7 @@ async def test_commands_are_registered_for_the_menu(tg):
     students = [c["command"] for c in by_scope["default"]["commands"]]
     assert students == ["start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme"]
     teachers = [c["command"] for c in by_scope["all_chat_administrators"]["commands"]]
-    assert teachers == students + ["report", "export", "dailysettings", "seasonnew"]
+    assert teachers == students + ["report", "export", "dailysettings", "seasonnew", "questions"]
     assert by_scope["chat"]["scope"]["chat_id"] == TEACHER["id"]
     assert [c["command"] for c in by_scope["chat"]["commands"]] == teachers
     assert all(3 <= len(c["description"]) <= 256 for p in by_scope.values() for c in p["commands"])
@@ -853,3 +853,16 @@ def test_what_fits_in_a_quiz_poll():
     assert quiz_poll(prompt("Which?", ("🙂" * 50, "No"))) is not None  # 100 UTF-16 units, as Telegram counts
     assert quiz_poll(prompt("Which?", ("🙂" * 51, "No"))) is None
     assert clip("short") == "short" and len(clip("🙂" * 150).encode("utf-16-le")) // 2 <= 200
+
+
+async def test_the_teacher_lists_questions_privately_and_hides_one_in_the_group(tg):
+    admin = ADMIN["id"]
+    await tg.send(GROUP, ANA, "/topics")  # the group is a class
+    assert "sent it to you in a private chat" in await tg.send(GROUP, ADMIN, "/questions")
+    private = "\n".join(tg.api.texts(admin))
+    assert "questions:" in private and "-&gt;" in private  # the answers go to her alone
+    qid = next(q.id for q in tg.service.bank.questions if not q.authored)
+    assert "no longer asked" in await tg.send(GROUP, ADMIN, f"/questions hide {qid}")
+    assert "Back in the quizzes" in await tg.send(GROUP, ADMIN, f"/questions unhide {qid}")
+    assert "only your own" in await tg.send(GROUP, ADMIN, "/questions generated off")
+    assert "for teachers" in (await tg.send(GROUP, ANA, "/questions")).lower()

@@ -528,3 +528,36 @@ async def test_text_naming_no_option_is_not_marked_but_a_guess_is(service):
     assert res.problem == "option" and res.options == p.question.options
     res = await service.answer(CLS, u, p.ref, "is it " + wrong(p.question) + "?")  # a guess is an answer
     assert not res.problem and not res.correct
+
+
+# --- the teacher's control over the class's questions -----------------------------------------------
+
+
+async def test_a_hidden_question_is_never_asked_and_generated_ones_can_be_switched_off(service, clock):
+    made = [q for q in service.bank.questions if not q.authored]
+    listing = await service.class_questions(CLS, True)
+    assert listing.total == len(service.bank.questions) and listing.authored == len(service.bank.questions) - len(made)
+    assert listing.rows[0].authored and listing.generated_on
+    with pytest.raises(NotAllowed):
+        await service.class_questions(CLS, False)
+    # hide every authored question but one: practice brings that one, then made ones
+    authored = [q for q in service.bank.questions if q.authored]
+    for q in authored[1:]:
+        assert (await service.hide_question(CLS, True, q.id)).id == q.id
+    assert await service.hide_question(CLS, True, "no-such-id") is None
+    assert (await service.class_questions(CLS, True)).hidden == len(authored) - 1
+    u = user(41)
+    seen = []
+    for _ in range(4):
+        p = await service.practice(CLS, u)
+        seen.append(p.question.id)
+        await service.answer(CLS, u, p.ref, right(p.question))
+    assert not set(seen) & {q.id for q in authored[1:]} and seen[0] == authored[0].id
+    # the teacher keeps to their own questions: only the one not hidden is left
+    assert await service.generated_questions(CLS, True, False) is False
+    clock.advance(days=1)
+    status = await service.daily(CLS, user(42))
+    assert status.total == 1 and status.next.question.id == authored[0].id
+    await service.hide_question(CLS, True, authored[1].id, hide=False)
+    p = await service.practice(CLS, user(43))
+    assert p.question.authored

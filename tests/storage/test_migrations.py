@@ -19,6 +19,7 @@ QUIZ_TABLES = {
     "daily_completions",
     "season_results",
     "chat_refs",
+    "hidden_questions",
 }
 
 

@@ -9,7 +9,7 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from bot.quiz.values import (
     AnswerResult,
 )
 from bot.refs import QUIZ_REF, ClassRef, UserRef
-from bot.storage.models import DailyAnswer, DailyQuiz, PracticePrompt, SchoolClass, Student
+from bot.storage.models import DailyAnswer, DailyQuiz, HiddenQuestion, PracticePrompt, SchoolClass, Student
 from bot.storage.writer import AnswerWriter
 
 CLASS_CACHE_SECONDS = 5.0  # settings and seasons changed by another process are seen within this
@@ -135,6 +135,16 @@ class EngineCore:
 
     def _today(self, klass: SchoolClass) -> str:
         return class_day(self.clock(), klass.timezone).isoformat()
+
+    async def _hidden(self, session: AsyncSession, class_id: int) -> set[str]:
+        rows = await session.execute(select(HiddenQuestion.question_id).where(HiddenQuestion.class_id == class_id))
+        return set(rows.scalars())
+
+    async def _asked_in(self, session: AsyncSession, klass: SchoolClass, questions: Sequence[Question]):  # noqa: ANN202
+        """The questions this class is asked: without those the teacher hid, and only the teacher's own when
+        generated questions are off for it."""
+        hidden = await self._hidden(session, klass.id)
+        return [q for q in questions if q.id not in hidden and (q.authored or klass.generated_questions)]
 
     async def question_for(self, ref: str) -> Question | None:
         """The question behind a stored reference (an adapter restarted and needs to re-render it)."""

@@ -35,7 +35,8 @@ class DailyPart(EngineCore):
         )
         recent = {qid for (ids,) in recent_rows for qid in json.loads(ids)}
         accuracy = {t.topic: t.accuracy for t in await self._topic_scores(session, klass.id) if t.answered}
-        ids = pick_daily(self.bank.questions, klass.key, day, klass.daily_count, accuracy, recent)
+        asked = await self._asked_in(session, klass, self.bank.questions)
+        ids = pick_daily(asked, klass.key, day, klass.daily_count, accuracy, recent)
         try:
             async with session.begin_nested():
                 row = DailyQuiz(class_id=klass.id, day=day, question_ids=json.dumps(ids), posted=False)

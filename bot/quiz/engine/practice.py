@@ -26,9 +26,12 @@ class PracticePart(EngineCore):
         pool = self.bank.for_topic(topic)
         if not pool:
             return None
-        by_id = {q.id: q for q in pool}
         async with self.sessions() as session:
             klass = await self._class(session, cls)
+            pool = await self._asked_in(session, klass, pool)
+            if not pool:
+                return None
+            by_id = {q.id: q for q in pool}
             student = await self._student(session, user)
             cards = (
                 (await session.execute(select(ReviewCard).where(ReviewCard.student_id == student.id))).scalars().all()
