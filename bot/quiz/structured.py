@@ -6,7 +6,9 @@ into questions a teacher would ask, with wrong options drawn from the same notes
   definitions as options);
 - a table row: "Gas exchange - Organ: ?" (the column's other values as options) and the reverse, which row;
 - a short list under its lead-in: "Which of these is one of ...?" or "Which is not one of ...?";
-- a question-and-answer pair: the question as it stands, typed when the answer is short, else multiple choice.
+- a question-and-answer pair: the question as it stands, typed when the answer is short, else multiple choice;
+- a formula: "Complete the formula: v = ?" (other formulas' right-hand sides as options);
+- a quotation: complete it, its rarest word blanked.
 Every question carries its context (the section it comes from) and is dropped when its options would give the
 answer away or be ambiguous.
 """
@@ -361,6 +363,43 @@ def _qa_questions(sn: Snippet, answers: _Pool, seed: int) -> list[Question]:
     return [_choice(sn, "qa", prompt, answer, wrong, rng)] if len(wrong) == OPTIONS - 1 else []
 
 
+# --------------------------------------------------------------------------- formulas
+
+_FORMULA = re.compile(r"^\s*([^=<>→]{1,24}?)\s*=\s*([^=]{1,60}?)\s*$")
+MAX_FORMULAS = 2  # questions per group of formulas
+
+
+def _split_formula(formula: str) -> tuple[str, str] | None:
+    """ "v = u + at" -> ("v", "u + at"); None for a chain ("E = σ/ε = stress/strain"), an arrow or a bare number."""
+    m = _FORMULA.match(formula)
+    if not m or "->" in formula or formula.count("=") != 1:
+        return None
+    lhs, rhs = m.group(1).strip(), m.group(2).strip()
+    if not any(c.isalpha() for c in lhs) or not any(c.isalpha() for c in rhs) or len(lhs.split()) > 3:
+        return None
+    return lhs, rhs
+
+
+def _formula_questions(sn: Snippet, sides: _Pool, gives: dict[str, set[str]], seed: int) -> list[Question]:
+    """ "Complete the formula: v = ?", the other formulas' right-hand sides of the same notes as options (never
+    another formula for the same quantity: "P = VI" and "P = I^2R" are both right)."""
+    out: list[Question] = []
+    context = _context(sn)
+    for formula in sn.parts:
+        split = _split_formula(formula)
+        if split is None:
+            continue
+        lhs, rhs = split
+        rng = _rng(seed, sn.id, "formula", formula)
+        wrong = sides.options(rhs, sn, rng, lambda r, lhs=lhs: _key(lhs) not in gives.get(_key(r), set()))
+        if len(wrong) == OPTIONS - 1:
+            prompt = _with_context(context, f"Complete the formula: {lhs} = ?")
+            out.append(_choice(sn, "formula", prompt, rhs, wrong, rng))
+        if len(out) == MAX_FORMULAS:
+            break
+    return out
+
+
 # --------------------------------------------------------------------------- quotations
 
 _QUOTE = re.compile(r"[\"“]([^\"“”]*)[\"”]")  # every quotation in turn, short ones too, so none pairs wrongly
@@ -415,6 +454,11 @@ def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Que
     )
     pairs = [s for s in snippets if s.kind == "qa" and len(s.parts) == 2]
     qa_answers = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in pairs])
+    formulas = [(split, s) for s in snippets if s.kind == "formula" for f in s.parts if (split := _split_formula(f))]
+    sides = _Pool([(rhs, s.source, s.topic) for (_, rhs), s in formulas])
+    gives: dict[str, set[str]] = defaultdict(set)  # right-hand side -> the quantities it gives
+    for (lhs, rhs), _ in formulas:
+        gives[_key(rhs)].add(_key(lhs))
     tables: dict[tuple, list[Snippet]] = defaultdict(list)
     for s in snippets:
         if s.kind == "row" and len(s.parts) >= 4:
@@ -450,6 +494,8 @@ def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Que
             made = _list_questions(sn, list_items, seed)
         elif sn.kind == "qa" and len(sn.parts) == 2:
             made = _qa_questions(sn, qa_answers, seed)
+        elif sn.kind == "formula":
+            made = _formula_questions(sn, sides, gives, seed)
         else:
             made = []
         for q in made:

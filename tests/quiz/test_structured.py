@@ -154,3 +154,14 @@ def test_every_subject_gets_at_least_15_questions_per_1000_words_of_at_least_3_k
             assert len(kinds) >= 3, (subject.name, kinds)
     finally:
         logging.disable(logging.NOTSET)
+
+
+def test_a_formula_is_completed_and_no_other_formula_for_the_same_quantity_is_a_wrong_option():
+    formulas = ["P = VI", "P = I^2 R", "R = V/I", "Q = It", "W = VIt", "E = mc^2"]
+    note = "# Electricity\n\n## Power\n\n" + "".join(f"$${f}$$\n\n" for f in formulas)
+    qs = [q for q in structured_questions(snippets_from_text(note, "electricity.md")) if "formula" in q.prompt]
+    assert qs, "no formula question"
+    for q in qs:
+        assert q.prompt.startswith("Power: Complete the formula: ") and q.answer in q.options
+        if "P = ?" in q.prompt:
+            assert not {"VI", "I^2 R", "I^2R"} & (set(q.options) - {q.answer})  # both are right for P
