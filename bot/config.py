@@ -49,7 +49,7 @@ class Settings:
             discord_teacher_role=env.get("DISCORD_TEACHER_ROLE", "").strip(),
             discord_shard_id=_int(env, "DISCORD_SHARD_ID", None),
             discord_shard_count=_int(env, "DISCORD_SHARD_COUNT", None),
-            default_timezone=env.get("REVISIONBOT_TIMEZONE", "UTC").strip() or "UTC",
+            default_timezone=_zone_name(env.get("REVISIONBOT_TIMEZONE", "UTC")),
             daily_questions=_int(env, "REVISIONBOT_DAILY_QUESTIONS", 5),
             rate_limit_per_minute=_int(env, "REVISIONBOT_RATE_LIMIT", 20),
         )
@@ -60,6 +60,14 @@ class ConfigError(ValueError):
 
 
 DAILY_QUESTIONS_RANGE = (1, 20)  # as the daily settings command allows
+
+
+def _zone_name(raw: str) -> str:
+    """The zone's proper name in any case typed ("europe/london"); as given when unknown (check() says so)."""
+    from bot.quiz.daily import canonical_zone
+
+    raw = raw.strip() or "UTC"
+    return canonical_zone(raw) or raw
 
 
 def check(settings: Settings) -> None:

@@ -14,6 +14,12 @@ class RateLimited(Exception):
         super().__init__(f"rate limited for {retry_after:.0f}s")
         self.retry_after = retry_after
 
+    @property
+    def advice(self) -> str:
+        """What to tell the student, on every platform."""
+        seconds = max(1, round(self.retry_after))
+        return f"Slow down a little: try again in {seconds} second{'' if seconds == 1 else 's'}."
+
 
 class RateLimiter:
     """At most `limit` requests per `window` seconds per key (a sliding window); limit <= 0 turns it off.

@@ -206,3 +206,10 @@ def test_questions_json_lists_every_question_with_its_fields():
     assert rows and all({"id", "kind", "prompt", "answer", "options", "authored", "topic"} <= set(r) for r in rows)
     assert rows[0]["authored"] and any(not r["authored"] for r in rows)
     assert all(r["answer"] in r["options"] for r in rows if r["options"])
+
+
+def test_the_database_urls_people_write_and_a_time_zone_in_any_case_are_accepted(tmp_path):
+    env = {"REVISIONBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "REVISIONBOT_TIMEZONE": "europe/london"}
+    p = run_cli("chat", "--teacher", stdin="/dailysettings timezone asia/tokyo\n", env_extra=env)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    assert "Asia/Tokyo" in p.stdout and (tmp_path / "bot.db").exists()

@@ -20,6 +20,7 @@ from adapters.console.render import (
     render_settings,
 )
 from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
+from bot.knowledge.model import plural
 from bot.quiz.values import NotAllowed
 from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
@@ -50,7 +51,7 @@ class ConsoleBot:
         except NotAllowed:
             return "That is for teachers."
         except RateLimited as exc:
-            return f"Slow down a little: try again in {exc.retry_after:.0f} seconds."
+            return exc.advice
         except SQLAlchemyError as exc:  # an expected fault (locked, read-only, gone): one line, no traceback
             log.error("console command failed: database: %s", str(exc).splitlines()[0][:200])
             return "Sorry, the database could not be used just now. Try again in a moment."
@@ -183,5 +184,5 @@ class ConsoleBot:
         if not topics:
             return "No notes are loaded yet."
         lines = ["Topics in the notes:"]
-        lines += [f"  - {t.name} ({t.snippets} facts, {t.source})" for t in topics]
+        lines += [f"  - {t.name} ({plural(t.snippets, 'fact')}, {t.source})" for t in topics]
         return "\n".join(lines)

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from adapters.discord.render import MESSAGE_LIMIT, NO_MENTIONS, clip
+from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
 from bot.service import RevisionService
 
@@ -19,7 +20,7 @@ FOR_TEACHERS = "That is for teachers."
 
 
 def slow_down(exc: Exception) -> str:
-    return f"Slow down a little: try again in {getattr(exc, 'retry_after', 60):.0f} seconds."
+    return exc.advice if isinstance(exc, RateLimited) else RateLimited(60).advice
 
 
 def class_ref(guild_id: int | None, user_id: int) -> ClassRef:

@@ -13,7 +13,7 @@ import discord
 
 from adapters.console.render import PROBLEMS, render_daily, render_result
 from bot.commands import CommandSpec
-from bot.knowledge.model import Answer
+from bot.knowledge.model import Answer, plural
 from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, QuizPrompt
 from bot.service import TopicInfo
 
@@ -126,7 +126,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
 def topics_embed(topics: list[TopicInfo]) -> discord.Embed:
     if not topics:
         return make_embed("Topics in the notes", "No notes are loaded yet.")
-    lines = [f"- {safe(t.name)} ({t.snippets} facts, {safe(t.source)})" for t in topics]
+    lines = [f"- {safe(t.name)} ({plural(t.snippets, 'fact')}, {safe(t.source)})" for t in topics]
     return make_embed("Topics in the notes", fit_lines(lines, DESCRIPTION_LIMIT))
 
 

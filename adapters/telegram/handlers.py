@@ -431,7 +431,7 @@ async def politely(t: Turn, work: Awaitable[None]) -> None:
 
 
 def slow_down(exc: RateLimited) -> str:
-    return f"Slow down a little: try again in {exc.retry_after:.0f} seconds."
+    return exc.advice
 
 
 def _from_bot(message: Message, bot: Bot) -> bool:

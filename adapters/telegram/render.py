@@ -11,7 +11,7 @@ from telegram.constants import PollLimit
 from adapters.console import render as plain
 from adapters.telegram.send import tg_len
 from bot.commands import CommandSpec
-from bot.knowledge.model import Answer
+from bot.knowledge.model import Answer, plural
 from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, Leaderboard, QuizPrompt, Report, ScoreCard
 from bot.service import TopicInfo
 
@@ -73,7 +73,7 @@ def render_topics(topics: list[TopicInfo]) -> str:
     if not topics:
         return "No notes are loaded yet."
     lines = ["<b>Topics in the notes:</b>"]
-    lines += [f"• {escape(t.name)} ({t.snippets} facts, {escape(t.source)})" for t in topics]
+    lines += [f"• {escape(t.name)} ({plural(t.snippets, 'fact')}, {escape(t.source)})" for t in topics]
     return "\n".join(lines)
 
 

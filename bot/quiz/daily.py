@@ -7,8 +7,8 @@ import logging
 import random
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.quiz.model import Question
 
@@ -23,6 +23,21 @@ def seed_for(*parts: str) -> int:
 
 
 @lru_cache(maxsize=512)
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {z.casefold(): z for z in available_timezones()}
+
+
+def canonical_zone(name: str) -> str | None:
+    """The time zone's proper name, whatever the case it was typed in ("europe/london" -> "Europe/London");
+    None when there is no such zone."""
+    name = name.strip().replace(" ", "_")
+    found = _zones_by_folded_name().get(name.casefold())
+    if found is None and name.upper() == "UTC":
+        return "UTC"
+    return found
+
+
 def zone(name: str) -> ZoneInfo:
     """A class's time zone; one stored wrong (an old setting, a hand-edited database) counts as UTC and is
     logged once, so it never stops the class's quiz or another class's daily post."""

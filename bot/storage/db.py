@@ -54,7 +54,24 @@ def _prepare_sqlite_path(url: str) -> None:
                 raise DatabaseError(f"{path} is not a SQLite database (is the path right?)")
 
 
+# The URLs people write name no driver, or a blocking one: the bot's own async driver is meant.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
+
+
+def async_url(url: str) -> str:
+    """`sqlite:///bot.db` -> `sqlite+aiosqlite:///bot.db`, `postgresql://...` -> `postgresql+asyncpg://...`."""
+    scheme, sep, rest = url.partition("://")
+    return ASYNC_DRIVERS.get(scheme.lower(), scheme) + sep + rest if sep else url
+
+
 def make_engine(url: str) -> AsyncEngine:
+    url = async_url(url)
     try:
         _prepare_sqlite_path(url)
         u = make_url(url)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 
-from bot.quiz.daily import zone
+from bot.quiz.daily import canonical_zone, zone
 from bot.quiz.engine.core import _TIME, EngineCore
 from bot.quiz.engine.standings import _board
 from bot.quiz.values import DailySettings, DailyStatus, Leaderboard, NotAllowed
@@ -52,11 +51,11 @@ class ClassesPart(EngineCore):
                 else:
                     errors.append(f"time must look like 08:00, not {time[:20]!r}")
             if timezone is not None:
-                try:
-                    ZoneInfo(timezone.strip())
-                    k.timezone = timezone.strip()
+                proper = canonical_zone(timezone)
+                if proper:
+                    k.timezone = proper
                     changed.append("timezone")
-                except (ZoneInfoNotFoundError, ValueError):
+                else:
                     errors.append(f"unknown timezone {timezone[:40]!r} (try Europe/London)")
             if count is not None:
                 try:
