@@ -1,0 +1,425 @@
+"""What the notes as a whole say about their names, terms, numbers and own words: the vocabulary that
+facts are found with and wrong options drawn from; how figures are read and written.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.knowledge.aliases import AliasTable
+from bot.knowledge.index import word_zipf
+from bot.knowledge.model import Snippet
+from bot.knowledge.segment import split_sentences
+from bot.quiz.prose.words import (
+    _NOUN_BEFORE,
+    _NUMBER,
+    _SCALES,
+    _YEAR,
+    KEYWORD_MAX_ZIPF,
+    KEYWORD_MIN_CHARS,
+    LOCATIVES,
+    ORG_HEADS,
+    PERSON_POSSESSIONS,
+    PERSON_VERBS,
+    PLACE_POSSESSIONS,
+    SPEECH_BEFORE,
+    STOP,
+    TITLES,
+    _Chunk,
+    _chunks,
+    _first_word,
+    _head,
+    _Tok,
+    _tokens,
+)
+from bot.text import fold
+
+# --------------------------------------------------------------------------- the notes' vocabulary
+
+
+@dataclass(slots=True)
+class _Name:
+    key: str
+    surfaces: Counter[str] = field(default_factory=Counter)
+    noun_surfaces: Counter[str] = field(default_factory=Counter)  # uses not followed by a noun ("Soviet troops")
+    located: Counter[str] = field(default_factory=Counter)  # spellings seen after "in", "at", "to" ...
+    sources: set[str] = field(default_factory=set)
+    person: float = 0.0
+    place: float = 0.0
+    not_person: float = 0.0
+    kind: str = ""  # "person", "place" or "" (unknown)
+
+
+@dataclass(slots=True)
+class _Number:
+    value: float  # in units, scale applied ("5.8mil" -> 5_800_000)
+    base: float  # as written ("5.8")
+    decimals: int  # as written: "33%" stays "33%" next to "1.95%"
+    unit: str  # "%" or currency + scale, e.g. "$million", "million"
+    source: str
+
+
+@dataclass(slots=True)
+class _Pools:
+    """Where distractors are drawn from: every name, term and number of the notes by its kind, and again by
+    note. Each question looks at its own note's pool and a bounded random draw from the rest, so a
+    question costs the same whatever the size of the notes."""
+
+    names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # kind -> keys
+    names_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # kind, note
+    terms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # head -> folded terms
+    terms_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    keywords: list[str] = field(default_factory=list)
+    keywords_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # note -> words
+    numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # unit -> indexes
+    numbers_in: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, lex: _Lexicon) -> _Pools:
+        pools = cls()
+        for key, name in lex.names.items():
+            if name.kind:
+                pools.names[name.kind].append(key)
+                for source in sorted(name.sources):
+                    pools.names_in[name.kind, source].append(key)
+        for term, (display, sources) in lex.terms.items():
+            head = _head(display)
+            pools.terms[head].append(term)
+            for source in sorted(sources):
+                pools.terms_in[head, source].append(term)
+        for w, sources in lex.keywords.items():
+            pools.keywords.append(w)
+            for source in sorted(sources):
+                pools.keywords_in[source].append(w)
+        for i, n in enumerate(lex.numbers):
+            pools.numbers[n.unit].append(i)
+            pools.numbers_in[n.unit, n.source].append(i)
+        return pools
+
+
+T = TypeVar("T", bound=Hashable)
+SCAN_ALL = 64  # a pool up to this size is read whole, in a random order; a larger one is sampled
+
+
+def _draw(own: Sequence[T], rest: Sequence[T], rng: random.Random) -> Iterator[T]:
+    """Candidates in a random order: those of the question's own note first, then the others; each pool read
+    whole when small, else at most 2 x SCAN_ALL random picks of it (no candidate given twice)."""
+    given: set[T] = set()
+    for pool in (own, rest):
+        if len(pool) <= SCAN_ALL:
+            order: Iterable[T] = rng.sample(list(pool), len(pool))
+        else:
+            order = (pool[rng.randrange(len(pool))] for _ in range(2 * SCAN_ALL))
+        for item in order:
+            if item not in given:
+                given.add(item)
+                yield item
+
+
+@dataclass(slots=True)
+class _Lexicon:
+    """What the notes as a whole say about their names and numbers: the pool that distractors come from."""
+
+    aliases: AliasTable
+    names: dict[str, _Name] = field(default_factory=dict)
+    terms: dict[str, tuple[str, set[str]]] = field(default_factory=dict)  # folded term -> display, sources
+    years: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    numbers: list[_Number] = field(default_factory=list)
+    mid_caps: set[str] = field(default_factory=set)
+    common: set[str] = field(default_factory=set)  # words the notes write in lower case: common nouns
+    keywords: dict[str, set[str]] = field(default_factory=dict)  # the subject's own words -> their notes
+    # Terms by their first word, and the short alias forms of terms ("P.C"): built once the terms are known,
+    # so finding the terms of a sentence costs its own words, not the size of the notes.
+    _by_first: dict[str, list[str]] | None = None
+    _order: dict[str, int] = field(default_factory=dict)
+    _pools: _Pools | None = None
+    _short_forms: list[tuple[str, str, tuple[str, ...]]] | None = None
+
+    def terms_in(self, folded: str) -> list[str]:
+        """The terms that may occur in `folded` text (their first word does), in the order of `terms`."""
+        if self._by_first is None:
+            self._by_first = _first_word_index(self.terms)
+            self._order = {t: i for i, t in enumerate(self.terms)}
+        found = {k for w in set(_WORD_RUN.findall(folded)) for k in self._by_first.get(w, ())}
+        found.update(self._by_first.get("", ()))
+        return sorted(found, key=self._order.__getitem__)
+
+    def pools(self) -> _Pools:
+        """Names, terms and numbers filed by kind (and by note), for drawing distractors."""
+        if self._pools is None:
+            self._pools = _Pools.of(self)
+        return self._pools
+
+    def short_forms(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(short form, full term, alternatives) for alias groups that name a term."""
+        if self._short_forms is None:
+            self._short_forms = []
+            for group in self.aliases.groups:
+                long = next((n for n in group if fold(n) in self.terms), None)
+                if long:
+                    alts = tuple(x for x in group if x != long)
+                    self._short_forms += [(n, long, alts) for n in group if len(n) <= 4 and n != long]
+        return self._short_forms
+
+    def key(self, surface: str) -> str:
+        gids = self.aliases.group_of(surface)
+        return f"#{min(gids)}" if gids else fold(surface)
+
+    def display(self, name: _Name) -> str:
+        """How a person or place is shown as an option: the alias file's first name, else the usual spelling."""
+        if name.key.startswith("#"):
+            first = self.aliases.names(int(name.key[1:]))[0]
+            if name.kind == "person" or first in name.noun_surfaces:
+                return first
+        pool = name.noun_surfaces or name.surfaces
+        return sorted(pool.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+
+_OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s(\[]))['\"](?=\S)")
+_CLOSE_QUOTE = re.compile(r"(?<=[^\s(\[])['\"](?=[\s.,;:!?)\]]|$)")
+_PLURAL_POSSESSIVE = re.compile(r"s'(?=\s+[a-z])")
+
+
+def _open_quotes(text: str) -> int:
+    """Quotes opened but not closed in `text` (a plural possessive, "the Germans' defeat", is no quote)."""
+    return len(_OPEN_QUOTE.findall(text)) - (len(_CLOSE_QUOTE.findall(text)) - len(_PLURAL_POSSESSIVE.findall(text)))
+
+
+def _sentences(snippet: Snippet) -> list[str]:
+    """Sentences of a snippet, long ones also cut at semicolons, for one fact per prompt."""
+    out: list[str] = []
+    merged: list[str] = []
+    for s in split_sentences(snippet.text):
+        # A quotation of several sentences stays whole: half a quotation misleads.
+        if merged and _open_quotes(merged[-1]) > 0:
+            merged[-1] += " " + s
+        else:
+            merged.append(s)
+    for s in merged:
+        parts = [p.strip() for p in s.split("; ")]
+        if len(parts) > 1 and all(len(p.split()) >= 5 for p in parts):
+            for p in parts:
+                p = re.sub(r"^(?:and|but)\s+", "", p)
+                out.append(p[:1].upper() + p[1:])
+        else:
+            out.append(s)
+    return out
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _first_word_index(phrases: Iterable[str]) -> dict[str, list[str]]:
+    """Phrases by their first run of word characters ("" for a phrase that starts with another character).
+
+    A phrase matched with no word character on either side starts where the text has that same run, so
+    only the phrases filed under the text's own runs can occur in it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for p in phrases:
+        m = _WORD_RUN.match(p)
+        index[m.group() if m else ""].append(p)
+    return index
+
+
+def _phrases_in(phrases: set[str], text: str) -> set[str]:
+    """Those of `phrases` (folded) found in the folded `text` as whole words, in one pass over the text."""
+    index = _first_word_index(phrases)
+    found = {p for p in index.get("", ()) if re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", text)}
+    for m in _WORD_RUN.finditer(text):
+        for p in index.get(m.group(), ()):
+            if p not in found and text.startswith(p, m.start()):
+                if not _WORD_CHAR.match(text, m.start() + len(p)):
+                    found.add(p)
+    return found
+
+
+def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon:
+    lex = _Lexicon(aliases)
+    texts: list[tuple[str, str, bool]] = []  # (sentence or topic, source, is a topic)
+    seen_topics: set[tuple[str, str]] = set()
+    for sn in snippets:
+        for s in _sentences(sn):
+            texts.append((s, sn.source, False))
+        if (sn.topic, sn.source) not in seen_topics:
+            seen_topics.add((sn.topic, sn.source))
+            texts.append((sn.topic, sn.source, True))
+    uses: Counter[str] = Counter()
+    keyword_sources: dict[str, set[str]] = defaultdict(set)
+    named: set[str] = set()  # words seen after "the", "a", "of" ...: nouns, so things a blank can ask for
+    for s, source, is_topic in texts:
+        if is_topic:
+            continue  # headings capitalise every word: no evidence of names
+        toks = _tokens(s)
+        first = _first_word(toks)
+        for k, t in enumerate(toks):
+            if k != first and t.cap and t.text[:1].isalpha():
+                lex.mid_caps.add(t.text)
+            elif t.text[:1].islower():
+                lex.common.add(t.text)
+                if len(t.text) >= KEYWORD_MIN_CHARS and t.text.isalpha():
+                    uses[t.text] += 1
+                    keyword_sources[t.text].add(source)
+                    if k > 0 and toks[k - 1].low in _NOUN_BEFORE:
+                        named.add(t.text)
+    # The subject's own words: written in lower case, used more than once, rare in everyday English
+    # ("osmosis", "firewall", "hamartia"): a blank a student should be able to fill.
+    for w, n in uses.items():
+        zipf = word_zipf(w)
+        if n >= 2 and w in named and w not in STOP and (zipf is None or zipf < KEYWORD_MAX_ZIPF):
+            lex.keywords[w] = keyword_sources[w]
+    prose = " \n ".join(fold(s) for s, _, topic in texts if not topic)
+    # Headings are title case throughout ("Other Soviet Initiatives"): their multi-word runs count as terms
+    # only where the prose uses them too; all of them checked against the prose in one pass.
+    heading_runs = {
+        fold(ch.text)
+        for s, _, is_topic in texts
+        if is_topic
+        for ch in _chunks(_tokens(s), s, lex.mid_caps, aliases, lex.common)
+        if len(ch.text.split()) > 1
+    }
+    in_prose = _phrases_in(heading_runs, prose)
+    links: list[tuple[str, str]] = []
+    for s, source, is_topic in texts:
+        for m in _YEAR.finditer(s):
+            lex.years[int(m.group(1))].add(source)
+        for m in _NUMBER.finditer(s):
+            num = _parse_number(m)
+            if num:
+                lex.numbers.append(_Number(num[0], num[1], _decimals(m.group("num")), num[2], source))
+        toks = _tokens(s)
+        chunks = _chunks(toks, s, lex.mid_caps, aliases, lex.common)
+        for cid, ch in enumerate(chunks):
+            if len(ch.text.split()) > 1 and not aliases.group_of(ch.text):
+                if all(aliases.group_of(w) for w in ch.text.split()):
+                    continue  # "Finnish Soviet (treaty)": adjectives side by side, not a name
+                # A multi-word name nobody listed as a person or place: a key term. Headings are title case
+                # throughout ("Other Soviet Initiatives"), so a heading's run counts only if the prose uses it too.
+                if not is_topic or fold(ch.text) in in_prose:
+                    lex.terms.setdefault(fold(ch.text), (ch.text, set()))[1].add(source)
+                continue
+            key = lex.key(ch.text)
+            name = lex.names.setdefault(key, _Name(key))
+            name.surfaces[ch.text] += 1
+            name.sources.add(source)
+            _score_cues(name, ch, toks, s)
+            if cid > 0:
+                # "A and B", or "A, B and C": a bare comma links names only inside such a list.
+                between = s[chunks[cid - 1].end : ch.start].strip().lower()
+                after = s[ch.end : chunks[cid + 1].start].strip().lower() if cid + 1 < len(chunks) else ""
+                if re.fullmatch(r"(?:and|or|&|, and)(?:\s+the)?", between) or (
+                    between in (",", ", the") and re.fullmatch(r"(?:,\s*)?and(?:\s+the)?", after)
+                ):
+                    links.append((lex.key(chunks[cid - 1].text), key))
+    # Names listed together ("Churchill and Roosevelt", "Turkey and Iran") are of one kind: one round of that.
+    direct = {k: (n.person, n.place) for k, n in lex.names.items()}
+    for a, b in links:
+        for x, y in ((a, b), (b, a)):
+            if x not in lex.names or y not in direct:
+                continue
+            p, q = direct[y]
+            if p > q:
+                lex.names[x].person += 1
+            elif q > p:
+                lex.names[x].place += 1
+    # Alias groups naming someone with a title ("Truman = President Truman") mark a person too.
+    for gid, group in enumerate(aliases.groups):
+        titled = [n.split(maxsplit=1) for n in group if len(n.split()) > 1 and n.split()[0].lower() in TITLES]
+        if f"#{gid}" in lex.names and any(rest in group for _, rest in titled):
+            lex.names[f"#{gid}"].person += 1
+    for name in lex.names.values():
+        person = name.person - name.not_person
+        if fold(lex.display(name)).split()[-1] in ORG_HEADS:
+            continue
+        if person >= 1 and person > name.place:
+            name.kind = "person"
+        elif name.place >= 1 and name.place > person and name.noun_surfaces:
+            name.kind = "place"
+    # Terms named in the alias file ("Marshall Aid = Marshall Plan") count even when used once.
+    typed = {k for k, n in lex.names.items() if n.kind}
+    for group in aliases.groups:
+        for n in group:
+            if len(n.split()) > 1 and any(c.isupper() for c in n) and lex.key(n) not in typed:
+                lex.terms.setdefault(fold(n), (n, set()))
+    return lex
+
+
+def _score_cues(name: _Name, ch: _Chunk, toks: list[_Tok], s: str) -> None:
+    prev = [t.low for t in toks[max(0, ch.first - 3) : ch.first] if t.text[:1].isalnum()]
+    just_before = toks[ch.first - 1].low if ch.first > 0 else ""  # punctuation included: "stated, Poland" is no cue
+    after = [t.low for t in toks[ch.last + 1 : ch.last + 3]]
+    nxt = after[0] if after else ""
+    if ch.title:
+        name.person += 1
+    if just_before in SPEECH_BEFORE or prev[-2:] == ["according", "to"]:
+        name.person += 1
+    adverb = nxt in ("also", "then", "again", "initially")
+    if nxt in PERSON_VERBS or (adverb and after[1:2] and after[1] in PERSON_VERBS):
+        name.person += 1
+    if re.match(r"\s*,\s*who\b", s[ch.end :]):
+        name.person += 1
+    if ch.possessive and nxt in PERSON_POSSESSIONS:
+        name.person += 1
+    if prev and prev[-1] == "the":
+        name.not_person += 1  # "the USSR", "the West": people are not named with an article
+    loc = [w for w in prev if w != "the"]
+    adjective = _adjectival(toks, ch)
+    if loc and loc[-1] in LOCATIVES and prev[-2:] != ["according", "to"] and not adjective:
+        name.place += 1
+        name.located[ch.text] += 1
+    if ch.possessive and nxt in PLACE_POSSESSIONS:
+        name.place += 1
+    if re.match(r"\s*,?\s*where\b", s[ch.end :]):
+        name.place += 1
+    if not adjective:
+        name.noun_surfaces[ch.text] += 1
+
+
+def _adjectival(toks: list[_Tok], ch: _Chunk) -> bool:
+    """ "Soviet troops": a name followed by a lower-case noun is used as an adjective, not as a place."""
+    if ch.possessive or ch.last + 1 >= len(toks):
+        return False
+    nxt = toks[ch.last + 1]
+    if not nxt.text[:1].isalpha() or nxt.cap:
+        return False
+    return nxt.low not in STOP and nxt.low not in PERSON_VERBS and not nxt.low.endswith(("ed", "ly"))
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _parse_number(m: re.Match[str]) -> tuple[float, float, str] | None:
+    """(value, number as written, unit) of a figure with a unit; bare numbers ("2 months", "big 4") are skipped."""
+    cur, pct, scale = m.group("cur") or "", m.group("pct"), (m.group("scale") or "").lower()
+    if not (cur or pct or scale):
+        return None
+    base = float(m.group("num").replace(",", ""))
+    if pct:
+        return base, base, "%"
+    return base * _SCALES.get(scale, 1.0), base, cur + ("million" if scale == "mil" else scale)
+
+
+def _decimals(num: str) -> int:
+    return len(num.split(".")[1]) if "." in num else 0
+
+
+def _format_number(base: float, like: re.Match[str], decimals: int | None = None) -> str:
+    """`base` written the way the answer is ("20 million" -> "5.8 million", "5.8mil" -> "20mil").
+
+    Without `decimals` (a made-up figure) it is rounded to the answer's precision, trailing zeros dropped.
+    """
+    num = like.group("num")
+    made_up = decimals is None
+    decimals = _decimals(num) if decimals is None else decimals
+    text = f"{base:,.{decimals}f}" if "," in num else f"{base:.{decimals}f}"
+    if made_up and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if like.group("pct"):
+        return (like.group("cur") or "") + text + like.group("pct")
+    scale = like.group("scale") or ""
+    return (like.group("cur") or "") + text + (like.group("sp") or "") + scale
