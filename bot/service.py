@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.commands import CommandSpec, visible_commands
@@ -38,6 +39,8 @@ from bot.storage.gaps import class_member_names, record_gap, scrub_gap
 __all__ = ["RevisionService", "NotAllowed", "RateLimited", "TopicInfo", "utc_now"]
 
 log = logging.getLogger(__name__)
+
+SUGGESTED_TOPICS = 5
 
 Clock = Callable[[], datetime]
 
@@ -159,6 +162,17 @@ class RevisionService:
 
     def quiz_topics(self) -> list[str]:
         return self.bank.topics() if self.bank else []
+
+    def no_questions(self, topic: str | None) -> str:
+        """What to say when /quiz finds nothing: the topics closest to what was typed (plain text)."""
+        topics = self.quiz_topics()
+        if not topics:
+            return "There are no quiz questions yet."
+        if not topic:
+            return "No questions are left to ask you here just now."
+        closest = [t for t, _score, _i in process.extract(topic, topics, scorer=fuzz.WRatio, limit=SUGGESTED_TOPICS)]
+        more = f" ({len(topics)} in all: /topics lists them)" if len(topics) > len(closest) else ""
+        return f"No questions on {topic[:60]!r}. Closest topics: {'; '.join(closest)}{more}."
 
     async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
         """Raises RateLimited when the student sends quiz commands too often."""

@@ -97,8 +97,7 @@ class ConsoleBot:
     async def cmd_quiz(self, rest: str) -> str:
         prompt = await self.service.practice(self.cls, self.user, rest or None)
         if prompt is None:
-            topics = "; ".join(self.service.quiz_topics()[:8])
-            return f"No questions on {rest[:60]!r}. Topics: {topics}" if rest else "There are no quiz questions yet."
+            return self.service.no_questions(rest)
         text = render_prompt(prompt)
         self.pending = prompt.ref  # only a question the student was shown can be answered
         return text

@@ -89,7 +89,9 @@ def render_result(result: AnswerResult) -> str:
     if result.explanation and not result.already:
         lines.append(f"From the notes ({result.source}): {result.explanation}")
     if result.finished_daily and not result.already:
-        lines.append(f"That's today's quiz done. Streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
+        score = f": {result.day_score[0]}/{result.day_score[1]} right" if result.day_score else ""
+        days = f"{result.streak} day{'s' if result.streak != 1 else ''}"
+        lines.append(f"That's today's quiz done{score}. Streak: {days}.")
     return "\n".join(line for line in lines if line)
 
 

@@ -104,9 +104,7 @@ class RevisionCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         prompt = await self.service.practice(class_for(interaction), user_for(interaction), topic or None)
         if prompt is None:
-            topics = "; ".join(self.service.quiz_topics()[:8])
-            text = f"No questions on {topic[:60]!r}. Topics: {topics}" if topic else "There are no quiz questions yet."
-            await send(interaction, safe(text))
+            await send(interaction, safe(self.service.no_questions(topic)))
             return
         await send(interaction, embed=prompt_embed(prompt), view=prompt_view(prompt))
 

@@ -290,9 +290,7 @@ async def cmd_quiz(t: Turn, rest: str) -> None:
     if prompt is not None:
         await t.put(prompt)
         return
-    topics = "; ".join(t.service.quiz_topics()[:8])
-    text = f"No questions on {rest[:60]!r}. Topics: {topics}" if rest else "There are no quiz questions yet."
-    await t.reply(escape(text))
+    await t.reply(escape(t.service.no_questions(rest)))
 
 
 async def cmd_daily(t: Turn, rest: str) -> None:

@@ -239,7 +239,7 @@ async def test_a_whole_daily_quiz_by_buttons_and_the_answer_form(dc, service):
         assert reply.ephemeral and "Right!" in reply.text() and "From the notes" in reply.text()
         if n <= 5:
             assert reply.message["embeds"][0]["title"].startswith(f"Daily quiz, question {n}/5")
-    assert "That's today's quiz done. Streak: 1 day." in reply.text()
+    assert "That's today's quiz done: 5/5 right. Streak: 1 day." in reply.text()
     assert set(kinds) == {"typed", "choice"}, kinds
 
     assert "You've done today's quiz" in reply_text(await dc.command("daily"))

@@ -268,7 +268,7 @@ async def test_a_whole_daily_quiz_in_a_private_chat_by_buttons_and_typed_replies
     assert "Daily quiz, question 1/5" in first and "[quiz" not in first
     last, ways = await answer_all(tg, ana, ANA)
     assert ways == {"button", "typed"} and tg.api.calls_to("sendPoll") == []  # private chats: buttons, no polls
-    assert "That's today's quiz done. Streak: 1 day." in last
+    assert "That's today's quiz done: 5/5 right. Streak: 1 day." in last
     edited = tg.api.calls_to("editMessageText")
     assert edited and all("You answered:" in c.params["text"] and c.ok for c in edited)  # buttons taken away
     assert "You've done today's quiz" in await tg.send(ana, ANA, "/daily")

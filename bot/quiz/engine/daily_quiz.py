@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -140,10 +140,19 @@ class DailyPart(EngineCore):
                 if attempt:
                     raise
         finished = len(done) >= len(quiz.ids)
-        streak = 0
+        streak = right = 0
         if finished:
             async with self.sessions() as session:
                 streak = await self._streak_of(session, klass.id, klass.timezone, student_id)
+                right = (
+                    await session.execute(
+                        select(func.count()).where(
+                            DailyAnswer.daily_id == daily_id,
+                            DailyAnswer.student_id == student_id,
+                            DailyAnswer.correct.is_(True),
+                        )
+                    )
+                ).scalar_one()
         prompt = self._next_prompt(daily_id, quiz.ids, done)
         if not recorded:  # a repeat (a double click, a second process): nothing scored, nothing more to read
             return _repeat(ref, question, streak=streak, next=prompt, finished_daily=finished)
@@ -155,4 +164,5 @@ class DailyPart(EngineCore):
             finished_daily=finished,
             streak=streak,
             next=prompt,
+            day_score=(right, len(quiz.ids)) if finished else None,
         )

@@ -55,7 +55,11 @@ class PracticePart(EngineCore):
                     question = by_id[rng.choice(fresh)]
                 else:
                     question = by_id[mine[0].question_id]
-                    note = "Nothing is due: you know this topic well. Here is the one coming up soonest."
+                    note = (
+                        "Nothing new is left here: this one comes back soonest."
+                        if mine[0].lapses
+                        else "Nothing is due: you know this topic well. Here is the one coming up soonest."
+                    )
             prompt = PracticePrompt(
                 student_id=student.id,
                 class_id=klass.id,
