@@ -134,17 +134,35 @@ def render_leaderboard(board: Leaderboard) -> str:
     return "\n".join(lines)
 
 
+PROMPT_IN_REPORT = 120
+BLANK = "_____"
+
+
+def around_blank(prompt: str, width: int = PROMPT_IN_REPORT) -> str:
+    """A long question cut so that its blank (when it has one) stays in view."""
+    if len(prompt) <= width:
+        return prompt
+    at = prompt.find(BLANK)
+    if at < 0 or at + len(BLANK) <= width - 1:
+        return prompt[: width - 1] + "…"
+    start = max(0, min(at - width // 2, len(prompt) - width + 2))
+    return "…" + prompt[start + 1 : start + width - 1] + ("…" if start + width - 1 < len(prompt) else "")
+
+
 def render_report(report: Report) -> str:
     lines = [f"Class report (season {report.season})", "Students (weakest first):"]
     lines += [
-        f"  {s.name}: {s.correct}/{s.answered} ({s.accuracy:.0%}), streak {s.streak}, practice {s.practice_answered}"
+        f"  {s.name}: {s.correct}/{s.answered} ({s.accuracy:.0%}), streak {s.streak}, "
+        f"practice answers {s.practice_answered}"
         for s in report.students
     ] or ["  no answers yet"]
     lines.append("Questions (hardest first):")
     for q in report.questions[:10]:
         wrong = ", ".join(f"{w!r} x{n}" for w, n in q.wrong_answers)
+        right = f" -> {q.answer[:60]}" if q.answer else ""
         lines.append(
-            f"  {q.accuracy:.0%} first try ({q.answered}) {q.prompt[:80]}" + (f" | wrong: {wrong}" if wrong else "")
+            f"  {q.accuracy:.0%} first try ({q.answered}) {around_blank(q.prompt)}{right}"
+            + (f" | wrong: {wrong}" if wrong else "")
         )
     if not report.questions:
         lines.append("  none answered yet")

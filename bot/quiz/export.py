@@ -26,7 +26,7 @@ def safe_cell(value: object) -> str:
 def report_csv(report: Report) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)  # every cell quoted: separators inside stay
-    w.writerow(["section", "name", "topic", "answered", "correct", "accuracy", "streak", "detail"])
+    w.writerow(["section", "name", "topic", "answered", "correct", "accuracy", "streak", "detail", "right answer"])
     for s in report.students:
         w.writerow(
             _row(
@@ -52,6 +52,7 @@ def report_csv(report: Report) -> bytes:
                 q.accuracy,
                 "",
                 f"commonest wrong answers: {wrong}" if wrong else "",
+                q.answer,
             )
         )
     for t in report.topics:

@@ -130,6 +130,7 @@ class QuestionRow:
     answered: int
     first_try_correct: int
     wrong_answers: tuple[tuple[str, int], ...]  # commonest first
+    answer: str = ""  # the right answer
 
     @property
     def accuracy(self) -> float:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from adapters.console.render import around_blank, render_report
 from bot.app import bootstrap
 from bot.config import Settings
 from bot.quiz.daily import pick_daily, streak_from
@@ -353,6 +354,20 @@ async def test_report_shows_students_questions_topics_and_gaps(service):
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "section" and {r[0] for r in rows[1:]} >= {"student", "question", "topic", "not in the notes"}
+    # every question row says its right answer, in the report and in the CSV
+    assert all(q.answer == service.bank.get(q.question_id).answer for q in report.questions)
+    assert rows[0][-1] == "right answer"
+    answers = {q.answer for q in report.questions}
+    assert all(r[-1] in answers and r[-1] for r in rows if r[0] == "question")
+    text = render_report(report)
+    assert "practice answers" in text and all(f"-> {q.answer[:60]}" in text for q in report.questions[:10])
+
+
+def test_a_long_question_in_the_report_keeps_its_blank_in_view():
+    prompt = "Fill in the missing term: " + "word " * 40 + "_____ and the end of it " * 2
+    cut = around_blank(prompt)
+    assert "_____" in cut and len(cut) <= 120 and cut.startswith("…")
+    assert around_blank("short _____ one") == "short _____ one"
 
 
 def test_csv_cells_that_look_like_formulas_are_escaped():

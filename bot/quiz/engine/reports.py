@@ -95,6 +95,7 @@ class ReportsPart(EngineCore):
                     n,
                     c,
                     tuple(wrong.most_common(3)),
+                    q.answer if q else "",
                 )
             )
         q_rows.sort(key=lambda r: (r.accuracy, -r.answered, r.question_id))
