@@ -10,10 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from adapters.console.render import render_answer
-from bot.app import bootstrap, load_knowledge
 from bot.config import ConfigError, Settings
 from bot.config import check as check_settings
-from bot.storage.db import DatabaseError, run_upgrade_sync
+from bot.knowledge.base import Knowledge
+
+# The database and quiz stack (SQLAlchemy, Alembic) is imported only by the commands that use it: `ask`
+# and `mark` start in a fraction of the time.
 
 log = logging.getLogger("revisionbot")
 
@@ -29,6 +31,10 @@ def _answer_json(answer, top: int) -> dict:  # noqa: ANN001
         ],
         **({"suggestions": list(answer.suggestions)} if answer.suggestions else {}),
     }
+
+
+def load_knowledge(settings: Settings) -> Knowledge:
+    return Knowledge.load_and_report(settings.knowledge_dir)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,6 +56,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     from adapters.console.repl import run_console
+    from bot.app import bootstrap
+    from bot.storage.db import DatabaseError
 
     try:
         service = await bootstrap(settings)
@@ -172,6 +180,8 @@ def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import DatabaseError, run_upgrade_sync
+
     try:
         run_upgrade_sync(settings.database_url, args.revision)
     except DatabaseError as exc:

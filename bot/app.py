@@ -18,13 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def load_knowledge(settings: Settings) -> Knowledge:
-    knowledge = Knowledge.load(settings.knowledge_dir)
-    for report in knowledge.base.reports:
-        if not report.error:
-            log.info("notes: %s", report.line)
-    for warning in knowledge.warnings:
-        log.warning("notes: %s", warning)
-    return knowledge
+    return Knowledge.load_and_report(settings.knowledge_dir)
 
 
 def load_bank(knowledge: Knowledge) -> QuestionBank:

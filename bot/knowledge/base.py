@@ -41,3 +41,14 @@ class Knowledge:
         skipped = sum(1 for r in base.reports if r.error)
         log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
         return cls(folder, base, aliases, SearchIndex(base.snippets, aliases))
+
+    @classmethod
+    def load_and_report(cls, folder: Path) -> Knowledge:
+        """Load, and log what each note gave and every warning, once (the start-up's view for the teacher)."""
+        knowledge = cls.load(folder)
+        for report in knowledge.base.reports:
+            if not report.error:
+                log.info("notes: %s", report.line)
+        for warning in knowledge.warnings:
+            log.warning("notes: %s", warning)
+        return knowledge
