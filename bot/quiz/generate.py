@@ -60,8 +60,9 @@ def generate_questions(
             # list's items could be any of them.
             continue
         for q in _for_snippet(sn, lex, seed, per_snippet):
-            if q.id not in seen:
-                seen.add(q.id)
+            # The same sentence can stand in two snippets (a Q&A answer and a note): asked once.
+            if q.id not in seen and q.prompt not in seen:
+                seen.update((q.id, q.prompt))
                 out.append(q)
     return out
 

@@ -135,7 +135,11 @@ def _number_alternatives(m: re.Match[str]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- what makes a fragment usable
 
 
-_OPINION = re.compile(r"\bI(?:'d| would| think| believe| feel)\b|\bwe (?:just|have just|now)\b|\bin this case\b")
+# An opinion, or a step of a worked example that needs the steps before it ("we add 5 electrons", "in this
+# case 8"): no fact to learn alone.
+_OPINION = re.compile(
+    r"\bI(?:'d| would| think| believe| feel)\b|\bwe\b|\bin this (?:case|example)\b", flags=re.IGNORECASE
+)
 
 
 def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset()) -> bool:

@@ -13,7 +13,7 @@ from bot.text import fold
 
 BLANK = "_____"
 PER_SNIPPET = 3  # generated questions per snippet: enough variety without drowning the authored ones
-MAX_SENTENCE_CHARS = 300
+MAX_SENTENCE_CHARS = 240  # longer run-on lines make a question hard to read on a phone
 MIN_CONTEXT_WORDS = 5  # content words left around the blank, so the student has something to go on
 MAX_BLANK_SHARE = 0.4  # a blank longer than this share of the sentence leaves nothing to recall from
 KEYWORD_MIN_CHARS = 5
