@@ -60,9 +60,11 @@ def generate_questions(
             # list's items could be any of them.
             continue
         for q in _for_snippet(sn, lex, seed, per_snippet):
-            # The same sentence can stand in two snippets (a Q&A answer and a note): asked once.
-            if q.id not in seen and q.prompt not in seen:
-                seen.update((q.id, q.prompt))
+            # The same fact can stand in two snippets (a Q&A answer and a note): asked once.
+            stated = q.explanation if q.kind == "truefalse" else q.prompt[q.prompt.find(":") :]
+            fact = f"{stated}\x1f{q.answer}"
+            if q.id not in seen and fact not in seen:
+                seen.update((q.id, fact))
                 out.append(q)
     return out
 

@@ -165,6 +165,13 @@ def _typed(sn: Snippet, kind: str, prompt: str, answer: str) -> Question:
 # --------------------------------------------------------------------------- definitions
 
 
+def _title_case_label(text: str) -> bool:
+    """A short run of capitalised words ("Good for Imports"): a label, not a meaning."""
+    ws = text.split()
+    content = [w for w in ws if w.lower() not in ("for", "of", "and", "the", "a", "an", "to", "in", "on")]
+    return len(ws) <= 4 and bool(content) and all(w[:1].isupper() for w in content)
+
+
 def _usable_definition(term: str, definition: str) -> bool:
     term, definition = _tidy(term), _tidy(definition)
     return (
@@ -179,6 +186,7 @@ def _usable_definition(term: str, definition: str) -> bool:
         and not _LEANS.match(definition)
         and not _mentions(definition, term)  # the answer is in the question
         and not _LABELLED.match(definition)  # "Vena Cava: deoxygenated blood": another entry glued on
+        and not _title_case_label(definition)  # "Bad for Exports: Good for Imports" pairs two labels
         and len(definition) <= MAX_PROMPT_CHARS - 40
     )
 
@@ -299,7 +307,7 @@ def _row_questions(sn: Snippet, table: list[Snippet], seed: int) -> list[Questio
 # --------------------------------------------------------------------------- lists
 
 
-def _list_questions(sn: Snippet, items: _Pool, seed: int) -> list[Question]:
+def _list_questions(sn: Snippet, items: _Pool, seed: int, leads: Counter | None = None) -> list[Question]:
     lead, members = _tidy(sn.parts[0]), [_tidy(m) for m in sn.parts[1:]]
     members = [m for m in members if m]
     # The lead-in names the kind of thing listed ("Conditions", "Limiting factors of photosynthesis"): not a
@@ -310,6 +318,8 @@ def _list_questions(sn: Snippet, items: _Pool, seed: int) -> list[Question]:
         return []
     if not 2 <= len(members) <= MAX_LIST_ITEMS:
         return []
+    if leads is not None and leads[(sn.source, sn.topic, _key(lead))] > 1:
+        return []  # two lists called "Examples" in one section: the lead-in does not say which
     if any(len(m) > 60 or ":" in m or m.startswith("(") for m in members):  # "Into: glycerol" is no member
         return []
     if any(len(words(m)) == 0 or sum(c.isalpha() for c in m) < len(m) / 2 for m in members):
@@ -452,6 +462,8 @@ def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Que
     list_items = _Pool(
         [(_tidy(m), s.source, s.topic) for s in snippets if s.kind == "list" for m in s.parts[1:] if _tidy(m)]
     )
+    lists = {(s.source, s.topic, s.parts): s for s in snippets if s.kind == "list" and s.parts}  # one per list
+    leads: Counter[tuple[str, str, str]] = Counter((s.source, s.topic, _key(s.parts[0])) for s in lists.values())
     pairs = [s for s in snippets if s.kind == "qa" and len(s.parts) == 2]
     qa_answers = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in pairs])
     formulas = [(split, s) for s in snippets if s.kind == "formula" for f in s.parts if (split := _split_formula(f))]
@@ -491,7 +503,7 @@ def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Que
         elif sn.kind == "row" and sn.id in table_of:
             made = _row_questions(sn, table_of[sn.id], seed)
         elif sn.kind == "list":
-            made = _list_questions(sn, list_items, seed)
+            made = _list_questions(sn, list_items, seed, leads)
         elif sn.kind == "qa" and len(sn.parts) == 2:
             made = _qa_questions(sn, qa_answers, seed)
         elif sn.kind == "formula":

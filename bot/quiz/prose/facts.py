@@ -142,6 +142,9 @@ _OPINION = re.compile(
 )
 
 
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s")
+
+
 def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset()) -> bool:
     """A sentence that stands alone: no pronoun without a referent, not a question, not too long or too short.
 
@@ -153,6 +156,8 @@ def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset(
     # Web-page chatter addressed to the reader ("Here's your guide to ...") states no fact; nor does an
     # opinion ("I believe ..."); a quotation is learnt whole (bot/quiz/structured.py asks it).
     if re.search(r"\b(?:you|your|here's)\b", s, flags=re.IGNORECASE) or _OPINION.search(s):
+        return False
+    if _SECTION_NUMBER.match(s):  # "3.1.2 Economic Assumptions Economists make ...": a heading ran into it
         return False
     if s[:1] in '"“' and s.rstrip(".!")[-1:] in '"”':
         return False
