@@ -117,8 +117,15 @@ def _common(sn: Snippet) -> dict[str, str]:
     return {"topic": sn.topic, "explanation": sn.text, "source": sn.source, "snippet_id": sn.id}
 
 
+def _label(c: _Candidate) -> str:
+    """What the blank asks for; an acronym taken for a place ("RAM", "TNCs") is asked as a name."""
+    if c.fact.kind == "place" and c.fact.answer.rstrip("s").isupper():
+        return "name"
+    return LABELS[c.fact.kind]
+
+
 def _cloze(sn: Snippet, c: _Candidate) -> Question:
-    prompt = f"Fill in the missing {LABELS[c.fact.kind]}: {c.blanked}"
+    prompt = f"Fill in the missing {_label(c)}: {c.blanked}"
     return Question(
         id=question_id("g", "cloze", sn.id, c.fact.answer, prompt),
         kind="cloze",
@@ -132,7 +139,7 @@ def _cloze(sn: Snippet, c: _Candidate) -> Question:
 def _choice(sn: Snippet, c: _Candidate, rng: random.Random) -> Question:
     options = [c.fact.answer, *c.distractors[:3]]
     rng.shuffle(options)
-    prompt = f"Choose the missing {LABELS[c.fact.kind]}: {c.blanked}"
+    prompt = f"Choose the missing {_label(c)}: {c.blanked}"
     return Question(
         id=question_id("g", "choice", sn.id, c.fact.answer, prompt),
         kind="choice",

@@ -142,6 +142,10 @@ _OPINION = re.compile(
 )
 
 
+_LEANING_VERBS = set(
+    """can can't cannot could couldn't will won't would wouldn't may might must should shall does doesn't do don't
+    did didn't isn't aren't wasn't weren't has hasn't have haven't""".split()
+)
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s")
 
 
@@ -167,6 +171,9 @@ def usable_sentence(sentence: str, names: set[str] | frozenset[str] = frozenset(
     w0 = first[0].lower()
     # A step that leans on the one before ("Next, to balance the hydrogens we just added, ...").
     if w0 in PRONOUNS or w0 in {"also", "then", "and", "but", "so", "was", "were", "is", "are", "had", "has", "next"}:
+        return False
+    # A bullet fragment whose subject is its parent line ("Can't conduct electricity as they ...", "-A foil; ...").
+    if w0 in _LEANING_VERBS or s.startswith(("-", "–", "•")):
         return False
     # "In his view - ...": a possessive pronoun straight after an opening preposition has no referent either.
     if len(first) > 1 and w0 in STOP and first[1].lower() in {"his", "her", "its", "their", "this", "these"}:
