@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,7 +108,14 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Ques
                 questions.append(_cloze(sn, c))
         else:
             # A swapped subject word may well be true too ("cache" for "memory"): no true/false from those.
-            c = take(lambda c: bool(c.distractors) and c.fact.kind != "keyword" and statement_like(c.sentence))
+            c = take(
+                lambda c: (
+                    bool(c.distractors)
+                    and c.fact.kind != "keyword"
+                    and not _ABBREVIATION_LIKE.match(c.distractors[0])  # "A-H" may well be the answer's short form
+                    and statement_like(c.sentence)
+                )
+            )
             if c:
                 questions.append(_truefalse(sn, c, rng))
     return questions
@@ -115,6 +123,9 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Ques
 
 def _common(sn: Snippet) -> dict[str, str]:
     return {"topic": sn.topic, "explanation": sn.text, "source": sn.source, "snippet_id": sn.id}
+
+
+_ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z.&-]{0,5}$")
 
 
 def _label(c: _Candidate) -> str:

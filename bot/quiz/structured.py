@@ -47,7 +47,7 @@ _FIGURE = re.compile(r"^(?:figure|fig|table|diagram|graph|image|source|page|ques
 # A label that is a date, a number or a circumstance ("1956:", "In his view:", "After Stalin's death:") heads
 # a note, not a term with a meaning.
 _NOT_A_TERM = re.compile(
-    r"^(?:[\d\s.,/-]+$|(?:in|on|at|after|before|during|since|when|while|with|by|for|from|to|as|if|because|"
+    r"^(?:[\d\s.,/-]+$|1[5-9]\d\d\b|20\d\d\b|(?:in|on|at|after|before|during|since|when|while|with|by|for|from|to|as|if|because|"
     r"his|her|their|its|our|my|we|they|he|she|it)\b)",
     re.IGNORECASE,
 )
@@ -342,16 +342,18 @@ def _list_questions(sn: Snippet, items: _Pool, seed: int, leads: Counter | None 
         anywhere=False,
     )
     context = _context(sn, lead)
-    if len(members) >= 3 and outside and rng.random() < 0.5:
-        odd = outside[0]
-        shown = rng.sample(members, 3)
-        prompt = _with_context(context, f"Which of these is not listed under “{lead}”?")
-        return [_choice(sn, "notinlist", prompt, odd, shown, rng)]
+    out: list[Question] = []
+    # Both ways round when the list allows: one of its items among others, and the odd one out.
     if len(outside) == 3:
         member = rng.choice(members)
         prompt = _with_context(context, f"Which of these is listed under “{lead}”?")
-        return [_choice(sn, "inlist", prompt, member, outside, rng)]
-    return []
+        out.append(_choice(sn, "inlist", prompt, member, outside, rng))
+    if len(members) >= 3 and outside:
+        odd = outside[-1]
+        shown = rng.sample(members, 3)
+        prompt = _with_context(context, f"Which of these is not listed under “{lead}”?")
+        out.append(_choice(sn, "notinlist", prompt, odd, shown, rng))
+    return out
 
 
 # --------------------------------------------------------------------------- question-and-answer pairs

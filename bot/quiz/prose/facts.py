@@ -226,8 +226,21 @@ def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bo
     label = _LABEL.match(sentence)
     if label and fact.start < label.end():
         return False
-    # The answer, or another name for it, must not stand elsewhere in the prompt or in the topic shown with it.
+    # The answer, or another name for it, or its plural or singular ("Waterfalls and gorges: ... top of the
+    # _____"), must not stand elsewhere in the prompt or in the topic shown with it.
+    if fact.kind in ("keyword", "term") and _same_word_in(rest, fact.answer):
+        return False
     return not (_mentions(rest, fact, lex) or _mentions(snippet.topic, fact, lex) or _mentions_raw(rest, surface))
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _same_word_in(text: str, answer: str) -> bool:
+    """A one-word answer whose singular or plural the text uses."""
+    ws = words(answer)
+    return len(ws) == 1 and _singular(ws[0]) in {_singular(w) for w in words(text)}
 
 
 def _mentions_raw(text: str, surface: str) -> bool:
