@@ -113,6 +113,7 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Ques
                     bool(c.distractors)
                     and c.fact.kind != "keyword"
                     and not _ABBREVIATION_LIKE.match(c.distractors[0])  # "A-H" may well be the answer's short form
+                    and _surely_of_kind(c.distractors[0], c.fact.kind, lex)
                     and statement_like(c.sentence)
                 )
             )
@@ -123,6 +124,17 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Ques
 
 def _common(sn: Snippet) -> dict[str, str]:
     return {"topic": sn.topic, "explanation": sn.text, "source": sn.source, "snippet_id": sn.id}
+
+
+def _surely_of_kind(name: str, kind: str, lex: _Lexicon) -> bool:
+    """A false statement swaps in a name only when the notes leave no doubt of its kind: a place written after
+    "in", "at", "to" ..., a person with more than one sign of being one ("Jazz" is no country)."""
+    if kind not in ("person", "place"):
+        return True
+    known = lex.names.get(lex.key(name))
+    if known is None:
+        return False
+    return sum(known.located.values()) > 0 if kind == "place" else known.person - known.not_person >= 2
 
 
 _ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z.&-]{0,5}$")
