@@ -20,6 +20,7 @@ from bot.quiz.prose.distractors import _distractors
 from bot.quiz.prose.facts import LABELS, _blank_ok, _Fact, _facts, statement_like, usable_sentence
 from bot.quiz.prose.lexicon import _build_lexicon, _Lexicon, _sentences
 from bot.quiz.prose.words import BLANK, PER_SNIPPET, STOP
+from bot.text import fold
 
 __all__ = ["BLANK", "PER_SNIPPET", "STOP", "generate_questions", "statement_like", "usable_sentence"]
 
@@ -62,8 +63,8 @@ def generate_questions(
             continue
         for q in _for_snippet(sn, lex, seed, per_snippet):
             # The same fact can stand in two snippets (a Q&A answer and a note): asked once.
-            stated = q.explanation if q.kind == "truefalse" else q.prompt[q.prompt.find(":") :]
-            fact = f"{stated}\x1f{q.answer}"
+            m = _ASKED.search(q.prompt)
+            fact = f"{m.group(1) if m else q.prompt}\x1f{q.answer}"
             if q.id not in seen and fact not in seen:
                 seen.update((q.id, fact))
                 out.append(q)
@@ -137,6 +138,18 @@ def _surely_of_kind(name: str, kind: str, lex: _Lexicon) -> bool:
     return sum(known.located.values()) > 0 if kind == "place" else known.person - known.not_person >= 2
 
 
+_ASKED = re.compile(r"(?:(?:Fill in|Choose) the missing \w+: |True or false\? )(.*)$")
+
+
+def _in_context(sn: Snippet, sentence: str, prompt: str) -> str:
+    """The prompt with the section it comes from in front ("Photosynthesis: Fill in ..."), unless the
+    sentence opens with it already. The section never gives the answer away: such blanks are refused."""
+    context = sn.topic.rsplit(" › ", 1)[-1].strip()
+    if not context or fold(sentence[: len(context) + 20]).startswith(fold(context)):
+        return prompt
+    return f"{context}: {prompt}"
+
+
 _ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z.&-]{0,5}$")
 
 
@@ -148,7 +161,7 @@ def _label(c: _Candidate) -> str:
 
 
 def _cloze(sn: Snippet, c: _Candidate) -> Question:
-    prompt = f"Fill in the missing {_label(c)}: {c.blanked}"
+    prompt = _in_context(sn, c.sentence, f"Fill in the missing {_label(c)}: {c.blanked}")
     return Question(
         id=question_id("g", "cloze", sn.id, c.fact.answer, prompt),
         kind="cloze",
@@ -162,7 +175,7 @@ def _cloze(sn: Snippet, c: _Candidate) -> Question:
 def _choice(sn: Snippet, c: _Candidate, rng: random.Random) -> Question:
     options = [c.fact.answer, *c.distractors[:3]]
     rng.shuffle(options)
-    prompt = f"Choose the missing {_label(c)}: {c.blanked}"
+    prompt = _in_context(sn, c.sentence, f"Choose the missing {_label(c)}: {c.blanked}")
     return Question(
         id=question_id("g", "choice", sn.id, c.fact.answer, prompt),
         kind="choice",
@@ -181,7 +194,7 @@ def _truefalse(sn: Snippet, c: _Candidate, rng: random.Random) -> Question:
         # Swap the fact for one of the same type that the snippet does not state: a false statement.
         wrong = c.distractors[0]
         statement, answer = c.sentence[: c.fact.start] + wrong + c.sentence[c.fact.end :], "False"
-    prompt = f"True or false? {statement}"
+    prompt = _in_context(sn, c.sentence, f"True or false? {statement}")
     return Question(
         id=question_id("g", "truefalse", sn.id, answer, prompt),
         kind="truefalse",

@@ -48,7 +48,8 @@ PLACES = {
     "Potsdam",
 }
 PRONOUNS = ("he ", "she ", "it ", "they ", "this ", "these ", "those ", "his ", "her ", "its ", "their ", "that ")
-LEADS = re.compile(r"^(?:Fill in the missing \w+: |Choose the missing \w+: |True or false\? )")
+# A question names its section first ("Peaceful Coexistence: Fill in the missing person: ...").
+LEADS = re.compile(r"^(?:[^:]{1,120}: )?(?:Fill in the missing \w+: |Choose the missing \w+: |True or false\? )")
 
 
 @pytest.fixture(scope="module")
@@ -346,3 +347,9 @@ def test_any_notes_give_well_formed_questions_or_none(texts):
         assert q.answer and q.explanation == snippets[int(q.snippet_id.split("#")[1])].text
         if q.kind == "choice":
             assert q.answer in q.options and len(set(q.options)) == 4
+
+
+def test_every_question_names_the_section_it_comes_from(questions):
+    for q in questions:
+        section = q.topic.rsplit(" › ", 1)[-1]
+        assert q.prompt.startswith(f"{section}: ") or fold(sentence_of(q)).startswith(fold(section)), q.prompt
