@@ -114,6 +114,9 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
         name = lex.names[key]
         if key == fact.key:
             continue
+        # A place option must be written as a place somewhere in the notes (after "in", "at", "to" ...).
+        if fact.kind == "place" and not sum(name.located.values()):
+            continue
         shown = lex.display(name)
         if fold(shown) in GENERIC or len(shown) < 3 or shown in out:
             continue
@@ -128,8 +131,8 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
             continue
         if set(words(shown)) & answer_words:
             continue
-        if fuzz.ratio(fold(shown), fold(fact.answer)) >= SAME_NAME_RATIO:
-            continue  # "Balcans" for "Balkans": another spelling of the answer, not a wrong option
+        if any(fuzz.ratio(fold(shown), fold(other)) >= SAME_NAME_RATIO for other in (fact.answer, *out)):
+            continue  # "Balcans" for "Balkans": another spelling of the answer, or of an option already taken
         out.append(shown)
         if len(out) == 3:
             break
