@@ -51,6 +51,7 @@ _NOT_A_TERM = re.compile(
     r"his|her|their|its|our|my|we|they|he|she|it)\b)",
     re.IGNORECASE,
 )
+_NOT_AN_ITEM = {"etc", "and so on", "...", "…", "e.g", "eg", "other", "others", "more", ""}
 _PRONOUN = re.compile(r"\b(?:this|that|these|those|it|they|them|its|their)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:you|your|personally|opinion)\b", re.IGNORECASE)
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|name|define|state|give|list)\b", re.IGNORECASE)
@@ -307,8 +308,22 @@ def _row_questions(sn: Snippet, table: list[Snippet], seed: int) -> list[Questio
 # --------------------------------------------------------------------------- lists
 
 
+def _lead_of(sn: Snippet) -> tuple[str, str]:
+    """A list's lead-in and the context to name with it. A list straight under a heading ("Advantages") is
+    that heading's list; its context is then the heading above ("Sole Trader")."""
+    lead = _tidy(sn.parts[0])
+    if lead:
+        return lead, _context(sn, lead)
+    path = [p.strip() for p in sn.topic.split(" › ") if p.strip()]
+    if not path:
+        return "", ""
+    above = path[-2] if len(path) > 1 else (sn.title if sn.title and fold(sn.title) != fold(path[-1]) else "")
+    return path[-1], above
+
+
 def _list_questions(sn: Snippet, items: _Pool, seed: int, leads: Counter | None = None) -> list[Question]:
-    lead, members = _tidy(sn.parts[0]), [_tidy(m) for m in sn.parts[1:]]
+    lead, context = _lead_of(sn)
+    members = [m for m in (_tidy(x) for x in sn.parts[1:]) if fold(m).strip(". ") not in _NOT_AN_ITEM]
     members = [m for m in members if m]
     # The lead-in names the kind of thing listed ("Conditions", "Limiting factors of photosynthesis"): not a
     # sentence leaning on another ("Hence we remember this"), nor a shouted remark.
@@ -341,7 +356,6 @@ def _list_questions(sn: Snippet, items: _Pool, seed: int, leads: Counter | None 
         want=3,
         anywhere=False,
     )
-    context = _context(sn, lead)
     out: list[Question] = []
     # Both ways round when the list allows: one of its items among others, and the odd one out.
     if len(outside) == 3:
@@ -465,7 +479,7 @@ def structured_questions(snippets: Sequence[Snippet], seed: int = 0) -> list[Que
         [(_tidy(m), s.source, s.topic) for s in snippets if s.kind == "list" for m in s.parts[1:] if _tidy(m)]
     )
     lists = {(s.source, s.topic, s.parts): s for s in snippets if s.kind == "list" and s.parts}  # one per list
-    leads: Counter[tuple[str, str, str]] = Counter((s.source, s.topic, _key(s.parts[0])) for s in lists.values())
+    leads: Counter[tuple[str, str, str]] = Counter((s.source, s.topic, _key(_lead_of(s)[0])) for s in lists.values())
     pairs = [s for s in snippets if s.kind == "qa" and len(s.parts) == 2]
     qa_answers = _Pool([(_tidy(s.parts[1]), s.source, s.topic) for s in pairs])
     formulas = [(split, s) for s in snippets if s.kind == "formula" for f in s.parts if (split := _split_formula(f))]

@@ -228,7 +228,14 @@ def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bo
         return False
     # The answer, or another name for it, or its plural or singular ("Waterfalls and gorges: ... top of the
     # _____"), must not stand elsewhere in the prompt or in the topic shown with it.
-    if fact.kind in ("keyword", "term") and _same_word_in(rest, fact.answer):
+    if fact.kind in ("keyword", "term") and (
+        _same_word_in(rest, fact.answer) or _same_word_in(snippet.topic, fact.answer)  # "Firewalls: ... a _____"
+    ):
+        return False
+    # A blank glued to a symbol ("%_____") or an answer that starts with one is a formula's piece, not a word.
+    if not fact.answer[:1].isalnum() or (
+        fact.start and not (sentence[fact.start - 1].isspace() or sentence[fact.start - 1] in "(\"'“‘/-$£€")
+    ):
         return False
     return not (_mentions(rest, fact, lex) or _mentions(snippet.topic, fact, lex) or _mentions_raw(rest, surface))
 
