@@ -353,3 +353,24 @@ def test_every_question_names_the_section_it_comes_from(questions):
     for q in questions:
         section = q.topic.rsplit(" › ", 1)[-1]
         assert q.prompt.startswith(f"{section}: ") or fold(sentence_of(q)).startswith(fold(section)), q.prompt
+
+
+def test_a_figure_with_a_unit_of_measurement_keeps_it_and_its_options_share_it():
+    texts = [
+        "In air at room temperature, sound travels at 340 m/s, much slower than light does.",
+        "Water boils at 100°C at sea level, and it freezes at 0 degrees.",
+        "A typical adult human brain weighs about 1.4 kg according to most textbooks.",
+        "The Boeing flew 900 km/h across the Atlantic during the nineteen sixties test.",
+    ]
+    snippets = [Snippet(f"sci.txt#{i}", t, "Measurements", "sci.txt", i) for i, t in enumerate(texts)]
+    found = set()
+    for seed in range(10):
+        for q in generate_questions(snippets, None, seed=seed, per_snippet=5):
+            if "figure" not in q.prompt:
+                continue
+            unit = q.answer.split()[-1] if " " in q.answer else q.answer.lstrip("0123456789.")
+            found.add(unit)
+            assert unit in ("m/s", "°C", "kg", "km/h"), q.answer
+            assert all(o.endswith(unit) for o in q.options), q.options
+            assert q.answer.replace(" ", "") != unit
+    assert {"m/s", "kg"} <= found

@@ -122,6 +122,9 @@ def _number_alternatives(m: re.Match[str]) -> tuple[str, ...]:
     alts: list[str] = []
     if m.group("pct"):
         alts += [f"{num}%", f"{num} percent", f"{num} per cent", num]
+    elif m.group("unit") or m.group("unit1"):
+        unit = m.group("unit") or m.group("unit1")
+        alts += [f"{num} {unit}", f"{num}{unit}"]
     elif scale:
         word = "million" if scale == "mil" else scale
         alts += [f"{cur}{num} {word}", f"{cur}{num}{word}", f"{num} {word}", f"{cur}{num}{scale}"]

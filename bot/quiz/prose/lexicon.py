@@ -396,11 +396,14 @@ def _adjectival(toks: list[_Tok], ch: _Chunk) -> bool:
 def _parse_number(m: re.Match[str]) -> tuple[float, float, str] | None:
     """(value, number as written, unit) of a figure with a unit; bare numbers ("2 months", "big 4") are skipped."""
     cur, pct, scale = m.group("cur") or "", m.group("pct"), (m.group("scale") or "").lower()
-    if not (cur or pct or scale):
+    unit = m.group("unit") or m.group("unit1") or ""
+    if not (cur or pct or scale or unit) or (cur and unit):
         return None
     base = float(m.group("num").replace(",", ""))
     if pct:
         return base, base, "%"
+    if unit:
+        return base, base, "unit:" + unit
     return base * _SCALES.get(scale, 1.0), base, cur + ("million" if scale == "mil" else scale)
 
 
@@ -421,5 +424,8 @@ def _format_number(base: float, like: re.Match[str], decimals: int | None = None
         text = text.rstrip("0").rstrip(".")
     if like.group("pct"):
         return (like.group("cur") or "") + text + like.group("pct")
+    unit = like.group("unit") or like.group("unit1")
+    if unit:
+        return text + (like.group("usp") or like.group("usp1") or "") + unit
     scale = like.group("scale") or ""
     return (like.group("cur") or "") + text + (like.group("sp") or "") + scale

@@ -71,9 +71,14 @@ PLACE_POSSESSIONS = set("capital zone territory borders border coast population 
 LOCATIVES = {"in", "into", "at", "to", "from", "throughout", "across", "within", "inside", "near", "towards", "toward"}
 
 _YEAR = re.compile(r"(?<![\w$£€.,-])(1[5-9]\d\d|20\d\d)(?![\w%-]|\.\d|,\d)")
+# Units of measurement after a figure ("340 m/s", "25°C", "10 kg"). A one-letter unit needs its space: "5 m" is
+# metres, but "£5m" is money and "1960s" a decade.
+_UNITS = r"°C|°F|km/h|m/s\^?-?2?|m/s|kWh|kPa|kHz|MHz|kJ|kW|MW|km|cm|mm|nm|μm|kg|mg|ms|min|mol|ml|mL|Hz|Pa|eV|Ω"
+_ONE_LETTER_UNITS = r"m|g|s|N|J|W|V|A|K|L"
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:(?P<pct>%|\s?per ?cent\b)|(?P<sp>\s?)(?P<scale>million|mil|bn|billion|thousand)\b)?"
+    r"(?<![\w.,\-–])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:(?P<pct>%|\s?per ?cent\b)|(?P<sp>\s?)(?P<scale>million|mil|bn|billion|thousand)\b"
+    rf"|(?P<usp>\s?)(?P<unit>{_UNITS})(?![\w/°^])|(?P<usp1>\s)(?P<unit1>{_ONE_LETTER_UNITS})(?![\w/°^'’-]))?"
 )
 _SCALES = {"million": 1e6, "mil": 1e6, "bn": 1e9, "billion": 1e9, "thousand": 1e3}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'.\-]*|\d[\d,.]*%?|[^\sA-Za-z\d]")
