@@ -38,7 +38,7 @@ def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rand
     out: list[str] = []
     shape = _word_shape(answer)
     for w in _draw(pools.keywords_in.get(snippet.source, ()), pools.keywords, rng):
-        if w in used or w[:5] == answer[:5] or _word_shape(w) != shape:
+        if w in used or w[:4] == answer[:4] or _word_shape(w) != shape:  # "atrium" is no wrong "atria"
             continue
         if not 0.6 * len(answer) <= len(w) <= 1.6 * len(answer):
             continue
