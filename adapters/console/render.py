@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import CommandSpec
-from bot.knowledge.model import Answer
+from bot.knowledge.model import Answer, plural
 from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, Leaderboard, QuizPrompt, Report, ScoreCard
 
 PROBLEMS = {
@@ -126,11 +126,11 @@ def render_leaderboard(board: Leaderboard) -> str:
     if not board.rows:
         return f"{title}: no answers yet. /daily to start!"
     lines = [f"{title}:"]
-    lines += [f"{r.rank:>3}. {r.name} - {r.points} pts ({r.correct}/{r.answered})" for r in board.rows]
+    lines += [f"{r.rank:>3}. {r.name} - {plural(r.points, 'point')} ({r.correct}/{r.answered})" for r in board.rows]
     if board.you_hidden:
         lines.append("(you are hidden from leaderboards)")
     elif board.you and board.you not in board.rows:
-        lines.append(f"You: #{board.you.rank}, {board.you.points} pts")
+        lines.append(f"You: #{board.you.rank}, {plural(board.you.points, 'point')}")
     return "\n".join(lines)
 
 

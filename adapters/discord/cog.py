@@ -29,6 +29,7 @@ from adapters.discord.render import (
 )
 from adapters.discord.views import forget_view, prompt_view, start_daily
 from bot.commands import BY_NAME
+from bot.quiz.export import report_file_name
 
 if TYPE_CHECKING:
     from adapters.discord.bot import RevisionBot
@@ -182,7 +183,7 @@ class RevisionCog(commands.Cog):
         if len(data) > interaction.filesize_limit:
             await send(interaction, "The report is too big to attach here; /report shows the summary.")
             return
-        file = discord.File(io.BytesIO(data), filename=f"revisionbot-report-{cls.chat_id}.csv")
+        file = discord.File(io.BytesIO(data), filename=report_file_name(cls.chat_id, self.service.clock().date()))
         await send(interaction, "The class report as a spreadsheet (CSV).", file=file)
 
     @teacher_command("dailysettings")
@@ -200,7 +201,7 @@ class RevisionCog(commands.Cog):
         channel: discord.TextChannel | None = None,
         time: str | None = None,
         timezone: str | None = None,
-        count: int | None = None,
+        count: app_commands.Range[int, 1, 20] | None = None,
         enabled: Literal["on", "off"] | None = None,
         teacher_role: discord.Role | None = None,
     ) -> None:

@@ -33,6 +33,7 @@ from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
 from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings, parse_questions
 from bot.config import Settings
+from bot.quiz.export import report_file_name
 from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
 from bot.ratelimit import RateLimited
 from bot.refs import QUIZ_REF_PATTERN, ClassRef, UserRef
@@ -350,7 +351,7 @@ async def cmd_report(t: Turn, rest: str) -> None:
 
 async def cmd_export(t: Turn, rest: str) -> None:
     data = await t.service.export_csv(t.cls, await t.is_teacher())
-    document = InputFile(data, filename=f"revisionbot-report-{t.chat_id}.csv")
+    document = InputFile(data, filename=report_file_name(t.chat_id, t.service.clock().date()))
     await to_teacher(t, "export", document=document)
 
 

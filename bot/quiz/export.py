@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 from bot.quiz.values import Report
 
@@ -21,6 +22,12 @@ def safe_cell(value: object) -> str:
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
     text = _SEPARATED_FORMULA.sub(r"\1\2'", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def report_file_name(chat_id: str, day: date) -> str:
+    """revisionbot-report-7b-2026-12-04.csv: which class, and which day's report."""
+    safe_id = re.sub(r"[^\w.-]+", "-", str(chat_id)).strip("-") or "class"
+    return f"revisionbot-report-{safe_id}-{day.isoformat()}.csv"
 
 
 def report_csv(report: Report) -> bytes:

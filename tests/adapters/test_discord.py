@@ -136,6 +136,8 @@ async def test_the_registered_commands_have_descriptions_options_and_teacher_per
             assert c["contexts"] == [0]  # servers only
         else:
             assert c["default_member_permissions"] is None
+    count = next(o for o in commands["daily-settings"]["options"] if o["name"] == "count")
+    assert (count["min_value"], count["max_value"]) == (1, 20)  # Discord refuses 0 or 500 itself
     ask = commands["ask"]["options"]
     assert [(o["name"], o["type"], o["required"]) for o in ask] == [("question", 3, True)]
     quiz = commands["quiz"]["options"][0]
@@ -244,7 +246,7 @@ async def test_a_whole_daily_quiz_by_buttons_and_the_answer_form(dc, service):
 
     assert "You've done today's quiz" in reply_text(await dc.command("daily"))
     board = last_shown(await dc.command("leaderboard", {"period": "today"}))
-    assert board.ephemeral and "1. Ana - 5 pts (5/5)" in board.text()
+    assert board.ephemeral and "1. Ana - 5 points (5/5)" in board.text()
     assert "Ana: 5 points this season" in reply_text(await dc.command("score"))
 
 
@@ -269,7 +271,7 @@ async def test_a_double_click_scores_once(dc, service):
     assert "Right!" in reply_text(first)
     assert "already answered" in reply_text(again) and "Right!" not in reply_text(again)
     assert "Ana: 1 points this season" in reply_text(await dc.command("score"))
-    assert "1. Ana - 1 pts" in reply_text(await dc.command("leaderboard", {"period": "today"}))
+    assert "1. Ana - 1 point" in reply_text(await dc.command("leaderboard", {"period": "today"}))
 
 
 async def test_pending_questions_still_work_after_a_restart(fake, service):
@@ -380,8 +382,9 @@ async def test_teacher_tools(dc, service):
     assert "Ana: 1/1" in report.text()
 
     export = [r for r in await as_teacher(dc, "export") if r.files][-1]
-    assert export.ephemeral and list(export.files) == [f"revisionbot-report-{GUILD_ID}.csv"]
-    rows = list(csv.reader(io.StringIO(export.files[f"revisionbot-report-{GUILD_ID}.csv"].decode("utf-8-sig"))))
+    name = f"revisionbot-report-{GUILD_ID}-{service.clock().date().isoformat()}.csv"  # which class, which day
+    assert export.ephemeral and list(export.files) == [name]
+    rows = list(csv.reader(io.StringIO(export.files[name].decode("utf-8-sig"))))
     assert rows[0][0] == "section" and any(r[0] == "student" for r in rows)
 
     assert "is for teachers" in reply_text(await dc.command("report", who=BEN, roles=[str(TEACHER_ROLE_ID)]))
@@ -398,7 +401,7 @@ async def test_teacher_tools(dc, service):
     assert "Class report" in reply_text(sent)
 
     season = last_shown(await as_teacher(dc, "season-new"))
-    assert not season.ephemeral and "Season archived" in season.text() and "Ana - 1 pts" in season.text()
+    assert not season.ephemeral and "Season archived" in season.text() and "Ana - 1 point" in season.text()
     assert (await service.leaderboard(CLS, None, "season")).season == 2
 
 

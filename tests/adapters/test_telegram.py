@@ -297,7 +297,7 @@ async def test_a_whole_daily_quiz_in_a_group_for_two_students(tg):
     polls = tg.api.polls_sent(GROUP)
     assert polls and all(p.params["reply_parameters"]["message_id"] > 0 for p in polls)  # each quotes its /daily
     board = await tg.send(GROUP, BEN, "/leaderboard today")
-    assert "Ana B. - 5 pts" in board and "Ben - 5 pts" in board
+    assert "Ana B. - 5 points" in board and "Ben - 5 points" in board
 
 
 async def test_a_double_tap_scores_once_and_other_students_questions_are_theirs(tg, service):
@@ -703,7 +703,7 @@ async def test_the_daily_quiz_is_posted_once_in_the_group_at_its_time(tg, servic
             else:
                 assert texts == []
     board = await tg.send(GROUP, BEN, "/leaderboard today")
-    assert "Ana B. - 5 pts" in board and "Ben - 5 pts" in board
+    assert "Ana B. - 5 points" in board and "Ben - 5 points" in board
 
     clock.advance(days=1)  # tomorrow, at 09:30 again
     await job.run(tg.app)
