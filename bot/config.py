@@ -17,6 +17,11 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{folder / 'revisionbot.sqlite3'}"
 
 
+def default_export_dir() -> Path:
+    """Where the console writes exported reports when no path is given (beside the database, not the checkout)."""
+    return Path(user_data_dir("revisionbot", appauthor=False)) / "exports"
+
+
 def _ids(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
 

@@ -20,7 +20,9 @@ from adapters.console.render import (
     render_settings,
 )
 from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
+from bot.config import default_export_dir
 from bot.knowledge.model import plural
+from bot.quiz.export import report_file_name
 from bot.quiz.values import NotAllowed
 from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
@@ -43,7 +45,7 @@ class ConsoleBot:
         self.cls = cls
         self.is_teacher = is_teacher
         self.pending: str | None = None  # the quiz question waiting for an answer
-        self.export_dir = Path.cwd()
+        self.export_dir = default_export_dir()
 
     async def handle(self, line: str) -> str:
         try:
@@ -141,6 +143,10 @@ class ConsoleBot:
             elif path.exists():
                 return f"{path} already exists: give another file name (it is not overwritten)."
         else:
+            try:
+                self.export_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                return f"Could not create {self.export_dir}: {exc.strerror or exc.__class__.__name__}."
             path = self.export_dir / self._export_name()
         try:
             with path.open("xb") as f:  # never over a file that appeared meanwhile
@@ -152,8 +158,8 @@ class ConsoleBot:
         return f"Report written to {path}"
 
     def _export_name(self) -> str:
-        """A new file name in the export folder: revisionbot-report-7b.csv, then -2, -3 ..."""
-        base = f"revisionbot-report-{self.cls.chat_id}".replace("/", "-")
+        """A new file name in the export folder: revisionbot-report-7b-2026-12-04.csv, then -2, -3 ..."""
+        base = report_file_name(self.cls.chat_id, self.service.clock().date()).removesuffix(".csv")
         n = 1
         while (self.export_dir / (name := f"{base}{'' if n == 1 else f'-{n}'}.csv")).exists():
             n += 1

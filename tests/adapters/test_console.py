@@ -71,11 +71,19 @@ async def test_practice_quiz_topics_and_teacher_tools_in_the_console(console, te
     assert "deleted" in await console.handle("/forgetme yes")
 
 
+def test_the_console_exports_into_the_data_folder_not_the_checkout(teacher_console):
+    from bot.config import PACKAGE_ROOT
+
+    assert PACKAGE_ROOT not in teacher_console.export_dir.parents and teacher_console.export_dir.name == "exports"
+
+
 async def test_export_never_overwrites_a_file(teacher_console, tmp_path):
-    teacher_console.export_dir = tmp_path
+    teacher_console.export_dir = tmp_path / "exports"  # made when needed
     first = await teacher_console.handle("/export")
     second = await teacher_console.handle("/export")
-    assert "revisionbot-report-7b.csv" in first and "revisionbot-report-7b-2.csv" in second
+    day = teacher_console.service.clock().date().isoformat()
+    assert f"revisionbot-report-7b-{day}.csv" in first and f"revisionbot-report-7b-{day}-2.csv" in second
+    assert str(tmp_path / "exports") in first  # it says where
     kept = tmp_path / "marks.csv"
     kept.write_text("the teacher's own file")
     assert "already exists" in await teacher_console.handle(f"/export {kept}")
