@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 import bm25s
+import numpy as np
 import simplemma
 import Stemmer
 from jellyfish import metaphone
@@ -550,8 +551,14 @@ class SearchIndex:
         if not query:
             return []
         k = min(CANDIDATES, len(self.snippets))
-        docs, scores = self._bm25.retrieve([query], k=k, show_progress=False, n_threads=0)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        scores = self._bm25.get_scores(query)
+        # The best k among the snippets that share a word with the question: selecting over every score (most
+        # of them zero) costs more than all the rest of a question on a large index.
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        ranked = sorted(hits.tolist(), key=lambda d: (-scores[d], d))
+        return [(int(d), float(scores[d])) for d in ranked]
 
     def _anchors(self, idx: int, terms: list[_Term]) -> list[_Term]:
         """The key words the snippet's section holds that are terms of the subject, rare in everyday English
