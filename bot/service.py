@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz, process
@@ -18,7 +18,6 @@ from bot.knowledge.model import Answer
 from bot.quiz.bank import QuestionBank
 from bot.quiz.engine import QuizEngine
 from bot.quiz.export import report_csv
-from bot.quiz.intent import not_an_answer
 from bot.quiz.values import (
     AnswerResult,
     DailySettings,
@@ -190,18 +189,10 @@ class RevisionService:
         """Raises RateLimited when the student answers too often (a budget of its own, apart from commands)."""
         self.limiter.check(f"{user.key}|answers")
         await self.bank_built()
-        question = await self.quiz.question_for(ref)
-        if question is not None and given and given.strip():
-            # A new question, or text naming no option, is not marked: the quiz question stays open.
-            why = not_an_answer(question, given, self.quiz.mark(question, given))
-            if why and await self.quiz.is_answered(user, ref):
-                why = ""  # answered before: told so, whatever was sent
-            if why == "question":
-                notes = self.knowledge.index.ask(given, top=1)
-                return AnswerResult(ref, False, problem="question", asked=notes)
-            if why == "option":
-                return AnswerResult(ref, False, problem="option", options=question.options)
-        return await self.quiz.answer(cls, user, ref, given)
+        result = await self.quiz.answer(cls, user, ref, given)
+        if result.problem == "question":  # not marked: the notes answer it, the quiz question stays open
+            result = replace(result, asked=self.knowledge.index.ask(given, top=1))
+        return result
 
     async def question_for(self, ref: str):  # noqa: ANN201
         await self.bank_built()

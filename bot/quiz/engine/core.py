@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.bank import QuestionBank
 from bot.quiz.daily import class_day
+from bot.quiz.intent import not_an_answer
 from bot.quiz.marking import mark, mark_choice
 from bot.quiz.model import Marking, Question
 from bot.quiz.values import (
@@ -158,6 +159,17 @@ class EngineCore:
                 return self.bank.get(ids[parsed[2]]) if quiz and parsed[2] < len(ids) else None
             prompt = await session.get(PracticePrompt, parsed[1])
             return self.bank.get(prompt.question_id) if prompt else None
+
+    async def _unmarked(
+        self, user: UserRef, ref: str, question: Question, given: str, marking: Marking, answered: bool | None = None
+    ) -> AnswerResult | None:
+        """A new question, or text naming none of the options, is not marked and the quiz question stays open
+        (see bot/quiz/intent.py); None when `given` is an answer to mark, or the question was answered before
+        (`answered`, when the caller knows it, saves looking that up)."""
+        why = not_an_answer(question, given, marking)
+        if not why or (await self.is_answered(user, ref) if answered is None else answered):
+            return None
+        return AnswerResult(ref, False, problem=why, options=question.options if why == "option" else ())
 
     async def is_answered(self, user: UserRef, ref: str) -> bool:
         """Has this student answered the question of `ref` already?"""

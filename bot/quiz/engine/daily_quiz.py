@@ -116,6 +116,8 @@ class DailyPart(EngineCore):
         if question is None:
             return AnswerResult(ref, False, problem="unknown")
         marking = self.mark(question, given)
+        if (unmarked := await self._unmarked(user, ref, question, given, marking)) is not None:
+            return unmarked
         for attempt in range(2):
             student_id = await self._student_id(user)
             row = AnswerRow(

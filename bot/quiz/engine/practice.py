@@ -82,6 +82,9 @@ class PracticePart(EngineCore):
             if student is None or prompt.student_id != student.id:
                 return AnswerResult(ref, False, problem="not-yours")
             marking = self.mark(question, given)
+            answered = prompt.answered_at is not None
+            if (unmarked := await self._unmarked(user, ref, question, given, marking, answered)) is not None:
+                return unmarked
             res = await session.execute(
                 update(PracticePrompt)
                 .where(PracticePrompt.id == prompt_id, PracticePrompt.answered_at.is_(None))
