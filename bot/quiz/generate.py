@@ -7,7 +7,6 @@ turns them into questions; the same seed gives the same list."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from bot.quiz.prose.distractors import _distractors
 from bot.quiz.prose.facts import LABELS, _blank_ok, _Fact, _facts, statement_like, usable_sentence
 from bot.quiz.prose.lexicon import _build_lexicon, _Lexicon, _sentences
 from bot.quiz.prose.words import BLANK, PER_SNIPPET, STOP
+from bot.quiz.sampling import seeded_rng
 from bot.text import fold
 
 __all__ = ["BLANK", "PER_SNIPPET", "STOP", "generate_questions", "statement_like", "usable_sentence"]
@@ -41,11 +41,6 @@ class _Candidate:
 
 # Which facts make the best questions, when a snippet offers several: dates and people first.
 _PRIORITY = {"person": 0, "year": 1, "number": 1, "term": 2, "place": 3, "keyword": 4}
-
-
-def _rng(seed: int, *parts: str) -> random.Random:
-    digest = hashlib.blake2s("\x1f".join((str(seed), *parts)).encode("utf-8"), digest_size=8).digest()
-    return random.Random(int.from_bytes(digest, "big"))
 
 
 def generate_questions(
@@ -72,7 +67,7 @@ def generate_questions(
 
 
 def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Question]:
-    rng = _rng(seed, sn.id)
+    rng = seeded_rng(seed, sn.id)
     candidates: list[_Candidate] = []
     for sentence in _sentences(sn):
         if not usable_sentence(sentence, lex.mid_caps):

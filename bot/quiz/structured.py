@@ -15,7 +15,6 @@ answer away or be ambiguous.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ from collections.abc import Sequence
 
 from bot.knowledge.model import Snippet
 from bot.quiz.model import Question, question_id
+from bot.quiz.sampling import SCAN_ALL, draw, seeded_rng
 from bot.text import fold, words
 
 MAX_OPTION_CHARS = 100  # a poll option's limit on Telegram; longer options are unreadable on a phone
@@ -31,7 +31,6 @@ MIN_DEFINITION_WORDS = 3
 MAX_TYPED_ANSWER_WORDS = 4
 MAX_LIST_ITEMS = 8
 OPTIONS = 4
-SCAN_ALL = 64  # a pool up to this size is read whole, in a random order; a larger one is sampled
 # A definition that opens with one of these leans on a sentence before it ("This covers the whole plant").
 # An analysis is not a meaning either ("How she wants to ...", "Because ...").
 _LEANS = re.compile(
@@ -82,28 +81,18 @@ class _Pool:
         out: list[str] = []
         seen = {_key(answer)}
         places = [self.by_place.get((sn.source, sn.topic), []), self.by_place.get((sn.source,), [])]
-        for pool in [*places, self.all] if anywhere else places:
-            if len(pool) <= SCAN_ALL:
-                order = rng.sample(pool, len(pool))
-            else:
-                order = [pool[rng.randrange(len(pool))] for _ in range(2 * SCAN_ALL)]
-            for text in order:
-                k = _key(text)
-                if k not in seen and ok(text):
-                    out.append(text)
-                    if len(out) == want:
-                        return out
-                seen.add(k)
+        for text in draw([*places, self.all] if anywhere else places, rng):
+            k = _key(text)
+            if k not in seen and ok(text):
+                out.append(text)
+                if len(out) == want:
+                    break
+            seen.add(k)
         return out
 
 
 def _key(text: str) -> str:
     return " ".join(words(text))
-
-
-def _rng(seed: int, *parts: str) -> random.Random:
-    digest = hashlib.blake2s("\x1f".join((str(seed), *parts)).encode("utf-8"), digest_size=8).digest()
-    return random.Random(int.from_bytes(digest, "big"))
 
 
 def _context(sn: Snippet, *avoid: str) -> str:
@@ -202,7 +191,7 @@ def _definition_questions(
         return []  # a label used again and again ("Context: ...", "Supernatural: ..."), not a term defined
     out: list[Question] = []
     context = _context(sn, term)
-    rng = _rng(seed, sn.id, "term")
+    rng = seeded_rng(seed, sn.id, "term")
     # Which term means ...? Other terms of the notes, none that the definition itself names.
     wrong = terms.options(
         term,
@@ -220,7 +209,7 @@ def _definition_questions(
         out.append(_choice(sn, "term", prompt, term, wrong, rng))
     # What does X mean? Other definitions of similar length as options; or, as often, true or false: the
     # term with its own definition or with another one of the same section.
-    rng = _rng(seed, sn.id, "meaning")
+    rng = seeded_rng(seed, sn.id, "meaning")
     wrong = meanings.options(
         definition,
         sn,
@@ -277,7 +266,7 @@ def _row_questions(sn: Snippet, table: list[Snippet], seed: int) -> list[Questio
         return []
     out: list[Question] = []
     context = _context(sn)
-    rng = _rng(seed, sn.id, "row")
+    rng = seeded_rng(seed, sn.id, "row")
     rows = [r for r in table if r.id != sn.id]
     if len(rows) > SCAN_ALL:  # a huge table: the options come from a sample of its rows
         rows = rng.sample(rows, SCAN_ALL)
@@ -339,7 +328,7 @@ def _list_questions(sn: Snippet, items: _Pool, seed: int, leads: Counter | None 
         return []
     if any(len(words(m)) == 0 or sum(c.isalpha() for c in m) < len(m) / 2 for m in members):
         return []  # "P -> Q", "ε < 1": symbols are told apart only with the notes open
-    rng = _rng(seed, sn.id, "list")
+    rng = seeded_rng(seed, sn.id, "list")
     inside = {_key(m) for m in members}
     # Items of the other lists of the same note (its own section first): things of the same kind, never
     # a stray line from another subject.
@@ -384,7 +373,7 @@ def _qa_questions(sn: Snippet, answers: _Pool, seed: int) -> list[Question]:
         return [_typed(sn, "qa", prompt, answer)]
     if len(answer) > MAX_OPTION_CHARS:
         return []
-    rng = _rng(seed, sn.id, "qa")
+    rng = seeded_rng(seed, sn.id, "qa")
     wrong = answers.options(answer, sn, rng, lambda a: len(a) <= MAX_OPTION_CHARS and _similar_length(answer, a))
     return [_choice(sn, "qa", prompt, answer, wrong, rng)] if len(wrong) == OPTIONS - 1 else []
 
@@ -416,7 +405,7 @@ def _formula_questions(sn: Snippet, sides: _Pool, gives: dict[str, set[str]], se
         if split is None:
             continue
         lhs, rhs = split
-        rng = _rng(seed, sn.id, "formula", formula)
+        rng = seeded_rng(seed, sn.id, "formula", formula)
         wrong = sides.options(rhs, sn, rng, lambda r, lhs=lhs: _key(lhs) not in gives.get(_key(r), set()))
         if len(wrong) == OPTIONS - 1:
             prompt = _with_context(context, f"Complete the formula: {lhs} = ?")
@@ -448,7 +437,7 @@ def _quote_questions(sn: Snippet, seed: int, quoted: set[str]) -> list[Question]
         ]
         if not candidates:
             continue
-        rng = _rng(seed, sn.id, "quote", quote)
+        rng = seeded_rng(seed, sn.id, "quote", quote)
         # The rarest word is the one to remember; ties broken by the seed.
         best = min(candidates, key=lambda w: ((word_zipf(fold(w.group())) or 0.0), rng.random()))
         blanked = quote[: best.start()] + BLANK + quote[best.end() :]

@@ -9,8 +9,9 @@ from rapidfuzz import fuzz
 
 from bot.knowledge.model import Snippet
 from bot.quiz.prose.facts import _Fact, _mentions_raw, _values_in, _year_in
-from bot.quiz.prose.lexicon import _draw, _format_number, _Lexicon, _parse_number
+from bot.quiz.prose.lexicon import _format_number, _Lexicon, _parse_number
 from bot.quiz.prose.words import _NUMBER, GENERIC, ORG_HEADS, SAME_NAME_RATIO, _head, _word_shape
+from bot.quiz.sampling import draw
 from bot.text import fold, words
 
 # --------------------------------------------------------------------------- distractors
@@ -37,7 +38,7 @@ def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rand
     used = set(words(text))
     out: list[str] = []
     shape = _word_shape(answer)
-    for w in _draw(pools.keywords_in.get(snippet.source, ()), pools.keywords, rng):
+    for w in draw((pools.keywords_in.get(snippet.source, ()), pools.keywords), rng):
         if w in used or w[:4] == answer[:4] or _word_shape(w) != shape:  # "atrium" is no wrong "atria"
             continue
         if not 0.6 * len(answer) <= len(w) <= 1.6 * len(answer):
@@ -78,7 +79,7 @@ def _number_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rando
     seen: set[float] = set()
     out: list[str] = []
     pools = lex.pools()
-    for i in _draw(pools.numbers_in.get((fact.key, snippet.source), ()), pools.numbers.get(fact.key, ()), rng):
+    for i in draw((pools.numbers_in.get((fact.key, snippet.source), ()), pools.numbers.get(fact.key, ())), rng):
         n = lex.numbers[i]
         if n.value not in seen and fresh(n.value):
             seen.add(n.value)
@@ -110,7 +111,7 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
     answer_words = set(words(fact.answer)) | {w for a in fact.alternatives for w in words(a)}
     pools = lex.pools()
     out: list[str] = []
-    for key in _draw(pools.names_in.get((fact.kind, snippet.source), ()), pools.names.get(fact.kind, ()), rng):
+    for key in draw((pools.names_in.get((fact.kind, snippet.source), ()), pools.names.get(fact.kind, ())), rng):
         name = lex.names[key]
         if key == fact.key:
             continue
@@ -151,7 +152,7 @@ def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
     pools = lex.pools()
     out: list[str] = []
     picked: list[set[int]] = []
-    for term in _draw(pools.terms_in.get((head, snippet.source), ()), pools.terms.get(head, ()), rng):
+    for term in draw((pools.terms_in.get((head, snippet.source), ()), pools.terms.get(head, ())), rng):
         display = lex.terms[term][0]
         if term == fold(fact.answer) or _mentions_raw(text, display):
             continue

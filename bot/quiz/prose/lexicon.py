@@ -4,12 +4,10 @@ facts are found with and wrong options drawn from; how figures are read and writ
 
 from __future__ import annotations
 
-import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.index import word_zipf
@@ -100,25 +98,6 @@ class _Pools:
             pools.numbers[n.unit].append(i)
             pools.numbers_in[n.unit, n.source].append(i)
         return pools
-
-
-T = TypeVar("T", bound=Hashable)
-SCAN_ALL = 64  # a pool up to this size is read whole, in a random order; a larger one is sampled
-
-
-def _draw(own: Sequence[T], rest: Sequence[T], rng: random.Random) -> Iterator[T]:
-    """Candidates in a random order: those of the question's own note first, then the others; each pool read
-    whole when small, else at most 2 x SCAN_ALL random picks of it (no candidate given twice)."""
-    given: set[T] = set()
-    for pool in (own, rest):
-        if len(pool) <= SCAN_ALL:
-            order: Iterable[T] = rng.sample(list(pool), len(pool))
-        else:
-            order = (pool[rng.randrange(len(pool))] for _ in range(2 * SCAN_ALL))
-        for item in order:
-            if item not in given:
-                given.add(item)
-                yield item
 
 
 @dataclass(slots=True)
