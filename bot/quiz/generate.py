@@ -123,14 +123,12 @@ def _common(sn: Snippet) -> dict[str, str]:
 
 
 def _surely_of_kind(name: str, kind: str, lex: _Lexicon) -> bool:
-    """A false statement swaps in a name only when the notes leave no doubt of its kind: a place written after
-    "in", "at", "to" ..., a person with more than one sign of being one ("Jazz" is no country)."""
-    if kind not in ("person", "place"):
+    """A false statement swaps in a person only with more than one sign in the notes of being one. (A place
+    option is always one the notes write as a place: see _name_distractors.)"""
+    if kind != "person":
         return True
     known = lex.names.get(lex.key(name))
-    if known is None:
-        return False
-    return sum(known.located.values()) > 0 if kind == "place" else known.person - known.not_person >= 2
+    return known is not None and known.person - known.not_person >= 2
 
 
 _ASKED = re.compile(r"(?:(?:Fill in|Choose) the missing \w+: |True or false\? )(.*)$")
