@@ -161,7 +161,7 @@ def _before_comma(name: str) -> str:
     return name.split(",", 1)[0].strip()
 
 
-PLACES = Path(__file__).resolve().parent / "places.txt"
+PLACES = Path(__file__).resolve().parent.parent / "places.txt"
 
 
 @lru_cache(maxsize=1)
