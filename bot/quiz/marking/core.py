@@ -5,86 +5,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
-from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
-from text_to_num import text2num
 
 from bot.knowledge.aliases import AliasTable
+from bot.quiz.marking.names import Known, is_place, names_index
+from bot.quiz.marking.parse import FILLER, MAX_CHARS, MODIFIERS, Form, name_words, parse
 from bot.quiz.model import Marking
-from bot.text import clean, fold, words
+from bot.text import clean, fold
 
 # A misspelling one edit past the tolerance earns "close: check the spelling"; further off it is more likely
 # another word than a slip.
 NEAR_MARGIN = 1
-# Answers are a few words; anything longer is not an answer, and capping keeps the work bounded.
-MAX_CHARS = 200
-MAX_WORDS = 20
-# Cities at least this big count as real names: enough for the places a history class meets
-# (Yalta, Potsdam, Versailles), few enough that a student's typo rarely lands on an obscure town.
-
-# Words a student wraps an answer in; they carry no content on either side.
-_FILLER = frozenset(
-    """the a an it its it's was is were be been maybe perhaps probably possibly think thought guess believe
-    reckon suppose um umm uh er erm hmm ah oh well so answer called named that this in on at to by for from with
-    my would say sure pretty definitely certainly yes ok okay like just please im i'm i'd i've""".split()
-)
-# "I" is filler before these ("I think"), but a Roman numeral after a name ("World War I").
-_I_FOLLOWERS = frozenset("think thought guess believe reckon suppose am m would d know remember".split())
-# Generic words tolerated around the key word ("the Yalta conference", "President Truman").
 _GENERIC = frozenset(
     """conference conferences treaty treaties agreement agreements pact summit meeting talks accord accords of
     city town country nation capital president prime minister pm premier general chairman secretary mr mrs ms sir dr
     mister marshal comrade leader king queen tsar czar emperor chancellor lord lady year ad
     january february march april may june july august september october november december""".split()
 )
-# Extra words that turn the answer into a different one ("East Germany" for "Germany", "not Yalta").
-_MODIFIERS = frozenset("not no never non anti north south east west northern southern eastern western".split())
-# Words that join several guesses into a list.
-_CONJUNCTIONS = frozenset("and or nor vs versus plus also".split())
-# A comma, slash, semicolon, ampersand or plus between words (not inside "5,800,000") joins guesses too.
-_SEPARATOR = re.compile(r"[;/&+|]|,(?!\d)|(?<!\d),")
-
-_SCALES = {
-    "hundred": 100,
-    "hundreds": 100,
-    "thousand": 10**3,
-    "thousands": 10**3,
-    "k": 10**3,
-    "million": 10**6,
-    "millions": 10**6,
-    "m": 10**6,  # "5.8m": in history answers m after a number means million, not metres
-    "mil": 10**6,
-    "mill": 10**6,
-    "mn": 10**6,
-    "mln": 10**6,
-    "billion": 10**9,
-    "billions": 10**9,
-    "bn": 10**9,
-    "b": 10**9,
-    "trillion": 10**12,
-    "trillions": 10**12,
-    "tn": 10**12,
-}
-_DIGIT_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())}
-_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
-_PERCENT_WORDS = frozenset({"percent", "pc"})
-_ROMAN = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-# Units of one kind: "12 miles" is not "12 km", though "12" alone is fine for either.
-_UNIT_FAMILIES = (
-    frozenset("dollar pound mark reichsmark rouble ruble franc yen lira lire euro usd gbp".split()),
-    frozenset("km kilometre kilometer mile metre meter yard foot feet".split()),
-    frozenset("kg kilogram tonne ton pound".split()),
-    frozenset("second minute hour day week month year decade century centuries".split()),
-)
-# Last words of capitalised names that are not people ("Marshall Aid", "Iron Curtain"): such a word alone is
-# not the answer, whereas a surname alone is enough for a person ("Eisenhower" for "Dwight Eisenhower").
 _THING_NOUNS = frozenset(
     """aid plan pact wall curtain union war wars crisis blockade airlift doctrine army navy air force bomb bombs
     coexistence nations states kingdom republic revolution rising uprising spring missile missiles race bloc front
@@ -93,9 +32,17 @@ _THING_NOUNS = frozenset(
     organisation organization alliance axis powers allies forces trial trials camp reich state commission plot
     affair incident massacre famine purge purges terror thaw lift crossing summit""".split()
 )
-_HYPHENATED = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
 _SHORT_CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
-_RAW_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+# Units of one kind: "12 miles" is not "12 km", though "12" alone is fine for either.
+_UNIT_FAMILIES = (
+    frozenset("dollar pound mark reichsmark rouble ruble franc yen lira lire euro usd gbp".split()),
+    frozenset("km kilometre kilometer mile metre meter yard foot feet".split()),
+    frozenset("kg kilogram tonne ton pound".split()),
+    frozenset("second minute hour day week month year decade century centuries".split()),
+)
+_VARIANT_CACHE: dict[tuple[tuple[str, ...], int], tuple[object, list]] = {}
+_CACHE_SIZE = 4096
 
 
 def _tolerance(word: str) -> int:
@@ -109,333 +56,6 @@ def _distance(a: str, b: str) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Real names
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    """A set of real names, folded to word tuples, with the one-word ones listed for fuzzy look-ups."""
-
-    phrases: frozenset[tuple[str, ...]]
-    singles: tuple[str, ...]
-    longest: int
-
-    @classmethod
-    def build(cls, names: Iterable[str]) -> _Names:
-        phrases = {key for key in (tuple(_name_words(n)) for n in names) if key}
-        singles = tuple(sorted(p[0] for p in phrases if len(p) == 1 and len(p[0]) > 1))
-        return cls(frozenset(phrases), singles, max((len(p) for p in phrases), default=1))
-
-
-@dataclass(slots=True)
-class _Known:
-    """The real names in play for one marking: libraries' places, the alias table, the caller's names."""
-
-    strong: list[_Names]  # countries, capitals, continents, alias names: never a first name in front of a surname
-    weak: list[_Names]  # cities and the caller's names (which may include first names from the notes)
-    caps: frozenset[str] = frozenset()  # short all-capitals alias names (US, UN): only count in capitals
-
-    def contains(self, phrase: tuple[str, ...], *, strong_only: bool = False) -> bool:
-        parts = self.strong if strong_only else self.strong + self.weak
-        return any(phrase in p.phrases for p in parts)
-
-    def longest(self) -> int:
-        return max(p.longest for p in self.strong + self.weak)
-
-    def nearer_name(self, word: str, than: int, exclude: frozenset[str], *, strong_only: bool = False) -> str | None:
-        """A real name within `than - 1` edits of `word` (other than those in `exclude`), if any."""
-        if than <= 0:
-            return None
-        parts = self.strong if strong_only else self.strong + self.weak
-        for part in parts:
-            for name, dist, _ in process.extract(
-                word, part.singles, scorer=DamerauLevenshtein.distance, score_cutoff=than - 1, limit=5
-            ):
-                if name not in exclude and dist < than:
-                    return name
-        return None
-
-
-def _before_comma(name: str) -> str:
-    # pycountry writes "Korea, Republic of" and "USSR, Union of Soviet Socialist Republics"
-    return name.split(",", 1)[0].strip()
-
-
-PLACES = Path(__file__).resolve().parent.parent / "places.txt"
-
-
-@lru_cache(maxsize=1)
-def _library_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(countries, capitals and continents; big cities): pycountry, and GeoNames data in places.txt
-    (generated by scripts/gen_places.py: a small file instead of a 180 MB dependency)."""
-    import pycountry
-
-    strong: set[str] = set()
-    for country in list(pycountry.countries) + list(pycountry.historic_countries):
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value:
-                strong.add(_before_comma(value))
-    cities: set[str] = set()
-    target = strong
-    for line in PLACES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# cities"):
-            target = cities
-        elif line and not line.startswith("#"):
-            target.add(line)
-    return frozenset(strong), frozenset(cities - strong)
-
-
-@lru_cache(maxsize=1)
-def default_known_names() -> frozenset[str]:
-    """Real proper names from pycountry and GeoNames (places.txt): countries (also historic ones), capitals, continents
-    and cities of 75,000 people or more."""
-    strong, cities = _library_names()
-    return strong | cities
-
-
-@lru_cache(maxsize=1)
-def _library_index() -> tuple[_Names, _Names]:
-    strong, cities = _library_names()
-    return _Names.build(strong), _Names.build(cities)
-
-
-@lru_cache(maxsize=32)
-def _extra_index(names: frozenset[str]) -> _Names:
-    return _Names.build(names)
-
-
-_KNOWN_CACHE: dict[tuple[int, int], tuple[object, object, _Known]] = {}
-_VARIANT_CACHE: dict[tuple[tuple[str, ...], int], tuple[object, list]] = {}
-_CACHE_SIZE = 4096
-
-
-def _known(aliases: AliasTable | None, known_names: Collection[str]) -> _Known:
-    """The index of real names, built once per (alias table, names) pair: a quiz marks thousands of answers
-    with the same two objects. Keyed by identity, and the objects are kept so that an id is never reused."""
-    key = (id(aliases), id(known_names))
-    hit = _KNOWN_CACHE.get(key)
-    if hit is not None and hit[0] is aliases and hit[1] is known_names:
-        return hit[2]
-    built = _build_known(aliases, known_names)
-    if len(_KNOWN_CACHE) > 64:
-        _KNOWN_CACHE.clear()
-    _KNOWN_CACHE[key] = (aliases, known_names, built)
-    return built
-
-
-def _build_known(aliases: AliasTable | None, known_names: Collection[str]) -> _Known:
-    lib_strong, lib_cities = _library_index()
-    strong, weak = [lib_strong], [lib_cities]
-    caps: set[str] = set()
-    if aliases is not None and aliases.groups:
-        names = aliases.all_names()
-        caps = {n for n in names if _SHORT_CAPS.match(n)}
-        strong.append(_Names.build(n for n in names if n not in caps))
-    if known_names:
-        extra = frozenset(known_names) if not isinstance(known_names, frozenset) else known_names
-        lib = default_known_names()
-        if not extra <= lib:  # the library's own names are indexed already
-            weak.append(_extra_index(frozenset(extra - lib)))
-    return _Known(strong, weak, frozenset(caps))
-
-
-def _is_place(phrase: tuple[str, ...]) -> bool:
-    lib_strong, lib_cities = _library_index()
-    return phrase in lib_strong.phrases or phrase in lib_cities.phrases
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Parsing an answer
-
-
-@dataclass(frozen=True, slots=True)
-class _Num:
-    value: Decimal
-    decade: bool = False  # "1950s" is a decade, not the year 1950
-
-    def key(self) -> tuple[Decimal, bool]:
-        return (self.value.normalize(), self.decade)
-
-
-@dataclass(slots=True)
-class _Form:
-    """An answer taken apart: its numbers, its content words in order, and signs of a list."""
-
-    nums: list[_Num] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
-    raw: frozenset[str] = frozenset()  # tokens as typed, for all-capitals aliases
-    conj: set[str] = field(default_factory=set)
-    separated: bool = False
-    number_first: bool = False
-    too_long: bool = False
-
-
-@lru_cache(maxsize=4096)
-def _number_word(tok: str) -> bool:
-    """True for a spelled-out number word ("two", "twelve", "hundred")."""
-    if not tok.isalpha() or tok in ("o", "oh"):
-        return False
-    try:
-        text2num(tok, "en")
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _spelled_value(run: list[str]) -> list[Decimal]:
-    """Values of a run of number words: text2num reads one number; "nineteen fifty five" is a year; else a list."""
-    text = " ".join(run)
-    try:
-        return [Decimal(text2num(text, "en"))]
-    except (ValueError, TypeError):
-        pass
-    if len(run) >= 2:
-        for cut in range(1, len(run)):
-            try:
-                hi, lo = text2num(" ".join(run[:cut]), "en"), text2num(" ".join(run[cut:]), "en")
-            except (ValueError, TypeError):
-                continue
-            if 10 <= hi <= 99 and 1 <= lo <= 99:
-                return [Decimal(hi * 100 + lo)]
-    # Several numbers one after the other ("two three"): read the longest number each time.
-    values: list[Decimal] = []
-    start = 0
-    while start < len(run):
-        for end in range(len(run), start, -1):
-            try:
-                values.append(Decimal(text2num(" ".join(run[start:end]), "en")))
-            except (ValueError, TypeError):
-                continue
-            start = end
-            break
-        else:
-            start += 1
-    return values
-
-
-def _digits_value(tok: str) -> Decimal | None:
-    tok = tok.rstrip("%")
-    if _THOUSANDS.match(tok):
-        tok = tok.replace(",", "")
-    elif tok.count(",") == 1 and "." not in tok:
-        tok = tok.replace(",", ".")  # a decimal comma: "5,8 million"
-    else:
-        tok = tok.replace(",", "")
-    try:
-        return Decimal(tok)
-    except InvalidOperation:
-        return None
-
-
-def _roman(tok: str) -> int | None:
-    m = _ROMAN.match(tok)
-    if not tok or not m:
-        return None
-    total, prev = 0, 0
-    for ch in reversed(tok):
-        val = _ROMAN_VALUES[ch]
-        total += -val if val < prev else val
-        prev = max(prev, val)
-    return total or None
-
-
-def _join_hyphenated(m: re.Match[str]) -> str:
-    left, right = m.group(1), m.group(2)
-    if _number_word(fold(left)) or _number_word(fold(right)):
-        return f"{left} {right}"
-    return left + right
-
-
-def _name_words(text: str) -> list[str]:
-    """A name's words as an answer's are read, so that "A-bomb" in the alias file meets "A-bomb" typed."""
-    return words(_HYPHENATED.sub(_join_hyphenated, clean(text)))
-
-
-def _parse(text: str) -> _Form:
-    text = (text or "").strip()
-    if len(text) > MAX_CHARS * 4:  # before any normalising, so a huge paste costs nothing
-        return _Form(too_long=True)
-    text = clean(text).strip()
-    if len(text) > MAX_CHARS:
-        return _Form(too_long=True)
-    # One word with a hyphen, the same with or without it: "co-existence", "A-bomb" (not "fifty-eight").
-    text = _HYPHENATED.sub(_join_hyphenated, text)
-    toks = words(text)
-    if len(toks) > MAX_WORDS:
-        return _Form(too_long=True)
-    form = _Form(raw=frozenset(_RAW_TOKEN.findall(text)), separated=bool(_SEPARATOR.search(text)))
-    order: list[str] = []  # "n" or "w", to know whether the answer starts with a number
-    i, n = 0, len(toks)
-    while i < n:
-        tok = toks[i]
-        values: list[Decimal] = []
-        if tok[0].isdigit():
-            value = _digits_value(tok)
-            if value is None:
-                i += 1
-                continue
-            # Thousands written with spaces: "5 800 000".
-            while len(tok) <= 3 and i + 1 < n and len(toks[i + 1]) == 3 and toks[i + 1].isdigit():
-                value = value * 1000 + Decimal(toks[i + 1])
-                i += 1
-            values, i = [value], i + 1
-        elif _number_word(tok) or (tok == "a" and i + 1 < n and toks[i + 1] in _SCALES and _number_word(toks[i + 1])):
-            run = ["one" if tok == "a" else tok]
-            i += 1
-            while i < n and (_number_word(toks[i]) or (toks[i] == "and" and i + 1 < n and _number_word(toks[i + 1]))):
-                run.append(toks[i])
-                i += 1
-            values = _spelled_value(run)
-            # "five point eight million"
-            if len(values) == 1 and i + 1 < n and toks[i] == "point" and toks[i + 1] in _DIGIT_WORDS:
-                digits = ""
-                i += 1
-                while i < n and toks[i] in _DIGIT_WORDS:
-                    digits += _DIGIT_WORDS[toks[i]]
-                    i += 1
-                values = [Decimal(f"{values[0]}.{digits}")]
-        elif (
-            order
-            and (roman := _roman(tok)) is not None
-            and not (tok == "i" and i + 1 < n and toks[i + 1] in _I_FOLLOWERS)
-        ):
-            # A Roman numeral after a word: "World War II", "Henry VIII".
-            values, i = [Decimal(roman)], i + 1
-        else:
-            if tok == "not" and i + 1 < n and toks[i + 1] == "sure":
-                i += 2  # "not sure" is hedging, not a negation
-                continue
-            if tok in _CONJUNCTIONS:
-                form.conj.add(tok)
-            elif tok not in _FILLER and tok != "i":
-                form.words.append(tok)
-                order.append("w")
-            i += 1
-            continue
-        if not values:
-            continue
-        # A scale after the number: "5.8 million", "5.8m", "2bn" (spelled runs include theirs already).
-        if i < n and toks[i] in _SCALES:
-            values[-1] *= _SCALES[toks[i]]
-            i += 1
-        decade = False
-        if i < n and toks[i] == "s":
-            decade, i = True, i + 1
-        elif i < n and toks[i] in _ORDINAL_SUFFIXES:
-            i += 1
-        if i < n and toks[i] in _PERCENT_WORDS:
-            i += 1
-        elif i + 1 < n and toks[i] == "per" and toks[i + 1] == "cent":
-            i += 2
-        form.nums.extend(_Num(v) for v in values[:-1])
-        form.nums.append(_Num(values[-1], decade))
-        order.extend("n" * len(values))
-    form.number_first = bool(order) and order[0] == "n"
-    return form
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Marking one accepted answer
 
 
@@ -444,7 +64,7 @@ class _Variant:
     """One accepted answer: the expected one, an alternative, or an alias of either."""
 
     text: str
-    form: _Form
+    form: Form
     key: tuple[str, ...]  # the words that must be there
     group: frozenset[str]  # folded words of the alias names of this answer: never "another candidate"
     caps: str = ""  # a short all-capitals alias ("US") that only counts when typed in capitals
@@ -464,22 +84,18 @@ class _Result:
 
 
 def _variant(text: str, group: frozenset[str], caps: str = "") -> _Variant | None:
-    form = _parse(text)
+    form = parse(text)
     if form.too_long or (not form.words and not form.nums):
         return None
     key = tuple(w for w in form.words if w not in _GENERIC) or tuple(form.words)
-    letters = [w for w in re.findall(r"[^\W\d_]+", clean(text)) if fold(w) not in _FILLER and fold(w) not in _GENERIC]
+    letters = [w for w in re.findall(r"[^\W\d_]+", clean(text)) if fold(w) not in FILLER and fold(w) not in _GENERIC]
     person = (
-        len(key) <= 2
-        and not form.nums
-        and bool(letters)
-        and all(w[0].isupper() for w in letters)
-        and not _is_place(key)
+        len(key) <= 2 and not form.nums and bool(letters) and all(w[0].isupper() for w in letters) and not is_place(key)
     )
     return _Variant(text, form, key, group, caps, person)
 
 
-def _match_word(k: str, given: str, variant: _Variant, known: _Known) -> tuple[int, str]:
+def _match_word(k: str, given: str, variant: _Variant, known: Known) -> tuple[int, str]:
     """(edits, clashing name) for reading `given` as the key word `k`; a clashing name means never accept."""
     if given == k:
         return 0, ""
@@ -494,7 +110,7 @@ def _match_word(k: str, given: str, variant: _Variant, known: _Known) -> tuple[i
     return d, ("~" + given) if nearer else ""
 
 
-def _candidate(gw: list[str], i: int, extras: set[int], variant: _Variant, known: _Known, strong: bool) -> str:
+def _candidate(gw: list[str], i: int, extras: set[int], variant: _Variant, known: Known, strong: bool) -> str:
     """The real name starting at extra word i, when it is another candidate answer rather than filler."""
     for size in range(min(known.longest(), len(gw) - i), 0, -1):
         span = tuple(gw[i : i + size])
@@ -520,7 +136,7 @@ def _units(ws: Iterable[str]) -> dict[int, str]:
     return found
 
 
-def _mark_variant(variant: _Variant, given: _Form, known: _Known) -> _Result:
+def _mark_variant(variant: _Variant, given: Form, known: Known) -> _Result:
     if variant.caps and variant.caps not in given.raw:
         return _Result(False)
     exp = variant.form
@@ -598,7 +214,7 @@ def _mark_variant(variant: _Variant, given: _Form, known: _Known) -> _Result:
             continue
         extras.add(j)
     for j in sorted(extras):
-        if gw[j] in _MODIFIERS and gw[j] not in exp.words:
+        if gw[j] in MODIFIERS and gw[j] not in exp.words:
             return _Result(False, kind="modifier", detail=gw[j])
     prefix = {j for j in extras if j < first_key}
     for j in sorted(extras):
@@ -677,12 +293,12 @@ def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[
         gids: set[int] = set()
         if aliases is not None and aliases.groups:
             gids = set(aliases.group_of(answer))
-            own = tuple(_parse(answer).words)
+            own = tuple(parse(answer).words)
             for gid in aliases.groups_in(answer):
-                if any(tuple(_parse(n).words) == own for n in aliases.names(gid)):
+                if any(tuple(parse(n).words) == own for n in aliases.names(gid)):
                     gids.add(gid)
         names = [n for gid in sorted(gids) for n in aliases.names(gid)] if aliases is not None else []
-        group = frozenset(w for n in names + [answer] for w in _name_words(n))
+        group = frozenset(w for n in names + [answer] for w in name_words(n))
         add(answer, group)
         for name in names:
             add(name, group, caps=name if _SHORT_CAPS.match(name) else "")
@@ -694,7 +310,7 @@ def _build_variants(answers: Iterable[str], aliases: AliasTable | None) -> list[
     for v in list(out):
         if v.person and 2 <= len(v.key) <= 3 and not v.caps:
             surname = v.key[-1]
-            if len(surname) > 2 and surname not in _THING_NOUNS and not _is_place((surname,)):
+            if len(surname) > 2 and surname not in _THING_NOUNS and not is_place((surname,)):
                 add(surname.title(), v.group)
     for text, group in swaps[:MAX_ALIAS_SWAPS]:
         add(text, group)
@@ -737,7 +353,7 @@ def mark(
     known_names: Collection[str] = (),
 ) -> Marking:
     """Mark a typed answer against `expected` (or any of `alternatives`)."""
-    form = _parse(given if isinstance(given, str) else "")
+    form = parse(given if isinstance(given, str) else "")
     if form.too_long:
         return Marking(False, reason="too long: give just the answer")
     if not form.words and not form.nums:
@@ -745,97 +361,8 @@ def mark(
     variants = _variants([expected, *alternatives], aliases)
     if not variants:
         return Marking(False, reason="no answer to compare with")
-    known = _known(aliases, known_names)
+    known = names_index(aliases, known_names)
     # Any accepted reading makes it right; otherwise the most telling reason wins (a list or another real
     # name outweighs a near miss on another reading).
     best = min((_mark_variant(v, form, known) for v in variants), key=lambda r: r.rank)
     return _to_marking(best, expected)
-
-
-_LETTER = re.compile(r"^(?:(?:option|answer|choice|letter)\s*:?\s*)?[(\[]?([a-z]|\d{1,2})(?:[)\].:]\s*(.*)|\s*)$")
-_CHOICE_WORDS = frozenset({"i", "option", "answer", "choice", "letter", "number"})
-_TRUE = frozenset({"t", "true", "yes", "y", "right", "correct"})
-_FALSE = frozenset({"f", "false", "no", "n", "wrong", "incorrect"})
-
-
-def mark_choice(options: Sequence[str], answer: str, given: str) -> Marking:
-    """Mark a multiple-choice answer given as a letter ("b", "B)", "(c)"), a 1-based number or the option's text."""
-    options = [o for o in options]
-    if not options or not isinstance(given, str):
-        return Marking(False, reason="no answer given")
-    target = _resolve_answer(options, answer)
-    text = clean(given).strip()
-    if not text:
-        return Marking(False, reason="no answer given")
-    if len(text) > MAX_CHARS:
-        return Marking(False, reason="too long: give just the letter or the option")
-    chosen = _chosen_option(options, text)
-    if chosen is None:
-        return Marking(False, reason="pick one of the options")
-    if chosen == target:
-        return Marking(True, reason="correct")
-    return Marking(False, reason="not the right option")
-
-
-def _resolve_answer(options: list[str], answer: str) -> int:
-    for i, option in enumerate(options):
-        if option == answer:
-            return i
-    for i, option in enumerate(options):
-        if fold(option.strip()) == fold(answer.strip()):
-            return i
-    index = _index_of(answer.strip(), len(options))
-    return index if index is not None else -1
-
-
-def _index_of(token: str, count: int) -> int | None:
-    token = token.strip().lower()
-    if len(token) == 1 and "a" <= token <= "z" and ord(token) - ord("a") < count:
-        return ord(token) - ord("a")
-    if token.isdigit() and 1 <= int(token) <= count:
-        return int(token) - 1
-    return None
-
-
-def _chosen_option(options: list[str], text: str) -> int | None:
-    """The option a student picked, or None when the answer names none or several."""
-    folded = [fold(o.strip()) for o in options]
-    simple = fold(text).strip(" .!?\"'")
-    # The option's text exactly (also when an option is itself a number, such as "1955").
-    if simple in folded:
-        return folded.index(simple)
-    # True/false questions: "t", "yes", "no".
-    if set(folded) <= {"true", "false"}:
-        if simple in _TRUE and "true" in folded:
-            return folded.index("true")
-        if simple in _FALSE and "false" in folded:
-            return folded.index("false")
-    # A letter or number, maybe wrapped: "b)", "(c)", "option 2", "I think it's b".
-    m = _LETTER.match(simple)
-    if m:
-        index = _index_of(m.group(1), len(options))
-        rest = (m.group(2) or "").strip()
-        if index is not None and not words(rest):
-            return index
-        if index is not None:
-            # "b) Potsdam": the letter and the text must name the same option.
-            return index if _by_text(options, rest) == index else None
-    tokens = words(simple)
-    if 0 < len(tokens) <= 8:
-        # "I think it's a": one letter or number among filler words ("a" is filler and a letter).
-        singles = [t for t in tokens[:-1] if len(t) == 1 and t != "i" or t.isdigit()] + [tokens[-1]]
-        singles = [t for t in singles if len(t) == 1 or t.isdigit()]
-        others = [t for t in tokens if t not in singles and t not in _FILLER and t not in _CHOICE_WORDS]
-        if len(singles) == 1 and not others and (index := _index_of(singles[0], len(options))) is not None:
-            return index
-    return _by_text(options, text)
-
-
-def _by_text(options: list[str], text: str) -> int | None:
-    """The one option the typed text matches, with the same tolerance as typed answers."""
-    hits = [i for i, option in enumerate(options) if mark(option, text).correct]
-    if len(hits) == 1:
-        return hits[0]
-    # Several options read alike ("1955", "1955-56"): prefer the exact one.
-    exact = [i for i in hits if fold(options[i].strip()) == fold(text.strip())]
-    return exact[0] if len(exact) == 1 else None

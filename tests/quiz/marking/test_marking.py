@@ -14,7 +14,7 @@ from bot.knowledge.aliases import AliasTable
 from bot.quiz.marking import default_known_names, mark, mark_choice
 from bot.quiz.model import Marking
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev_mark.jsonl"
 ALIAS_FILE = ROOT / "knowledge" / "aliases.txt"
 
@@ -410,6 +410,6 @@ def test_never_raises(answer: str, expected: str) -> None:
 
 
 def test_grading_does_not_rest_on_loose_fuzzy_scores() -> None:
-    source = (ROOT / "bot" / "quiz" / "marking.py").read_text(encoding="utf-8")
+    source = "".join(f.read_text(encoding="utf-8") for f in (ROOT / "bot" / "quiz" / "marking").glob("*.py"))
     for scorer in ("token_set_ratio", "partial_ratio", "WRatio"):
         assert scorer not in source
