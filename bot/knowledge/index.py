@@ -26,14 +26,13 @@ from functools import cached_property, lru_cache
 
 import bm25s
 import numpy as np
-import simplemma
 import Stemmer
 from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from spellchecker import SpellChecker
 
 from bot.knowledge.aliases import AliasTable
+from bot.knowledge.lexicon import english_words, lemma, word_zipf
 from bot.knowledge.model import Answer, Hit, Snippet
 from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
@@ -123,62 +122,9 @@ _NUMBER = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
-def lemma(word: str) -> str:
-    """The dictionary form of an English word, so irregular forms meet ("paid"/"pay", "mice"/"mouse", "went"/"go")
-    before stemming, which only cuts endings."""
-    return simplemma.lemmatize(word, lang="en") if word.isalpha() else word
-
-
 def _typo_tolerance(word: str) -> int:
     n = len(word)
     return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 9 else 3
-
-
-@lru_cache(maxsize=1)
-def english_words() -> dict[str, float]:
-    """A general English dictionary (pyspellchecker's) with each word's Zipf frequency
-    (log10 of uses per billion words: 7 for "the", 4 for "weak", 2 for "pythagorean").
-
-    It tells a misspelling from a real word, and how much an everyday word weighs."""
-    counts = SpellChecker(distance=1).word_frequency.dictionary
-    total = sum(counts.values()) or 1
-    return {w: math.log10(c * 1e9 / total) for w, c in counts.items() if c > 0}
-
-
-# British spellings the (American) dictionary lacks, as the American form it has: colour, centre, organise,
-# analyse, haemoglobin, oesophagus, defence, travelled, programme, catalogue, sulphur.
-_BRITISH = [
-    (re.compile(p), r)
-    for p, r in (
-        (r"our(?=s?$|ed$|ing$|ite|able|er|ful|less)", "or"),
-        (r"(?<=[bt])re(?=s?$|d$)", "er"),
-        (r"(?<=[cnptv])re(?=s?$|d$)", "er"),
-        (r"is(?=e$|es$|ed$|ing$|ation|er)", "iz"),
-        (r"ys(?=e$|es$|ed$|ing$)", "yz"),
-        (r"(?<=[a-z])ae|^ae", "e"),
-        (r"(?<=[a-z])oe(?=[a-z])|^oe", "e"),
-        (r"ence(?=s?$)", "ense"),
-        (r"(?<=[aeiou])ll(?=ed$|ing$|er$|ers$)", "l"),
-        (r"mme(?=s?$)", "m"),
-        (r"ogue(?=s?$)", "og"),
-        (r"ph", "f"),
-    )
-]
-
-
-@lru_cache(maxsize=65536)
-def word_zipf(word: str) -> float | None:
-    """How common an English word is (Zipf), British spellings included; None for a word no dictionary knows."""
-    english = english_words()
-    zipf = english.get(word)
-    if zipf is not None or not word.isalpha():
-        return zipf
-    for pattern, american in _BRITISH:
-        other = pattern.sub(american, word)
-        if other != word and other in english:
-            return english[other]
-    return None
 
 
 def unknown_weight(word: str, rarest: float) -> float:

@@ -424,7 +424,7 @@ BLANK = "_____"
 
 def _quote_questions(sn: Snippet, seed: int, quoted: set[str]) -> list[Question]:
     """A quotation to learn by heart ("Fair is foul and foul is fair"): complete it, its rarest word blanked."""
-    from bot.knowledge.index import word_zipf  # the everyday-English dictionary, loaded once by the index
+    from bot.knowledge.lexicon import word_zipf  # the everyday-English dictionary, loaded once by the index
 
     out: list[Question] = []
     for m in _QUOTE.finditer(sn.text):

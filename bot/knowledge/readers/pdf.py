@@ -303,7 +303,7 @@ def _drop_repeated(pages: list[list[_Line]], b: DocumentBuilder) -> list[list[_L
 
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
-    from bot.knowledge.index import english_words
+    from bot.knowledge.lexicon import english_words
 
     return frozenset(english_words())
 

@@ -12,6 +12,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.marking.names import Known, is_place, names_index
 from bot.quiz.marking.parse import FILLER, MAX_CHARS, MODIFIERS, Form, name_words, parse
+from bot.quiz.marking.wordsense import other_word, same_word
 from bot.quiz.model import Marking
 from bot.text import clean, fold
 
@@ -97,11 +98,14 @@ def _variant(text: str, group: frozenset[str], caps: str = "") -> _Variant | Non
 
 def _match_word(k: str, given: str, variant: _Variant, known: Known) -> tuple[int, str]:
     """(edits, clashing name) for reading `given` as the key word `k`; a clashing name means never accept."""
-    if given == k:
+    if given == k or same_word(k, given):
         return 0, ""
     d = _distance(given, k)
     if d > _tolerance(k) + NEAR_MARGIN:
         return d, ""
+    # A real word is never a misspelling of another one: "exhale" is not "inhale", "insoluble" not "soluble".
+    if not variant.person and given not in variant.group and not known.contains((k,)) and other_word(k, given):
+        return d, "=" + given
     # A real name is never a misspelling of another one: "Malta" is not "Yalta".
     if given not in variant.group and known.contains((given,)):
         return d, given
@@ -331,6 +335,8 @@ _REASONS = {
 def _to_marking(result: _Result, expected: str) -> Marking:
     if result.kind == "typo":
         return Marking(True, reason=f"correct (spelling: {expected.strip()})")
+    if result.kind == "name" and result.detail.startswith("="):
+        return Marking(False, reason=f"not the answer: {result.detail[1:]} is a different word")
     if result.kind == "name" and result.detail.startswith("~"):
         return Marking(False, reason=f"not the answer: {result.detail[1:]} looks like a different name")
     if result.kind == "name":

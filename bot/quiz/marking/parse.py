@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from text_to_num import text2num
+from text_to_num import alpha2digit, text2num
 
+from bot.quiz.marking.wordsense import directions
 from bot.text import clean, fold, words
 
 # Answers are a few words; anything longer is not an answer, and capping keeps the work bounded.
@@ -59,6 +60,7 @@ _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 _PERCENT_WORDS = frozenset({"percent", "pc"})
 _ROMAN = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # Last words of capitalised names that are not people ("Marshall Aid", "Iron Curtain"): such a word alone is
 # not the answer, whereas a surname alone is enough for a person ("Eisenhower" for "Dwight Eisenhower").
@@ -149,6 +151,16 @@ def _digits_value(tok: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _ordinal_word(tok: str) -> int | None:
+    """The number of an ordinal in words ("fourteenth", "twenty-first"); not "first" or "second", which are
+    everyday words more often than numbers."""
+    if not tok.isalpha() or not tok.endswith(("th", "rd", "nd", "st")):
+        return None
+    m = _ORDINAL_DIGITS.match(alpha2digit(tok, "en"))
+    return int(m.group(1)) if m else None
+
+
 def roman_value(tok: str) -> int | None:
     m = _ROMAN.match(tok)
     if not tok or not m:
@@ -182,7 +194,7 @@ def parse(text: str) -> Form:
         return Form(too_long=True)
     # One word with a hyphen, the same with or without it: "co-existence", "A-bomb" (not "fifty-eight").
     text = _HYPHENATED.sub(_join_hyphenated, text)
-    toks = words(text)
+    toks = directions(words(text))
     if len(toks) > MAX_WORDS:
         return Form(too_long=True)
     form = Form(raw=frozenset(_RAW_TOKEN.findall(text)), separated=bool(_SEPARATOR.search(text)))
@@ -223,6 +235,9 @@ def parse(text: str) -> Form:
         ):
             # A Roman numeral after a word: "World War II", "Henry VIII".
             values, i = [Decimal(roman)], i + 1
+        elif order and (ordinal := _ordinal_word(tok)) is not None:
+            # An ordinal in words after a name: "Louis the fourteenth" is "Louis XIV".
+            values, i = [Decimal(ordinal)], i + 1
         else:
             if tok == "not" and i + 1 < n and toks[i + 1] == "sure":
                 i += 2  # "not sure" is hedging, not a negation

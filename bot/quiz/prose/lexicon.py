@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.knowledge.aliases import AliasTable
-from bot.knowledge.index import word_zipf
+from bot.knowledge.lexicon import word_zipf
 from bot.knowledge.model import Snippet
 from bot.knowledge.segment import split_sentences
 from bot.quiz.prose.words import (
