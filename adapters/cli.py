@@ -118,23 +118,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import names_in_notes
-    from bot.quiz.marking import default_known_names, mark
+    from bot.app import marking_context
+    from bot.quiz.marking import judge
 
-    knowledge = load_knowledge(settings)
-    known = names_in_notes(knowledge) | default_known_names()
-
-    def verdict(expected: str, given: str):  # noqa: ANN202
-        return mark(expected, given, aliases=knowledge.aliases, known_names=known)
-
+    context = marking_context(load_knowledge(settings), settings)
     if args.json:
         for line in sys.stdin:
             if not line.strip():
                 continue
             try:
                 item = json.loads(line)
-                m = verdict(str(item.get("expected", "")), str(item.get("given", "")))
-                row = {"correct": m.correct, "close": m.close, "reason": m.reason}
+                v = judge(str(item.get("expected", "")), str(item.get("given", "")), context=context)
+                row = {"correct": v.correct, "close": v.verdict == "close", "verdict": v.verdict, "reason": v.why}
             except (json.JSONDecodeError, AttributeError) as exc:
                 row = {"correct": False, "close": False, "error": f"not a JSON object: {exc}"}
             print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -142,9 +137,8 @@ def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.pair) != 2:
         print("usage: revisionbot mark EXPECTED GIVEN  (or --json - to read JSON lines)", file=sys.stderr)
         return 2
-    m = verdict(*args.pair)
-    word = "correct" if m.correct else "close: check the spelling" if m.close else "wrong"
-    print(f"{word}" + (f" ({m.reason})" if m.reason else ""))
+    v = judge(*args.pair, context=context)
+    print(f"{v.verdict}: {v.why}" if v.why else v.verdict)  # "right: 2.5 km = 2500 metres"
     return 0
 
 

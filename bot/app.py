@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.engine import QuizEngine
-from bot.quiz.marking import default_known_names
+from bot.quiz.marking import Context, default_known_names
 from bot.ratelimit import RateLimiter
 from bot.service import Clock, RevisionService, utc_now
 from bot.storage.db import open_database
@@ -37,6 +37,22 @@ def names_in_notes(knowledge: Knowledge) -> frozenset[str]:
     return frozenset(names)
 
 
+def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
+    """What the notes and settings add to marking typed answers: the alias table, the names in the notes, the
+    compounds the notes write with their formulas ("ammonia (NH3)"), and how students write dates."""
+    from bot.quiz.marking.chemistry import compounds_in
+
+    compounds: dict[str, str] = {}
+    for s in knowledge.snippets:
+        compounds.update(compounds_in(s.text))
+    return Context(
+        aliases=knowledge.aliases,
+        known_names=names_in_notes(knowledge) | default_known_names(),
+        compounds=compounds,
+        dayfirst=settings.day_first,
+    )
+
+
 async def bootstrap(
     settings: Settings,
     clock: Clock = utc_now,
@@ -46,14 +62,16 @@ async def bootstrap(
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
     knowledge = knowledge or load_knowledge(settings)
     engine, sessions = await open_database(settings.database_url)
+    context = marking_context(knowledge, settings)
     quiz = QuizEngine(
         sessions,
         bank or QuestionBank(),
         knowledge.aliases,
-        names_in_notes(knowledge) | default_known_names(),
+        context.known_names,
         clock,
         default_timezone=settings.default_timezone,
         default_count=settings.daily_questions,
+        marking=context,
     )
     limiter = RateLimiter(settings.rate_limit_per_minute)
     service = RevisionService(knowledge, sessions, clock=clock, engine=engine, bank=bank, quiz=quiz, limiter=limiter)

@@ -40,6 +40,9 @@ class Settings:
     default_timezone: str = "UTC"
     daily_questions: int = 5
     rate_limit_per_minute: int = 20
+    # How students write dates in numbers: "day-first" (4/8/1914 is 4 August: the UK and most of the world)
+    # or "month-first" (the United States).
+    date_order: str = "day-first"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -57,13 +60,19 @@ class Settings:
             default_timezone=_zone_name(env.get("REVISIONBOT_TIMEZONE", "UTC")),
             daily_questions=_int(env, "REVISIONBOT_DAILY_QUESTIONS", 5),
             rate_limit_per_minute=_int(env, "REVISIONBOT_RATE_LIMIT", 20),
+            date_order=(env.get("REVISIONBOT_DATE_ORDER") or "day-first").strip().lower(),
         )
+
+    @property
+    def day_first(self) -> bool:
+        return self.date_order != "month-first"
 
 
 class ConfigError(ValueError):
     """A setting the bot cannot run with; its message is one line for the person who set it."""
 
 
+DATE_ORDERS = ("day-first", "month-first")
 DAILY_QUESTIONS_RANGE = (1, 20)  # as the daily settings command allows
 
 
@@ -88,6 +97,8 @@ def check(settings: Settings) -> None:
     low, high = DAILY_QUESTIONS_RANGE
     if not low <= settings.daily_questions <= high:
         raise ConfigError(f"REVISIONBOT_DAILY_QUESTIONS must be a number from {low} to {high}")
+    if settings.date_order not in DATE_ORDERS:
+        raise ConfigError(f"REVISIONBOT_DATE_ORDER must be one of {', '.join(DATE_ORDERS)}")
     if settings.rate_limit_per_minute < 0:
         raise ConfigError("REVISIONBOT_RATE_LIMIT must be 0 (no limit) or more")
 

@@ -65,6 +65,10 @@ def render_prompt(prompt: QuizPrompt) -> str:
 STILL_OPEN = "Your quiz question is still open: send your answer when you are ready."
 
 
+# Reasons that add nothing to "Not quite. The answer is ...".
+_PLAIN_WRONG = frozenset({"not the expected answer", "no answer given", "wrong"})
+
+
 def render_result(result: AnswerResult) -> str:
     if result.problem == "empty":
         return "Type an answer (or /help)."
@@ -81,11 +85,12 @@ def render_result(result: AnswerResult) -> str:
     elif result.correct:
         lines = [f"Right! ({result.reason})" if result.reason and result.reason != "correct" else "Right!"]
     elif result.close:
-        lines = [f"Close: check the spelling. The answer is {result.correct_answer}."]
+        why = result.reason.removeprefix("close: ") or "check the spelling"
+        lines = [f"Close: {why}. The answer is {result.correct_answer}."]
     else:
         lines = [f"Not quite. The answer is {result.correct_answer}."]
-        if result.reason.startswith(("give", "not quite:", "check")):
-            lines[0] += f" ({result.reason})"
+        if result.reason and result.reason not in _PLAIN_WRONG:
+            lines[0] += f" ({result.reason.removeprefix('not quite: ')})"
     if result.explanation and not result.already:
         lines.append(f"From the notes ({result.source}): {result.explanation}")
     if result.finished_daily and not result.already:

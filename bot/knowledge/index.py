@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.aliases import AliasTable
-from bot.knowledge.lexicon import english_words, lemma, word_zipf
+from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import Answer, Hit, Snippet
 from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
@@ -44,21 +44,6 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 ANSWER_THRESHOLD = 0.43
 MAX_QUESTION_CHARS = 300
 CANDIDATES = 40
-# Filler in students' questions: function words and the verbs of asking. Not searched for.
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are aren't as at be because been before being
-    below between both but by can could did didn't do does doesn't doing don't down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into is isn't it
-    it's its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves then
-    there these they this those through to too under until up very was wasn't we were weren't what when
-    where which while who whom whose why will with would you your yours yourself yourselves us
-    tell told explain describe describes described mean meant means happen happened happens think thought
-    thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
-    anything something someone somebody really also get got many much way ways kind sort like say said
-    wat wot wht whats wats whos hows whys theres thats r u ur pls plz dont doesnt didnt isnt wasnt cant
-    """.split()
-)
 STEMMER_LANGUAGE = "english"
 
 

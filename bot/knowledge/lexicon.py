@@ -10,6 +10,22 @@ from functools import lru_cache
 import simplemma
 from spellchecker import SpellChecker
 
+# Filler in students' questions: function words and the verbs of asking. Not searched for.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before being
+    below between both but by can could did didn't do does doesn't doing don't down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into is isn't it
+    it's its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was wasn't we were weren't what when
+    where which while who whom whose why will with would you your yours yourself yourselves us
+    tell told explain describe describes described mean meant means happen happened happens think thought
+    thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
+    anything something someone somebody really also get got many much way ways kind sort like say said
+    wat wot wht whats wats whos hows whys theres thats r u ur pls plz dont doesnt didnt isnt wasnt cant
+    """.split()
+)
+
 
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:

@@ -21,7 +21,7 @@ from bot.knowledge.aliases import AliasTable
 from bot.quiz.bank import QuestionBank
 from bot.quiz.daily import class_day
 from bot.quiz.intent import not_an_answer
-from bot.quiz.marking import mark, mark_choice
+from bot.quiz.marking import Context, mark, mark_choice
 from bot.quiz.model import Marking, Question
 from bot.quiz.values import (
     AnswerResult,
@@ -65,6 +65,7 @@ class EngineCore:
         default_timezone: str = "UTC",
         default_count: int = 5,
         writer: AnswerWriter | None = None,
+        marking: Context | None = None,
     ):
         self.sessions = sessions
         self.writer = writer or AnswerWriter(sessions.kw["bind"])
@@ -75,6 +76,8 @@ class EngineCore:
         self.bank = bank
         self.aliases = aliases
         self.known_names = known_names
+        # What the notes and settings add to marking: aliases, names, the notes' compounds, the date order.
+        self.marking = marking or Context(aliases=aliases, known_names=known_names)
         self.clock = clock
         self.default_timezone = default_timezone
         self.default_count = default_count
@@ -83,13 +86,7 @@ class EngineCore:
 
     def mark(self, question: Question, given: str) -> Marking:
         if question.typed:
-            return mark(
-                question.answer,
-                given,
-                alternatives=question.alternatives,
-                aliases=self.aliases,
-                known_names=self.known_names,
-            )
+            return mark(question.answer, given, alternatives=question.alternatives, context=self.marking)
         return mark_choice(question.options, question.answer, given)
 
     # --- rows ----------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.quiz.marking.core import MAX_CHARS, mark
-from bot.quiz.marking.parse import FILLER
+from bot.quiz.marking.parse import FILLER, MAX_CHARS
+from bot.quiz.marking.typed import mark
 from bot.quiz.model import Marking
 from bot.text import clean, fold, words
 

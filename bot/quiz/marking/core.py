@@ -1,5 +1,5 @@
-"""Marking of typed and multiple-choice quiz answers as a fair history teacher would: typos, filler, aliases,
-full names and number formats are forgiven; lists, other real names and wrong numbers are not."""
+"""Marking a typed answer word by word: typos, filler, aliases, full names and number formats are forgiven;
+guess-lists, other real names and words, and wrong numbers are not."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.marking.names import Known, is_place, names_index
 from bot.quiz.marking.parse import FILLER, MAX_CHARS, MODIFIERS, Form, name_words, parse
-from bot.quiz.marking.wordsense import other_word, same_word
+from bot.quiz.marking.wordsense import other_word, same_word, subject_term
 from bot.quiz.model import Marking
 from bot.text import clean, fold
 
@@ -232,6 +232,12 @@ def _mark_variant(variant: _Variant, given: Form, known: Known) -> _Result:
         return _Result(False, kind="list")
     if (given.conj - exp.conj or given.separated) and extras:
         return _Result(False, kind="list")
+    if not exp.nums and not variant.person:
+        # Another subject term beside the answer is a second guess, whatever separates them
+        # ("respiration digestion", "igneous sedimentary metamorphic"); everyday words are context ("war reparations").
+        term = next((gw[j] for j in sorted(extras) if subject_term(gw[j])), "")
+        if term:
+            return _Result(False, kind="list", detail=term)
     if exp.nums:
         pass  # unit words and context around a number are fine ("5.8 million people")
     elif variant.person:
@@ -350,7 +356,7 @@ def _to_marking(result: _Result, expected: str) -> Marking:
 # Public API
 
 
-def mark(
+def mark_words(
     expected: str,
     given: str,
     *,
@@ -358,7 +364,7 @@ def mark(
     aliases: AliasTable | None = None,
     known_names: Collection[str] = (),
 ) -> Marking:
-    """Mark a typed answer against `expected` (or any of `alternatives`)."""
+    """Mark a typed answer word by word against `expected` (or any of `alternatives`): names, terms and numbers."""
     form = parse(given if isinstance(given, str) else "")
     if form.too_long:
         return Marking(False, reason="too long: give just the answer")

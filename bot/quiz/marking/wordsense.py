@@ -53,6 +53,18 @@ def real_word(word: str) -> bool:
     return len(word) >= MIN_REAL_WORD and word.isalpha() and word_zipf(word) is not None
 
 
+# Words rarer than this (Zipf) are the terms of a subject ("digestion", "igneous"), not everyday context.
+TERM_ZIPF = 3.5
+
+
+def subject_term(word: str) -> bool:
+    """A dictionary word rare enough to be a subject's term: beside an answer, it is another guess."""
+    if len(word) < MIN_REAL_WORD or not word.isalpha():
+        return False
+    zipf = word_zipf(word)
+    return zipf is not None and zipf < TERM_ZIPF
+
+
 def other_word(expected: str, given: str) -> bool:
     """`given` is near `expected` in spelling but is another word: its opposite, or another dictionary word."""
     if same_word(expected, given):

@@ -1,0 +1,143 @@
+"""The word-sense, list, formula and definition rules on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.quiz.marking import definitions, formula, lists
+from bot.quiz.marking.verdict import CLOSE, RIGHT, WRONG
+from bot.quiz.marking.wordsense import directions, negation_of, other_word, same_word, subject_term
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("fungi", "fungus"),
+        ("bacteria", "bacterium"),
+        ("criteria", "criterion"),
+        ("algae", "alga"),
+        ("appendices", "appendix"),
+        ("enzymes", "enzyme"),
+        ("colour", "color"),
+        ("sulphur", "sulfur"),
+        ("rises", "rise"),
+    ],
+)
+def test_one_word_in_two_forms(a: str, b: str) -> None:
+    assert same_word(a, b) and same_word(b, a)
+    assert not other_word(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("inhale", "exhale"),
+        ("import", "export"),
+        ("maximum", "minimum"),
+        ("increase", "decrease"),
+        ("endothermic", "exothermic"),
+        ("osmosis", "mitosis"),
+        ("soluble", "insoluble"),
+        ("reliable", "unreliable"),
+        ("sulfate", "sulfite"),
+        ("chlorine", "chloride"),
+    ],
+)
+def test_a_near_spelling_that_is_another_word(a: str, b: str) -> None:
+    assert other_word(a, b) and not same_word(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("chlorophyll", "chlorophyl"), ("photosynthesis", "photosynthesys")])
+def test_a_slip_is_not_another_word(a: str, b: str) -> None:
+    assert not other_word(a, b)
+
+
+def test_negating_prefixes() -> None:
+    assert negation_of("renewable", "nonrenewable") and negation_of("elastic", "inelastic")
+    assert not negation_of("in", "inn") and not negation_of("form", "reform")
+
+
+def test_subject_terms_and_everyday_words() -> None:
+    assert subject_term("digestion") and subject_term("igneous")
+    assert not subject_term("war") and not subject_term("people") and not subject_term("xyzzy")
+
+
+def test_changes_of_amount_are_one_word() -> None:
+    assert directions("it gets bigger".split()) == ["it", "increase"]
+    assert directions("prices went down".split()) == ["prices", "decrease"]
+    assert directions("rose".split()) == ["increase"]
+    assert directions("the cell".split()) == ["the", "cell"]
+
+
+def _same(item: str, piece: str) -> bool:
+    from bot.quiz.marking.core import mark_words
+
+    return mark_words(item, piece).correct
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "verdict"),
+    [
+        ("nucleus, cytoplasm, cell membrane", "cell membrane; cytoplasm & nucleus", RIGHT),
+        ("nucleus, cytoplasm, cell membrane", "nucleus cytoplasm cell membrane", RIGHT),
+        ("nucleus, cytoplasm, cell membrane", "nucleus and cytoplasm", CLOSE),
+        ("nucleus, cytoplasm, cell membrane", "nucleus, cytoplasm, cell membrane, cell wall", WRONG),
+        ("nucleus, cytoplasm, cell membrane", "ribosome", WRONG),
+        ("land, labour, capital and enterprise", "land labour capital enterprise", RIGHT),
+        ("land, labour, capital and enterprise", "land labour capital", CLOSE),
+    ],
+)
+def test_lists(expected: str, given: str, verdict: str) -> None:
+    assert lists.judge(expected, given, _same).verdict == verdict
+
+
+@pytest.mark.parametrize("expected", ["Yalta", "the Treaty of Versailles", "5.8 million", "a long sentence of words"])
+def test_not_lists(expected: str) -> None:
+    assert lists.judge(expected, "anything", _same) is None
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "verdict"),
+    [
+        ("d = st", "distance = speed × time", RIGHT),
+        ("d = st", "s = d/t", RIGHT),  # the same equation rearranged
+        ("d = st", "d = s/t", WRONG),
+        ("P = IV", "P = I × V", RIGHT),
+        ("density = mass ÷ volume", "density = volume ÷ mass", WRONG),
+        ("F = ma", "F = m/a", WRONG),
+        ("F = ma", "mass times acceleration", WRONG),  # not written as a formula
+        ("GPE = mgh", "GPE = m × g × h", RIGHT),
+    ],
+)
+def test_formulas(expected: str, given: str, verdict: str) -> None:
+    assert formula.judge(expected, given).verdict == verdict
+
+
+@pytest.mark.parametrize("expected", ["Yalta", "1955", "2H2 + O2 -> 2H2O", "inhale"])
+def test_not_formulas(expected: str) -> None:
+    assert formula.judge(expected, "x = y") is None
+
+
+CATALYST = "a substance that speeds up a chemical reaction without being used up"
+
+
+@pytest.mark.parametrize(
+    ("given", "verdict"),
+    [
+        ("speeds up a chemical reaction and is not used up", RIGHT),
+        ("something that speeds up reactions", CLOSE),  # half right: "not used up" is missing
+        ("something used up in a reaction", WRONG),  # the negation is missing
+        ("a kind of rock", WRONG),
+    ],
+)
+def test_definitions(given: str, verdict: str) -> None:
+    assert definitions.judge(CATALYST, given).verdict == verdict
+
+
+def test_a_close_definition_names_what_is_missing() -> None:
+    assert "used" in definitions.judge(CATALYST, "something that speeds up reactions").why
+
+
+@pytest.mark.parametrize("expected", ["photosynthesis", "Mutually Assured Destruction", "the River Somme"])
+def test_names_and_terms_are_not_definitions(expected: str) -> None:
+    assert definitions.judge(expected, "anything at all") is None
