@@ -39,16 +39,23 @@ def names_in_notes(knowledge: Knowledge) -> frozenset[str]:
 
 def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
     """What the notes and settings add to marking typed answers: the alias table, the names in the notes, the
-    compounds the notes write with their formulas ("ammonia (NH3)"), and how students write dates."""
+    compounds the notes write with their formulas ("ammonia (NH3)"), what the symbols of their formulas stand
+    for ("where I is current"), and how students write dates."""
     from bot.quiz.marking.chemistry import compounds_in
+    from bot.quiz.marking.formula import symbols_in
 
     compounds: dict[str, str] = {}
+    symbols: dict[str, str] = {}
     for s in knowledge.snippets:
-        compounds.update(compounds_in(s.text))
+        if "(" in s.text:
+            compounds.update(compounds_in(s.text))
+        if "=" in s.text:
+            symbols.update(symbols_in(s.text))
     return Context(
         aliases=knowledge.aliases,
         known_names=names_in_notes(knowledge) | default_known_names(),
         compounds=compounds,
+        symbols=symbols,
         dayfirst=settings.day_first,
     )
 

@@ -22,7 +22,8 @@ NEAR_MARGIN = 1
 _GENERIC = frozenset(
     """conference conferences treaty treaties agreement agreements pact summit meeting talks accord accords of
     city town country nation capital president prime minister pm premier general chairman secretary mr mrs ms sir dr
-    mister marshal comrade leader king queen tsar czar emperor chancellor lord lady year ad
+    mister marshal comrade leader king queen tsar czar emperor chancellor lord lady year ad river rivers lake mount
+    mountain mountains
     january february march april may june july august september october november december""".split()
 )
 _THING_NOUNS = frozenset(
@@ -214,7 +215,7 @@ def _mark_variant(variant: _Variant, given: Form, known: Known) -> _Result:
         if j in used or w in _GENERIC or w in variant.group:
             continue
         # The key word again ("Yalta, yes Yalta") is not another guess.
-        if any(_distance(w, k) <= _tolerance(k) for k in variant.key):
+        if any(_distance(w, k) <= _tolerance(k) and not other_word(k, w) for k in variant.key):
             continue
         extras.add(j)
     for j in sorted(extras):

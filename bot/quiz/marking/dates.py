@@ -143,7 +143,7 @@ def judge(expected: str, given: str, *, dayfirst: bool = True) -> Judgement | No
     shown = exp.show()
     if got is None:
         bare = clean(given or "").strip()
-        if bare.isdigit() and exp.year is not None and int(bare) == exp.year:
+        if bare.isdigit() and len(bare) <= 4 and exp.year is not None and int(bare) == exp.year:
             return Judgement(CLOSE, f"give the day and month too: {shown}" if exp.day else f"give the month: {shown}")
         return Judgement(WRONG, f"not the date: {shown}")
     if got.month != exp.month:

@@ -17,8 +17,8 @@ from bot.quiz.marking.wordsense import directions, other_word, same_word
 from bot.text import clean, words
 
 # An expected answer with at least this many key words is a definition, not a name or a term.
-MIN_IDEAS = 3
-MIN_WORDS = 6
+MIN_IDEAS = 2
+MIN_WORDS = 5
 # Shares of the key ideas a student must carry: for "right", and for "close".
 RIGHT_SHARE = 0.6
 CLOSE_SHARE = 0.3
@@ -27,6 +27,11 @@ MAX_GIVEN_WORDS = 60
 _FRAME = frozenset(
     """process processes substance substances something thing things way type types kind when where which
     whereby term word refers refer called known example examples one ones act action""".split()
+)
+# Function words; the verbs of asking that search ignores ("describe", "mean", "give") carry ideas here.
+_STOP = STOPWORDS - frozenset(
+    """tell told explain describe describes described mean meant means happen happened happens think thought thinks
+    know knew known give gave get got many much say said""".split()
 )
 # Words that negate what follows: "without being used up" and "is not used up" agree; "is used up" does not.
 _NEGATORS = frozenset("not no never without nor cannot cant dont doesnt isnt arent wont neither".split())
@@ -41,7 +46,7 @@ Expand = Callable[[str], str]  # rewrites symbols into words before reading ("CO
 
 def _content(text: str) -> list[str]:
     toks = directions(words(clean(text).replace("-", " ")))
-    return [t for t in toks if t.isalpha() and t not in STOPWORDS and len(t) > 1]
+    return [t for t in toks if t.isalpha() and t not in _STOP and len(t) > 1]
 
 
 @lru_cache(maxsize=2048)
@@ -57,8 +62,13 @@ def ideas(text: str) -> tuple[str, ...]:
 
 
 def is_definition(expected: str) -> bool:
-    """A sentence of several key ideas, not a name of three words ("Mutually Assured Destruction")."""
-    return len(ideas(expected)) >= MIN_IDEAS and len(expected.split()) >= MIN_WORDS
+    """A phrase of several words and key ideas, not a name ("Mutually Assured Destruction", "The Strategic Arms
+    Limitation Talks": mostly capitals)."""
+    tokens = [w for w in clean(expected).split() if w[:1].isalpha()]
+    if len(tokens) < MIN_WORDS or len(ideas(expected)) < MIN_IDEAS:
+        return False
+    capitals = sum(w[0].isupper() for w in tokens[1:])
+    return capitals * 2 < len(tokens) - 1
 
 
 def _family(a: str, b: str) -> bool:
@@ -87,23 +97,38 @@ def _polarity(text: str) -> list[tuple[str, bool]]:
     for i, tok in enumerate(toks):
         if tok in _NEGATORS:
             negated_until = i + NEGATION_REACH
-        elif tok.isalpha() and tok not in STOPWORDS and len(tok) > 1:
+        elif tok.isalpha() and tok not in _STOP and len(tok) > 1:
             out.append((tok, i <= negated_until))
     return out
 
 
+def _changes(polarity: list[tuple[str, bool]]) -> list[tuple[str, str]]:
+    """Each change of amount with what changes: the idea just before it ("prices rise" -> (prices, increase))."""
+    out = []
+    for k, (word, _) in enumerate(polarity):
+        if word in _OPPOSITE_DIRECTION:
+            before = next(
+                (w for w, _ in reversed(polarity[:k]) if w not in _FRAME and w not in _OPPOSITE_DIRECTION), ""
+            )
+            out.append((before, word))
+    return out
+
+
 def _contradiction(expected: str, given: str) -> str:
-    """A key idea said the other way round: negated on one side only, or its opposite direction."""
+    """A key idea said the other way round: negated on one side only, or changing the other way."""
     exp, got = _polarity(expected), _polarity(given)
-    for idea, negated in exp:
-        if idea in _FRAME:
-            continue
-        if idea in _OPPOSITE_DIRECTION and any(w == _OPPOSITE_DIRECTION[idea] for w, _ in got):
-            if not any(w == idea for w, _ in got):
-                return f"the opposite: it is an {idea}"
-        for word, neg in got:
-            if neg != negated and _same_idea(idea, word):
-                return f"the negation changes the meaning: {'not ' if negated else ''}{idea}"
+    exp_changes, got_changes = _changes(exp), _changes(got)
+    for thing, direction in exp_changes:
+        for other_thing, other_direction in got_changes:
+            same_thing = not thing or not other_thing or _same_idea(thing, other_thing)
+            if same_thing and other_direction != direction and (other_thing, direction) not in got_changes:
+                way = "rise" if direction == "increase" else "fall"
+                return f"the opposite: {thing} should {way}" if thing else f"the opposite: it should {way}"
+    for idea in dict.fromkeys(w for w, _ in exp if w not in _FRAME):
+        meant = {neg for word, neg in exp if word == idea}
+        said = {neg for word, neg in got if _same_idea(idea, word)}
+        if said and not said & meant:
+            return f"the negation changes the meaning: {'not ' if True in meant else ''}{idea}"
     return ""
 
 

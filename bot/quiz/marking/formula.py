@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from bot.knowledge.lexicon import word_zipf
+from bot.knowledge.lexicon import STOPWORDS, word_zipf
 from bot.quiz.marking.verdict import RIGHT, WRONG, Judgement
 from bot.quiz.marking.wordsense import same_word
 from bot.text import clean, fold
@@ -126,3 +126,33 @@ def judge(expected: str, given: str, names: Mapping[str, str] | None = None) -> 
     if _same(whole_e, whole_g, names) or _same(whole_e, flipped, names):
         return Judgement(RIGHT, f"{given.strip()} is {expected.strip()} rearranged")
     return Judgement(WRONG, f"not the formula: {expected.strip()}")
+
+
+_IN_FORMULA = re.compile(r"(?<![\w])([A-Za-z]{1,3})\s*=\s*([A-Za-z][A-Za-z ×x*/÷·]{0,30})")
+_SYMBOL_IS = re.compile(
+    r"(?<![\w])([A-Za-z])\s+(?:is|=|represents|stands for|means)\s+(?:the\s+)?([a-z]{3,}(?:\s[a-z]{3,})?)"
+)
+_WORD_THEN_SYMBOL = re.compile(r"([a-z]{3,}(?:\s[a-z]{3,})?)\s*\(\s*([A-Za-z])\s*\)")
+_SYMBOL_THEN_WORD = re.compile(r"(?<![\w])([A-Za-z])\s*\(\s*([a-z]{3,}(?:\s[a-z]{3,})?)\s*\)")
+
+
+def symbols_in(text: str) -> dict[str, str]:
+    """The quantities a note names for the symbols of its formulas: "V = IR, where V is voltage, I is current"
+    or "current (I)" -> {"V": "voltage", "I": "current"}. Only letters that appear in a formula of the text."""
+    text = clean(text or "")
+    letters: set[str] = set()
+    for m in _IN_FORMULA.finditer(text):
+        for side in m.groups():
+            for token in _TIMES.split(side):
+                token = token.strip()
+                if token and _symbols(token):  # "IR", "mgh": each letter a symbol
+                    letters.update(ch for ch in token if ch.isalpha())
+    found: dict[str, str] = {}
+    pairs = [(m.group(1), m.group(2)) for m in _SYMBOL_IS.finditer(text)]
+    pairs += [(m.group(2), m.group(1)) for m in _WORD_THEN_SYMBOL.finditer(text)]
+    pairs += [(m.group(1), m.group(2)) for m in _SYMBOL_THEN_WORD.finditer(text)]
+    for symbol, name in pairs:
+        name_words = [w for w in name.split() if w not in STOPWORDS]
+        if symbol in letters and name_words:
+            found.setdefault(symbol, " ".join(name_words[:2]))
+    return found

@@ -161,6 +161,18 @@ def _ordinal_word(tok: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_FIRSTS = {"first": 1, "second": 2}
+
+
+def _ordinal_after(toks: list[str], i: int) -> int | None:
+    """An ordinal after a name: "Louis the fourteenth", "Elizabeth the first" ("first" and "second" only after
+    "the": they are everyday words too)."""
+    value = _ordinal_word(toks[i])
+    if value is None and i > 0 and toks[i - 1] == "the":
+        value = _FIRSTS.get(toks[i])
+    return value
+
+
 def roman_value(tok: str) -> int | None:
     m = _ROMAN.match(tok)
     if not tok or not m:
@@ -235,7 +247,7 @@ def parse(text: str) -> Form:
         ):
             # A Roman numeral after a word: "World War II", "Henry VIII".
             values, i = [Decimal(roman)], i + 1
-        elif order and (ordinal := _ordinal_word(tok)) is not None:
+        elif order and (ordinal := _ordinal_after(toks, i)) is not None:
             # An ordinal in words after a name: "Louis the fourteenth" is "Louis XIV".
             values, i = [Decimal(ordinal)], i + 1
         else:

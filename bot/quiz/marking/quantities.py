@@ -55,7 +55,7 @@ _UNIT_WORDS = [
         (r"\bcubic (\w+)", r"\1**3"),
         (r"(\w+) squared\b", r"\1**2"),
         (r"(\w+) cubed\b", r"\1**3"),
-        (r"\bper\b", "/"),
+        (r"\bper\b|\ban?\b(?= (?:second|minute|hour|day|year)\b)", "/"),  # "metres a second"
         (r"Ω", "ohm"),
         (r"µ", "u"),
     )
@@ -147,6 +147,8 @@ def read(text: str, celsius: bool = False) -> Amount | None:
     if not raw or len(raw) > MAX_CHARS:
         return None
     raw = " ".join(w for w in raw.split() if w.lower() not in _FILLER)
+    if not raw:
+        return None
     spelled = raw
     if not raw[0].isdigit() and re.search(r"[a-z]{3}", raw, re.IGNORECASE):
         # A number in words ("two kilograms"); "second" stays a unit, not "2nd".
@@ -166,6 +168,9 @@ def read(text: str, celsius: bool = False) -> Amount | None:
     if m:
         count = int(m.group(1) or 1)
         return Amount(Fraction(count, _FRACTION_WORDS[m.group(2).lower()]), None, kind="fraction", shown=raw)
+    m = re.match(r"^(\d+)\s+(\d+)(?:st|nd|rd|th)s?$", spelled)  # "one fifth", "two thirds" as alpha2digit reads them
+    if m and int(m.group(2)) > 2:
+        return Amount(Fraction(int(m.group(1)), int(m.group(2))), None, kind="fraction", shown=raw)
     m = _RATIO.match(spelled)
     if m and float(m.group(2)):
         return Amount(Fraction(m.group(1)) / Fraction(m.group(2)), None, kind="ratio", shown=raw)

@@ -141,3 +141,12 @@ def test_a_close_definition_names_what_is_missing() -> None:
 @pytest.mark.parametrize("expected", ["photosynthesis", "Mutually Assured Destruction", "the River Somme"])
 def test_names_and_terms_are_not_definitions(expected: str) -> None:
     assert definitions.judge(expected, "anything at all") is None
+
+
+def test_the_notes_say_what_symbols_stand_for() -> None:
+    notes = "Ohm's law: V = IR, where V is the potential difference, I is current and R is resistance. P = IV."
+    symbols = formula.symbols_in(notes)
+    assert symbols == {"V": "potential difference", "I": "current", "R": "resistance"}
+    assert formula.judge("P = IV", "power = current × voltage", symbols).verdict == RIGHT
+    assert formula.judge("P = IV", "power = current × voltage").verdict == WRONG  # "I" is not an initial
+    assert formula.symbols_in("A is the answer. The speed = distance / time.") == {}
