@@ -118,8 +118,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
     from bot.app import marking_context
     from bot.quiz.marking import judge
+    from bot.quiz.marking.lists import asked_count
 
     context = marking_context(load_knowledge(settings), settings)
     if args.json:
@@ -128,7 +131,12 @@ def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             try:
                 item = json.loads(line)
-                v = judge(str(item.get("expected", "")), str(item.get("given", "")), context=context)
+                asked = asked_count(str(item.get("question", "")))
+                v = judge(
+                    str(item.get("expected", "")),
+                    str(item.get("given", "")),
+                    context=replace(context, asked=asked) if asked else context,
+                )
                 row = {"correct": v.correct, "close": v.verdict == "close", "verdict": v.verdict, "reason": v.why}
             except (json.JSONDecodeError, AttributeError) as exc:
                 row = {"correct": False, "close": False, "error": f"not a JSON object: {exc}"}
@@ -137,7 +145,8 @@ def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.pair) != 2:
         print("usage: revisionbot mark EXPECTED GIVEN  (or --json - to read JSON lines)", file=sys.stderr)
         return 2
-    v = judge(*args.pair, context=context)
+    asked = asked_count(args.question or "")
+    v = judge(*args.pair, context=replace(context, asked=asked) if asked else context)
     print(f"{v.verdict}: {v.why}" if v.why else v.verdict)  # "right: 2.5 km = 2500 metres"
     return 0
 
@@ -205,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("mark", help="how a typed quiz answer would be marked")
     m.add_argument("pair", nargs="*", help="EXPECTED GIVEN")
-    m.add_argument("--json", action="store_true", help='read {"expected","given"} JSON lines from stdin')
+    m.add_argument("--json", action="store_true", help='read {"expected","given"[,"question"]} JSON lines from stdin')
+    m.add_argument("--question", help='the question, when it asks for some items of a list ("name two of ...")')
     m.set_defaults(func=cmd_mark)
 
     q = sub.add_parser("questions", help="list the quiz question bank for review")

@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Integer, cast, select
@@ -22,6 +22,7 @@ from bot.quiz.bank import QuestionBank
 from bot.quiz.daily import class_day
 from bot.quiz.intent import not_an_answer
 from bot.quiz.marking import Context, mark, mark_choice
+from bot.quiz.marking.lists import asked_count
 from bot.quiz.model import Marking, Question
 from bot.quiz.values import (
     AnswerResult,
@@ -86,7 +87,11 @@ class EngineCore:
 
     def mark(self, question: Question, given: str) -> Marking:
         if question.typed:
-            return mark(question.answer, given, alternatives=question.alternatives, context=self.marking)
+            context = self.marking
+            asked = asked_count(question.prompt)
+            if asked is not None:  # "Name two of ...": two right items will do
+                context = replace(context, asked=asked)
+            return mark(question.answer, given, alternatives=question.alternatives, context=context)
         return mark_choice(question.options, question.answer, given)
 
     # --- rows ----------------------------------------------------------------------------------

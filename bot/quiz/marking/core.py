@@ -97,7 +97,7 @@ def _variant(text: str, group: frozenset[str], caps: str = "") -> _Variant | Non
     return _Variant(text, form, key, group, caps, person)
 
 
-def _match_word(k: str, given: str, variant: _Variant, known: Known) -> tuple[int, str]:
+def _match_word(k: str, given: str, variant: _Variant, known: Known, terms: Collection[str] = ()) -> tuple[int, str]:
     """(edits, clashing name) for reading `given` as the key word `k`; a clashing name means never accept."""
     if given == k or same_word(k, given):
         return 0, ""
@@ -105,7 +105,13 @@ def _match_word(k: str, given: str, variant: _Variant, known: Known) -> tuple[in
     if d > _tolerance(k) + NEAR_MARGIN:
         return d, ""
     # A real word is never a misspelling of another one: "exhale" is not "inhale", "insoluble" not "soluble".
-    if not variant.person and given not in variant.group and not known.contains((k,)) and other_word(k, given):
+    # Nor is a term the notes use for something else ("meiosis" where the notes also have "mitosis").
+    if (
+        not variant.person
+        and given not in variant.group
+        and not known.contains((k,))
+        and (other_word(k, given) or (given in terms and not same_word(k, given)))
+    ):
         return d, "=" + given
     # A real name is never a misspelling of another one: "Malta" is not "Yalta".
     if given not in variant.group and known.contains((given,)):
@@ -141,7 +147,7 @@ def _units(ws: Iterable[str]) -> dict[int, str]:
     return found
 
 
-def _mark_variant(variant: _Variant, given: Form, known: Known) -> _Result:
+def _mark_variant(variant: _Variant, given: Form, known: Known, terms: Collection[str] = ()) -> _Result:
     if variant.caps and variant.caps not in given.raw:
         return _Result(False)
     exp = variant.form
@@ -169,7 +175,7 @@ def _mark_variant(variant: _Variant, given: Form, known: Known) -> _Result:
         for j, w in enumerate(gw):
             if j in used:
                 continue
-            d, name = _match_word(k, w, variant, known)
+            d, name = _match_word(k, w, variant, known, terms)
             if name:
                 clash = clash or name
             elif best is None or d < best[0]:
@@ -364,6 +370,7 @@ def mark_words(
     alternatives: Sequence[str] = (),
     aliases: AliasTable | None = None,
     known_names: Collection[str] = (),
+    terms: Collection[str] = (),
 ) -> Marking:
     """Mark a typed answer word by word against `expected` (or any of `alternatives`): names, terms and numbers."""
     form = parse(given if isinstance(given, str) else "")
@@ -377,5 +384,5 @@ def mark_words(
     known = names_index(aliases, known_names)
     # Any accepted reading makes it right; otherwise the most telling reason wins (a list or another real
     # name outweighs a near miss on another reading).
-    best = min((_mark_variant(v, form, known) for v in variants), key=lambda r: r.rank)
+    best = min((_mark_variant(v, form, known, terms) for v in variants), key=lambda r: r.rank)
     return _to_marking(best, expected)

@@ -33,8 +33,26 @@ def items(text: str) -> list[str]:
     return parts
 
 
-def judge(expected: str, given: str, same: Marker) -> Judgement | None:
-    """Mark a list answer item by item; None when `expected` is not a list."""
+_ASKED = re.compile(
+    r"\b(?:name|give|list|state|identify|suggest|write down|outline)\s+(?:any\s+)?(two|three|four|five|six|2|3|4|5|6)\b"
+    r"|\b(two|three|four|five|six|2|3|4|5|6)\s+(?:of\s+the|examples|reasons|ways|types|features|things)\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def asked_count(prompt: str) -> int | None:
+    """How many items a question asks for ("Name two of the three states of matter"), if it says."""
+    m = _ASKED.search(prompt or "")
+    if not m:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return _COUNTS.get(word) or int(word)
+
+
+def judge(expected: str, given: str, same: Marker, asked: int | None = None) -> Judgement | None:
+    """Mark a list answer item by item; None when `expected` is not a list. `asked`: how many items the question
+    asks for, when fewer than all of them will do."""
     wanted = items(expected)
     if not wanted:
         return None
@@ -71,6 +89,8 @@ def judge(expected: str, given: str, same: Marker) -> Judgement | None:
         return Judgement(WRONG, f"{' '.join(extras)} is not one of them")
     if not missing:
         return Judgement(RIGHT, f"all {len(wanted)}: {', '.join(wanted)}")
+    if asked is not None and len(found) >= asked:
+        return Judgement(RIGHT, f"{len(found)} of {', '.join(wanted)}, as asked")
     if found:
         return Judgement(CLOSE, f"{len(found)} of {len(wanted)}: missing {', '.join(missing)}")
     return Judgement(WRONG, f"none of {', '.join(wanted)}")

@@ -30,7 +30,9 @@ class Context:
     known_names: Collection[str] = ()
     compounds: Mapping[str, str] = field(default_factory=dict)  # formula -> name, from the notes ("NH3": "ammonia")
     symbols: Mapping[str, str] = field(default_factory=dict)  # formula symbol -> quantity, from the notes
+    terms: frozenset[str] = frozenset()  # words the notes use more than once: never a slip for another word
     dayfirst: bool = True  # 4/8/1914 is 4 August (False: 8 April, as in the United States)
+    asked: int | None = None  # how many items the question asks for ("name two of ..."), when it says
 
 
 Rule = Callable[[str, str, Context], "Judgement | None"]
@@ -78,7 +80,14 @@ def _by_rules(answer: str, given: str, context: Context) -> Judgement | None:
 
 
 def _words(answer: str, given: str, context: Context, alternatives: Sequence[str] = ()) -> Judgement:
-    m = mark_words(answer, given, alternatives=alternatives, aliases=context.aliases, known_names=context.known_names)
+    m = mark_words(
+        answer,
+        given,
+        alternatives=alternatives,
+        aliases=context.aliases,
+        known_names=context.known_names,
+        terms=context.terms,
+    )
     return Judgement(RIGHT if m.correct else CLOSE if m.close else WRONG, m.reason)
 
 
@@ -108,14 +117,11 @@ def judge(expected: str, given: str, *, alternatives: Sequence[str] = (), contex
     found = [by_words]
 
     def same(item: str, piece: str) -> bool:
-        return (
-            _by_rules(item, piece, context) is not None
-            and _by_rules(item, piece, context).correct
-            or (mark_words(item, piece, aliases=context.aliases, known_names=context.known_names).correct)
-        )
+        by_rule = _by_rules(item, piece, context)
+        return by_rule.correct if by_rule is not None else _words(item, piece, context).correct
 
     for answer in answers:
-        verdict = lists.judge(answer, given, same)
+        verdict = lists.judge(answer, given, same, context.asked)
         if verdict is None:  # a list's items are not the key ideas of a definition
             verdict = definitions.judge(answer, given, _expand(context))
         if verdict is not None:

@@ -150,3 +150,29 @@ def test_the_notes_say_what_symbols_stand_for() -> None:
     assert formula.judge("P = IV", "power = current × voltage", symbols).verdict == RIGHT
     assert formula.judge("P = IV", "power = current × voltage").verdict == WRONG  # "I" is not an initial
     assert formula.symbols_in("A is the answer. The speed = distance / time.") == {}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "count"),
+    [
+        ("Name two of the three states of matter.", 2),
+        ("Give 3 reasons for the war.", 3),
+        ("State any two features of a plant cell", 2),
+        ("What are the three states of matter?", None),
+    ],
+)
+def test_how_many_items_a_question_asks_for(prompt: str, count: int | None) -> None:
+    assert lists.asked_count(prompt) == count
+
+
+def test_some_items_will_do_when_the_question_asks_for_some() -> None:
+    assert lists.judge("solid, liquid, gas", "liquid and gas", _same).verdict == CLOSE
+    assert lists.judge("solid, liquid, gas", "liquid and gas", _same, asked=2).verdict == RIGHT
+    assert lists.judge("solid, liquid, gas", "liquid and plasma", _same, asked=2).verdict == WRONG
+
+
+def test_a_term_the_notes_use_is_not_a_slip_for_another() -> None:
+    from bot.quiz.marking import Context, judge
+
+    assert judge("glorbulin", "glorbulan").correct  # a slip, as far as anyone knows
+    assert not judge("glorbulin", "glorbulan", context=Context(terms=frozenset({"glorbulin", "glorbulan"}))).correct
