@@ -7,7 +7,7 @@ the retry is a repeat and the question never comes back).
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Insert, Select
 
@@ -18,6 +18,13 @@ def card_state_query() -> Select:
     """The stored FSRS state of one card; parameters sid, qid."""
     return select(ReviewCard.state).where(
         ReviewCard.student_id == bindparam("sid"), ReviewCard.question_id == bindparam("qid")
+    )
+
+
+def card_states_query() -> Select:
+    """The stored FSRS states of many cards at once; parameter pairs: a list of (student_id, question_id)."""
+    return select(ReviewCard.student_id, ReviewCard.question_id, ReviewCard.state).where(
+        tuple_(ReviewCard.student_id, ReviewCard.question_id).in_(bindparam("pairs", expanding=True))
     )
 
 

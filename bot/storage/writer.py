@@ -11,14 +11,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.quiz.srs import review
-from bot.storage.cards import card_state_query, card_upsert
+from bot.storage.cards import card_states_query, card_upsert
 from bot.storage.db import sync_sqlite_engine
 from bot.storage.faults import describe
 from bot.storage.models import DailyAnswer, DailyCompletion
@@ -75,9 +75,12 @@ class AnswerWriter:
         self.add_completion = insert(DailyCompletion).on_conflict_do_nothing(
             index_elements=["class_id", "student_id", "day"]
         )
-        self._card_state = card_state_query()
-        self._positions = select(DailyAnswer.position).where(
-            DailyAnswer.daily_id == bindparam("did"), DailyAnswer.student_id == bindparam("sid")
+        self._add_answers = self._add_answer.returning(
+            DailyAnswer.daily_id, DailyAnswer.student_id, DailyAnswer.position
+        )
+        self._card_states = card_states_query()
+        self._positions_of = select(DailyAnswer.daily_id, DailyAnswer.student_id, DailyAnswer.position).where(
+            tuple_(DailyAnswer.daily_id, DailyAnswer.student_id).in_(bindparam("pairs", expanding=True))
         )
         self._put_card = card_upsert(engine.dialect.name)
         self._queue: asyncio.Queue[tuple[object, asyncio.Future]] = asyncio.Queue()
@@ -174,27 +177,53 @@ class AnswerWriter:
         with self._sync.begin() as conn:
             return self._apply_all(conn, items)
 
-    def _apply_all(self, conn: Connection, items: list) -> list:
-        return [self._apply(conn, item) for item in items]
-
-    def _apply(self, conn: Connection, item: tuple[AnswerRow, int]) -> tuple[bool, frozenset[int]]:
-        row, total = item
-        res = conn.execute(self._add_answer, {f: getattr(row, f) for f in AnswerRow.__slots__})
-        recorded = res.rowcount == 1
-        if recorded:
-            old = conn.execute(self._card_state, {"sid": row.student_id, "qid": row.question_id}).scalar()
-            state, due = review(old, row.correct, row.answered_at)
-            conn.execute(
-                self._put_card,
-                {
-                    "student_id": row.student_id,
-                    "question_id": row.question_id,
-                    "due": due,
-                    "state": state,
-                    "lapses": 0 if row.correct else 1,
-                },
+    def _apply_all(self, conn: Connection, items: list[tuple[AnswerRow, int]]) -> list:
+        """The whole batch in five statements, whatever its size: the answers (one INSERT ... ON CONFLICT DO
+        NOTHING RETURNING), the review cards read and written, the positions answered, the completions.
+        On PostgreSQL each statement is a round trip: one per answer would leave both sides waiting."""
+        rows = [row for row, _ in items]
+        keys = [(r.daily_id, r.student_id, r.position) for r in rows]
+        first: dict[tuple[int, int, int], int] = {}
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)  # the same answer twice in one batch: the second is a repeat
+        inserted = {
+            tuple(r)
+            for r in conn.execute(
+                self._add_answers, [{f: getattr(rows[i], f) for f in AnswerRow.__slots__} for i in first.values()]
             )
-        done = frozenset(conn.execute(self._positions, {"did": row.daily_id, "sid": row.student_id}).scalars())
-        if recorded and len(done) >= total:
-            conn.execute(self.add_completion, {"class_id": row.class_id, "student_id": row.student_id, "day": row.day})
-        return recorded, done
+        }
+        recorded = [first[key] == i and key in inserted for i, key in enumerate(keys)]
+        self._review_cards(conn, [r for r, rec in zip(rows, recorded) if rec])
+        pairs = sorted({(r.daily_id, r.student_id) for r in rows})
+        done: dict[tuple[int, int], set[int]] = {pair: set() for pair in pairs}
+        for daily_id, student_id, position in conn.execute(self._positions_of, {"pairs": pairs}):
+            done[(daily_id, student_id)].add(position)
+        completions = {
+            (r.class_id, r.student_id, r.day): {"class_id": r.class_id, "student_id": r.student_id, "day": r.day}
+            for (r, total), rec in zip(items, recorded)
+            if rec and len(done[(r.daily_id, r.student_id)]) >= total
+        }
+        if completions:
+            conn.execute(self.add_completion, list(completions.values()))
+        return [(rec, frozenset(done[(r.daily_id, r.student_id)])) for r, rec in zip(rows, recorded)]
+
+    def _review_cards(self, conn: Connection, rows: list[AnswerRow]) -> None:
+        """Review the card of each recorded answer, in answer order (one card may be reviewed twice)."""
+        if not rows:
+            return
+        wanted = sorted({(r.student_id, r.question_id) for r in rows})
+        states = {(sid, qid): state for sid, qid, state in conn.execute(self._card_states, {"pairs": wanted})}
+        cards: dict[tuple[int, str], dict] = {}
+        for r in rows:
+            key = (r.student_id, r.question_id)
+            state, due = review(states.get(key), r.correct, r.answered_at)
+            states[key] = state
+            lapses = cards[key]["lapses"] if key in cards else 0
+            cards[key] = {
+                "student_id": r.student_id,
+                "question_id": r.question_id,
+                "due": due,
+                "state": state,
+                "lapses": lapses + (0 if r.correct else 1),
+            }
+        conn.execute(self._put_card, list(cards.values()))

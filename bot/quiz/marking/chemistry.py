@@ -235,20 +235,32 @@ def _judge_equation(exp: tuple[list, list], got: tuple[list, list] | None, shown
 # Public API
 
 
+@lru_cache(maxsize=4096)
+def _expected(expected: str, key: tuple[tuple[str, str], ...]) -> tuple[str, object]:
+    """What an expected answer is ("equation", "species" or "" for no chemistry), read once: a class marks the same
+    answer many times."""
+    table = _table(key)
+    if _ARROW.search(expected) and ("+" in expected or re.search(r"\d", expected)):
+        equation = _equation(expected, table)
+        if equation is not None:
+            return "equation", equation
+    species = _species(expected, table)
+    return ("species", species) if species is not None else ("", None)
+
+
 def judge(expected: str, given: str, *, compounds: Mapping[str, str] | None = None) -> Judgement | None:
     """Mark a chemical name, symbol, formula or equation; None when `expected` is none of those."""
     if not isinstance(expected, str) or not isinstance(given, str):
         return None
     if len(expected) > MAX_CHARS or not re.search(r"[A-Za-z]", expected):
         return None
-    table = _table(tuple(sorted((compounds or {}).items())))
-    if _ARROW.search(expected) and ("+" in expected or re.search(r"\d", expected)):
-        exp_eq = _equation(expected, table)
-        if exp_eq is not None:
-            return _judge_equation(exp_eq, _equation(given, table), clean(expected).strip())
-    exp = _species(expected, table)
-    if exp is None:
+    key = tuple(sorted((compounds or {}).items()))
+    kind, exp = _expected(expected, key)
+    if kind == "":
         return None
+    table = _table(key)
+    if kind == "equation":
+        return _judge_equation(exp, _equation(given, table), clean(expected).strip())
     shown = clean(expected).strip()
     got = _species(given, table, prefer=exp) if len(given) <= MAX_CHARS else None
     if got is None:

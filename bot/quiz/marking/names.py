@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.marking.parse import name_words
 
+MEMO_SIZE = 20_000
 _SHORT_CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
 # ---------------------------------------------------------------------------------------------------------------
 # Real names
@@ -27,12 +28,31 @@ class _Names:
     phrases: frozenset[tuple[str, ...]]
     singles: tuple[str, ...]
     longest: int
+    by_length: dict[int, tuple[str, ...]]  # the singles by length: a name k edits away is within k letters of it
 
     @classmethod
     def build(cls, names: Iterable[str]) -> _Names:
         phrases = {key for key in (tuple(name_words(n)) for n in names) if key}
         singles = tuple(sorted(p[0] for p in phrases if len(p) == 1 and len(p[0]) > 1))
-        return cls(frozenset(phrases), singles, max((len(p) for p in phrases), default=1))
+        by_length: dict[int, list[str]] = {}
+        for s in singles:
+            by_length.setdefault(len(s), []).append(s)
+        lengths = {n: tuple(v) for n, v in by_length.items()}
+        return cls(frozenset(phrases), singles, max((len(p) for p in phrases), default=1), lengths)
+
+    def near(self, word: str, within: int) -> list[tuple[str, int]]:
+        """The names at most `within` edits from `word`, nearest first."""
+        found: list[tuple[str, int]] = []
+        for n in range(len(word) - within, len(word) + within + 1):
+            bucket = self.by_length.get(n)
+            if bucket:
+                found += [
+                    (name, dist)
+                    for name, dist, _ in process.extract(
+                        word, bucket, scorer=DamerauLevenshtein.distance, score_cutoff=within, limit=5
+                    )
+                ]
+        return sorted(found, key=lambda f: (f[1], f[0]))
 
 
 @dataclass(slots=True)
@@ -42,6 +62,7 @@ class Known:
     strong: list[_Names]  # countries, capitals, continents, alias names: never a first name in front of a surname
     weak: list[_Names]  # cities and the caller's names (which may include first names from the notes)
     caps: frozenset[str] = frozenset()  # short all-capitals alias names (US, UN): only count in capitals
+    memo: dict = field(default_factory=dict)  # nearer_name's answers
 
     def contains(self, phrase: tuple[str, ...], *, strong_only: bool = False) -> bool:
         parts = self.strong if strong_only else self.strong + self.weak
@@ -54,14 +75,18 @@ class Known:
         """A real name within `than - 1` edits of `word` (other than those in `exclude`), if any."""
         if than <= 0:
             return None
+        key = (word, than, exclude, strong_only)
+        if key in self.memo:  # a class types the same slips: each is looked up once
+            return self.memo[key]
         parts = self.strong if strong_only else self.strong + self.weak
-        for part in parts:
-            for name, dist, _ in process.extract(
-                word, part.singles, scorer=DamerauLevenshtein.distance, score_cutoff=than - 1, limit=5
-            ):
-                if name not in exclude and dist < than:
-                    return name
-        return None
+        found = next(
+            (name for part in parts for name, dist in part.near(word, than - 1) if name not in exclude and dist < than),
+            None,
+        )
+        if len(self.memo) > MEMO_SIZE:
+            self.memo.clear()
+        self.memo[key] = found
+        return found
 
 
 def _before_comma(name: str) -> str:
