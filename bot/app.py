@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.engine import QuizEngine
-from bot.quiz.marking import Context, default_known_names
+from bot.quiz.marking import Context, default_known_names, quantities
 from bot.ratelimit import RateLimiter
 from bot.service import Clock, RevisionService, utc_now
 from bot.storage.db import open_database
@@ -78,6 +79,8 @@ async def bootstrap(
     knowledge = knowledge or load_knowledge(settings)
     engine, sessions = await open_database(settings.database_url)
     context = marking_context(knowledge, settings)
+    # Units are read by pint, whose registry takes half a second to build: not on the first quantity answer.
+    threading.Thread(target=quantities.warm_up, name="units-warm-up", daemon=True).start()
     quiz = QuizEngine(
         sessions,
         bank or QuestionBank(),

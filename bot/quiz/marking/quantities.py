@@ -30,7 +30,10 @@ _FILLER = frozenset(
     "about approximately approx around roughly nearly almost it its is it's equals the answer =".split()
 )
 # Counting and calendar words are not units to insist on: "11 months" may be answered "11" (the general marker).
-_NOT_UNITS = frozenset("year years month months week weeks day days decade decades century centuries".split())
+_NOT_UNITS = frozenset(
+    """year years month months week weeks day days decade decades century centuries hundred hundreds thousand
+    thousands million millions billion billions trillion bn mn people men women soldiers troops""".split()
+)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUPER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 _NUMBER = re.compile(
@@ -66,6 +69,11 @@ _UNIT_SAFE = re.compile(r"^[A-Za-z_ */()0-9.-]+$")
 _TEMPERATURES = frozenset({"degree_Celsius", "kelvin", "degree_Fahrenheit"})
 _LOCK = threading.Lock()
 _REGISTRY = None
+
+
+def warm_up() -> None:
+    """Build pint's registry ahead of the first quantity (half a second), e.g. in a thread at start-up."""
+    _registry()
 
 
 def _registry():  # noqa: ANN202 - pint's registry type is generated
@@ -230,10 +238,11 @@ def _claims(expected: Amount | None, given: Amount | None) -> bool:
 def judge(expected: str, given: str) -> Judgement | None:
     """Mark a quantity, fraction, percentage or ratio; None when `expected` is none of those."""
     exp = read(expected)
-    got = read(given, celsius=exp is not None and exp.unit in _TEMPERATURES)
+    if exp is None or (exp.kind == "number" and "." not in exp.shown):
+        return None  # not a quantity; a whole number is a count or a year (read no further: no units loaded)
+    got = read(given, celsius=exp.unit in _TEMPERATURES)
     if not _claims(exp, got):
         return None
-    assert exp is not None
     shown = exp.shown
     if got is None:
         return Judgement(WRONG, f"not the amount: {shown}")
