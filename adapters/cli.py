@@ -147,7 +147,8 @@ def cmd_mark(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     asked = asked_count(args.question or "")
     v = judge(*args.pair, context=replace(context, asked=asked) if asked else context)
-    print(f"{v.verdict}: {v.why}" if v.why else v.verdict)  # "right: 2.5 km = 2500 metres"
+    why = f"the same answer as {args.pair[0].strip()}" if v.why == "correct" else v.why
+    print(f"{v.verdict}: {why}" if why else v.verdict)  # "right: 2500 metres = 2.5 km"
     return 0
 
 

@@ -213,3 +213,23 @@ def test_the_database_urls_people_write_and_a_time_zone_in_any_case_are_accepted
     p = run_cli("chat", "--teacher", stdin="/dailysettings timezone asia/tokyo\n", env_extra=env)
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
     assert "Asia/Tokyo" in p.stdout and (tmp_path / "bot.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("pair", "line"),
+    [
+        (("2.5 km", "2500 metres"), "right: 2500 metres = 2.5 km"),
+        (("4 August 1914", "4 September 1914"), "wrong: wrong month: September, not August"),
+        (("3 m/s", "3"), "close: give the unit: 3 m/s"),
+        (("Yalta", "the yalta conference"), "right: the same answer as Yalta"),
+    ],
+)
+def test_mark_explains_its_verdict_in_one_line(pair: tuple[str, str], line: str) -> None:
+    out = run_cli("mark", *pair)
+    assert out.returncode == 0 and out.stdout.strip() == line
+
+
+def test_mark_json_takes_the_question_for_lists_of_some():
+    line = json.dumps({"expected": "solid, liquid, gas", "given": "gas, solid", "question": "Name two states"})
+    row = json.loads(run_cli("mark", "--json", "-", stdin=line + "\n").stdout)
+    assert row["correct"] and row["verdict"] == "right"
