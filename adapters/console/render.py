@@ -78,6 +78,8 @@ def render_result(result: AnswerResult) -> str:
     if result.problem == "option":
         letters = ", ".join(LETTERS[i] for i in range(len(result.options)))
         return f"Pick one of the options ({letters}), by its letter or its words. The question is still open."
+    if result.problem == "expired":
+        return "That was an earlier day's quiz question: it no longer counts. Try /daily for today's."
     if result.problem:
         return "That question is no longer open. Try /daily or /quiz for a new one."
     if result.already:

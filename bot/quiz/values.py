@@ -36,7 +36,8 @@ class AnswerResult:
     streak: int = 0
     next: QuizPrompt | None = None
     day_score: tuple[int, int] | None = None  # (right, questions) of the day's quiz, when this answer finished it
-    # "unknown" (no such question), "not-yours", "empty"; nothing recorded, the question stays open:
+    # "unknown" (no such question), "expired" (an earlier day's daily question), "not-yours", "empty";
+    # nothing recorded, the question stays open:
     # "question" (a new question was sent: `asked` is the notes' answer), "option" (no option named).
     problem: str = ""
     asked: Answer | None = None

@@ -575,3 +575,16 @@ async def test_a_hidden_question_is_never_asked_and_generated_ones_can_be_switch
     await service.hide_question(CLS, True, authored[1].id, hide=False)
     p = await service.practice(CLS, user(43))
     assert p.question.authored
+
+
+async def test_an_earlier_days_daily_question_scores_nothing_today(service, clock):
+    """A button or reply to yesterday's quiz question, used after midnight, must not add to today and this week."""
+    status = await service.daily(CLS, user(1))
+    old = status.next
+    clock.advance(days=1)
+    res = await service.answer(CLS, user(1), old.ref, right(old.question))
+    assert res.problem == "expired" and not res.correct and res.points == 0
+    board = await service.leaderboard(CLS, user(1), "today")
+    assert all(row.points == 0 for row in board.rows)
+    today = await service.daily(CLS, user(1))
+    assert today.answered == 0  # today's quiz is untouched and still open

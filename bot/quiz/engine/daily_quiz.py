@@ -112,6 +112,9 @@ class DailyPart(EngineCore):
         quiz = await self._quiz_info(daily_id)
         if quiz is None or quiz.class_id != klass.id or position >= len(quiz.ids):
             return AnswerResult(ref, False, problem="unknown")
+        if quiz.day != class_day(now, klass.timezone).isoformat():
+            # A daily question counts on its day only: yesterday's button or reply scores nothing today.
+            return AnswerResult(ref, False, problem="expired")
         question = self.bank.get(quiz.ids[position])
         if question is None:
             return AnswerResult(ref, False, problem="unknown")
