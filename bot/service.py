@@ -264,9 +264,13 @@ class RevisionService:
 
     # --- what a platform message carries (adapters whose answers arrive without their context) ----
 
-    async def remember_ref(self, platform: str, key: str, ref: str, cls: ClassRef) -> None:
-        """Note that the message or poll `key` of `platform` carries the quiz question `ref` of class `cls`."""
-        await chatrefs.remember(self.sessions, platform, key, ref, cls, self.clock())
+    async def remember_ref(self, platform: str, key: str, ref: str, cls: ClassRef, *, replace: bool = False) -> None:
+        """Note that the message or poll `key` of `platform` carries the quiz question `ref` of class `cls`
+        (`replace`: a slot that moves on, such as the question waiting for a student's next message)."""
+        await chatrefs.remember(self.sessions, platform, key, ref, cls, self.clock(), replace=replace)
+
+    async def forget_ref(self, platform: str, key: str, *, prefix: bool = False) -> None:
+        await chatrefs.forget(self.sessions, platform, key, prefix=prefix)
 
     async def recall_ref(self, platform: str, key: str) -> tuple[str, ClassRef] | None:
         """The quiz question (and class) a message or poll carries, even after a restart."""

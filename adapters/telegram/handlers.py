@@ -81,6 +81,12 @@ def message_key(chat_id: int, message_id: int) -> str:
     return f"msg:{chat_id}:{message_id}"
 
 
+def pending_key(chat_id: int, user_id: int) -> str:
+    """The slot of the question waiting for a student's next message in a chat (for /answer, and plain replies
+    in a private chat); the student's id first, so that /forgetme clears all of theirs."""
+    return f"pending:{user_id}:{chat_id}"
+
+
 def poll_key(poll_id: str) -> str:
     return f"poll:{poll_id}"
 
@@ -245,17 +251,31 @@ class Turn:
         return await send_html(self.bot, self.chat_id, text, reply_markup=markup, reply_to=self.quote)
 
     async def put(self, prompt: QuizPrompt, before: str = "") -> None:
-        """Put a question to this student (after `before`, e.g. the result of the last one) and remember it."""
+        """Put a question to this student (after `before`, e.g. the result of the last one) and remember it,
+        in the database too: after a restart, /answer and a plain reply still find it."""
         await send_question(self.bot, self.service, self.state, self.cls, prompt, before=before, reply_to=self.quote)
         self.state.pending.remember((self.chat_id, self.tg_user.id), prompt.ref)
+        key = pending_key(self.chat_id, self.tg_user.id)
+        await self.service.remember_ref(PLATFORM, key, prompt.ref, self.cls, replace=True)
 
-    def answered(self, ref: str) -> None:
-        if self.state.pending.get((self.chat_id, self.tg_user.id)) == ref:
-            del self.state.pending[(self.chat_id, self.tg_user.id)]
+    async def pending_ref(self) -> str | None:
+        """The question waiting for this student's next message here, if any ("" is remembered for none)."""
+        slot = (self.chat_id, self.tg_user.id)
+        ref = self.state.pending.get(slot)
+        if ref is None:
+            found = await self.service.recall_ref(PLATFORM, pending_key(self.chat_id, self.tg_user.id))
+            ref = found[0] if found else ""
+            self.state.pending.remember(slot, ref)
+        return ref or None
+
+    async def answered(self, ref: str) -> None:
+        if await self.pending_ref() == ref:
+            self.state.pending.remember((self.chat_id, self.tg_user.id), "")
+            await self.service.forget_ref(PLATFORM, pending_key(self.chat_id, self.tg_user.id))
 
     async def show_result(self, ref: str, result: AnswerResult, header: str = "") -> None:
-        if result.problem != "empty":
-            self.answered(ref)
+        if result.problem not in ("empty", "question", "option"):
+            await self.answered(ref)
         text = header + render.render_result(result)
         nxt = result.next if not result.problem else None
         if nxt is not None and self.private:
@@ -305,7 +325,7 @@ async def cmd_daily(t: Turn, rest: str) -> None:
 async def cmd_answer(t: Turn, rest: str) -> None:
     replied = t.message.reply_to_message
     ref = await t.state.ref_of(t.service, replied) if replied is not None and _from_bot(replied, t.bot) else None
-    ref = ref or t.state.pending.get((t.chat_id, t.tg_user.id))
+    ref = ref or await t.pending_ref()
     if not ref:
         await t.reply("There is no question waiting: /daily or /quiz first.")
         return
@@ -342,6 +362,7 @@ async def forget(t: Turn) -> None:
     await t.service.forgetme(t.user)
     for key in [k for k in t.state.pending if k[1] == t.tg_user.id]:
         del t.state.pending[key]
+    await t.service.forget_ref(PLATFORM, f"pending:{t.tg_user.id}:", prefix=True)
 
 
 async def cmd_report(t: Turn, rest: str) -> None:
@@ -469,8 +490,21 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ref = await t.state.ref_of(t.service, replied) if to_us else None
     if ref is not None:
         await politely(t, _answer_typed(t, ref, text))
+    elif t.private and not to_us and (pending := await t.pending_ref()) is not None:
+        # In a private chat the student's next message answers the question just put, as on the console;
+        # a plain new question is answered from the notes and the quiz question stays open (bot/quiz/intent.py).
+        await politely(t, _answer_pending(t, pending, text))
     elif t.private or to_us:
         await politely(t, cmd_ask(t, text))
+
+
+async def _answer_pending(t: Turn, ref: str, text: str) -> None:
+    result = await t.service.answer(t.cls, t.user, ref, text)
+    if result.already or result.problem in ("unknown", "expired", "not-yours"):
+        await t.answered(ref)  # a question left from before (answered by a button, or yesterday's): not this
+        await cmd_ask(t, text)
+        return
+    await t.show_result(ref, result)
 
 
 async def _answer_typed(t: Turn, ref: str, given: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.smalltalk import small_talk
 from bot.quiz.model import Marking, Question
 from bot.text import words
 
@@ -28,6 +29,8 @@ def not_an_answer(question: Question, given: str, marking: Marking) -> str:
         return ""
     text = given.strip()
     ws = words(text)
+    if question.typed and small_talk(text):
+        return "question"  # "thanks", "hello", "ok": never an answer; the student gets a friendly reply
     if _GUESS.match(text) or len(ws) < MIN_QUESTION_WORDS:
         return "" if question.typed else ("option" if marking.reason == "pick one of the options" else "")
     expected = set(words(question.answer))

@@ -866,3 +866,37 @@ async def test_the_teacher_lists_questions_privately_and_hides_one_in_the_group(
     assert "Back in the quizzes" in await tg.send(GROUP, ADMIN, f"/questions unhide {qid}")
     assert "only your own" in await tg.send(GROUP, ADMIN, "/questions generated off")
     assert "for teachers" in (await tg.send(GROUP, ANA, "/questions")).lower()
+
+
+async def test_in_a_private_chat_the_next_message_answers_the_question_just_put(tg):
+    """A plain message after a typed question is its answer, as on the console; a real question to the notes,
+    or a thank-you, is not marked and the quiz question stays open."""
+    ana = ANA["id"]
+    await tg.send(ana, ANA, "/daily")
+    typed = tg.question(ana)
+    q = await tg.service.question_for(await tg.ref_of(typed))
+    assert q.typed
+    still_open = await tg.send(ana, ANA, "what was agreed at the yalta conference?")
+    assert "still open" in still_open and "Not quite" not in still_open
+    thanks = await tg.send(ana, ANA, "thanks")
+    assert "Not quite" not in thanks and "Right" not in thanks
+    reply = await tg.send(ana, ANA, q.answer)  # no reply to the question's message: just the answer
+    assert "Right!" in reply and "Daily quiz, question 2/5" in reply
+    card = await tg.service.score(ClassRef("telegram", str(ana)), UserRef("telegram", str(ana)))
+    assert card.answered == 1
+
+
+async def test_a_question_waiting_for_answer_survives_a_restart(tg, db_url, clock, knowledge):
+    """A question put with /daily in a group waits in the database: /answer finds it after a restart."""
+    await tg.send(GROUP, ANA, "/daily")
+    q = await tg.service.question_for(await tg.ref_of(tg.question(GROUP)))
+    restarted = await restart(tg, db_url, clock, knowledge)
+    try:
+        given = q.answer if q.typed else "a"
+        reply = await restarted.send(GROUP, ANA, f"/answer {given}")
+        assert "no question waiting" not in reply
+        assert "Right!" in reply or "Not quite" in reply or "answered" in reply
+        again = await restarted.send(GROUP, ANA, f"/answer {given}")
+        assert "no question waiting" in again  # answered: the slot is free again
+    finally:
+        await stop(restarted)
