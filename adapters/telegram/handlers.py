@@ -579,12 +579,17 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, r
     await t.show_result(ref, result, header)
 
 
+# The hint as it comes back from Telegram: italic, or plain when the entities were not kept.
+_TAP_HINT_LINE = re.compile(r"\n(?:<i>)?" + re.escape(re.sub("</?i>", "", render.TAP_HINT)) + r"(?:</i>)?\s*$")
+
+
 async def _mark_answered(query: CallbackQuery, chosen: str) -> None:
     """In a private chat the question is done: show the choice and take the buttons away."""
     message = query.message
     if not isinstance(message, Message) or not message.text:
         return
-    text = f"{message.text_html}\n\n<i>You answered: {escape(chosen)}</i>"
+    asked = _TAP_HINT_LINE.sub("", message.text_html)  # the hint is done with: there is no second try
+    text = f"{asked}\n\n<i>You answered: {escape(chosen)}</i>"
     try:
         if tg_len(text) <= MAX_CHARS:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)

@@ -89,10 +89,13 @@ def render_prompt(prompt: QuizPrompt) -> str:
     lines.append(escape(q.prompt))
     if q.options:
         lines += [f"{LETTERS[i]}) {escape(opt)}" for i, opt in enumerate(q.options)]
-        lines.append("<i>Tap your answer (one try).</i>")
+        lines.append(TAP_HINT)
     else:
         lines.append("<i>Reply to this message with your answer (one try).</i>")
     return "\n".join(lines)
+
+
+TAP_HINT = "<i>Tap your answer (one try).</i>"
 
 
 @dataclass(frozen=True, slots=True)

@@ -271,6 +271,7 @@ async def test_a_whole_daily_quiz_in_a_private_chat_by_buttons_and_typed_replies
     assert "That's today's quiz done: 5/5 right. Streak: 1 day." in last
     edited = tg.api.calls_to("editMessageText")
     assert edited and all("You answered:" in c.params["text"] and c.ok for c in edited)  # buttons taken away
+    assert not any("Tap your answer" in c.params["text"] for c in edited)  # and the hint with them
     assert "You've done today's quiz" in await tg.send(ana, ANA, "/daily")
     assert "5/5 right (100%), streak 1" in await tg.send(ana, ANA, "/score")
 
