@@ -18,6 +18,7 @@ from telegram import (
     InputFile,
     InputPollOption,
     Message,
+    MessageEntity,
     Poll,
     ReplyParameters,
     Update,
@@ -490,12 +491,28 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ref = await t.state.ref_of(t.service, replied) if to_us else None
     if ref is not None:
         await politely(t, _answer_typed(t, ref, text))
+    elif not t.private and not to_us and (asked := _addressed_to(t.message, t.bot)) is not None:
+        # "@bot what was agreed at Yalta?": Telegram delivers mentions even in privacy mode; answer them.
+        await politely(t, cmd_ask(t, asked))
     elif t.private and not to_us and (pending := await t.pending_ref()) is not None:
         # In a private chat the student's next message answers the question just put, as on the console;
         # a plain new question is answered from the notes and the quiz question stays open (bot/quiz/intent.py).
         await politely(t, _answer_pending(t, pending, text))
     elif t.private or to_us:
         await politely(t, cmd_ask(t, text))
+
+
+def _addressed_to(message: Message, bot: Bot) -> str | None:
+    """The question of a group message that mentions the bot, without the mention; None when it does not."""
+    me = f"@{bot.username}".lower()
+    mentions = [e for e, value in message.parse_entities([MessageEntity.MENTION]).items() if value.lower() == me]
+    if not mentions:
+        return None
+    text = message.text or ""
+    utf16 = text.encode("utf-16-le")
+    for e in sorted(mentions, key=lambda e: -e.offset):  # cut from the end: offsets before stay valid
+        utf16 = utf16[: e.offset * 2] + utf16[(e.offset + e.length) * 2 :]
+    return utf16.decode("utf-16-le").strip(" ,:") or None
 
 
 async def _answer_pending(t: Turn, ref: str, text: str) -> None:

@@ -167,8 +167,14 @@ class FakeBotAPI:
             "from": sender,
             "text": text,
         }
+        entities = []
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        for m in re.finditer(r"(?<![\w/])@[A-Za-z0-9_]{5,32}", text):  # as Telegram marks @mentions
+            offset = len(text[: m.start()].encode("utf-16-le")) // 2
+            entities.append({"type": "mention", "offset": offset, "length": len(m.group().encode("utf-16-le")) // 2})
+        if entities:
+            message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         if sender_chat is not None:

@@ -901,3 +901,12 @@ async def test_a_question_waiting_for_answer_survives_a_restart(tg, db_url, cloc
         assert "no question waiting" in again  # answered: the slot is free again
     finally:
         await stop(restarted)
+
+
+async def test_a_mention_of_the_bot_in_a_group_is_a_question(tg):
+    """Telegram delivers mentions in privacy mode: "@bot what was agreed at Yalta?" gets its answer."""
+    reply = await tg.send(GROUP, ANA, f"{AT_BOT} what did churchill think about poland?")
+    assert "Poland" in reply
+    assert "Poland" in await tg.send(GROUP, ANA, f"what did churchill think about poland, {AT_BOT}?")
+    assert await tg.send(GROUP, ANA, "@someone_else what did churchill think about poland?") == ""
+    assert await tg.send(GROUP, ANA, "what did churchill think about poland?") == ""  # not to us: silence
