@@ -102,6 +102,7 @@ class TelegramState:
     questions: Recent = field(default_factory=Recent)  # (chat id, message id) -> the ref that message puts
     polls: Recent = field(default_factory=Recent)  # poll id -> (ref, ClassRef)
     pending: Recent = field(default_factory=Recent)  # (chat id, user id) -> the last ref put to them, for /answer
+    no_polls: set[int] = field(default_factory=set)  # chats that refused a poll: their questions get buttons
 
     async def ref_of(self, service: RevisionService, message: Message) -> str | None:
         """The question a message of ours puts: from memory, else from the database, else (a message sent by
@@ -177,7 +178,7 @@ async def send_question(
     """Put a question in the chat of `cls`: a quiz poll, or a message with buttons or asking for a reply
     (after `before`, e.g. the result of the last answer); the service remembers which question it is."""
     chat_id = int(cls.chat_id)
-    poll = as_poll(chat_id, prompt)
+    poll = as_poll(chat_id, prompt) if chat_id not in state.no_polls else None
     if poll is None:
         text = f"{before}\n\n{render.render_prompt(prompt)}" if before else render.render_prompt(prompt)
         parts = await send_html(bot, chat_id, text, reply_markup=answer_markup(prompt, force_reply), reply_to=reply_to)
@@ -190,7 +191,23 @@ async def send_question(
         reply_to = None
     # Everything here is plain text: the application's default parse mode (HTML) must not reach the poll,
     # or a question about "<b>" would be refused, hence the explicit None parse modes.
-    sent = await bot.send_poll(
+    try:
+        sent = await _send_poll(bot, chat_id, poll, reply_to)
+    except BadRequest as exc:
+        if "rights to send polls" not in str(exc).lower():
+            raise
+        # Many school groups turn "Send polls" off for members: the same question with buttons instead.
+        log.info("chat %s does not allow polls: its quiz questions come with buttons", chat_id)
+        state.no_polls.add(chat_id)
+        return await send_question(bot, service, state, cls, prompt, reply_to=reply_to, force_reply=force_reply)
+    if sent.poll is not None:
+        state.polls.remember(sent.poll.id, (prompt.ref, cls))
+        await service.remember_ref(PLATFORM, poll_key(sent.poll.id), prompt.ref, cls)
+    return sent
+
+
+async def _send_poll(bot: Bot, chat_id: int, poll: render.QuizPoll, reply_to: int | None) -> Message:
+    return await bot.send_poll(
         chat_id,
         poll.question,
         [InputPollOption(option, text_parse_mode=None) for option in poll.options],
@@ -202,10 +219,6 @@ async def send_question(
         question_parse_mode=None,
         reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
     )
-    if sent.poll is not None:
-        state.polls.remember(sent.poll.id, (prompt.ref, cls))
-        await service.remember_ref(PLATFORM, poll_key(sent.poll.id), prompt.ref, cls)
-    return sent
 
 
 class Turn:

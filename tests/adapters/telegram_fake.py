@@ -104,6 +104,7 @@ class FakeBotAPI:
         self.html: dict[tuple[int, int], str] = {}  # what the bot sent, as sent
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status; "member" when absent
         self.unreachable: set[int] = set()  # private chats of people who never pressed Start
+        self.no_polls: set[int] = set()  # groups whose members (the bot too) may not send polls
         self.failures: dict[str, list[tuple[int, dict]]] = {}
         self.updates: list[dict] = []
         self._message_ids = itertools.count(1)
@@ -308,6 +309,8 @@ class FakeBotAPI:
         chat_id = int(params["chat_id"])
         if chat_id in self.unreachable:
             return self.bad(403, "Forbidden: bot can't initiate conversation with a user")
+        if chat_id in self.no_polls:
+            return self.bad(400, "Bad Request: not enough rights to send polls to the chat")
         question, mode = params["question"], params.get("question_parse_mode")
         if refused := self._check_poll_text("question", question, mode, 1, 300):
             return refused

@@ -910,3 +910,19 @@ async def test_a_mention_of_the_bot_in_a_group_is_a_question(tg):
     assert "Poland" in await tg.send(GROUP, ANA, f"what did churchill think about poland, {AT_BOT}?")
     assert await tg.send(GROUP, ANA, "@someone_else what did churchill think about poland?") == ""
     assert await tg.send(GROUP, ANA, "what did churchill think about poland?") == ""  # not to us: silence
+
+
+async def test_a_group_that_forbids_polls_gets_its_questions_with_buttons(tg, service):
+    """Many school groups turn off "Send polls": the daily post and /daily keep every question, with buttons."""
+    tg.api.no_polls.add(GROUP)
+    post = await post_daily(tg)
+    questions = [m for m in post if await tg.ref_of(m) is not None]
+    assert len(questions) == 5 and not any("poll" in m for m in questions)
+    choice = [m for m in questions if m.get("reply_markup", {}).get("inline_keyboard")]
+    assert choice  # the multiple-choice ones came with their buttons
+    for message in choice:
+        way, texts = await tg.answer_right(BEN, message)
+        assert way == "button"
+    reply = await tg.send(GROUP, CAT, "/daily")
+    assert "went wrong" not in reply and "Daily quiz, question 1/5" in reply
+    assert len([c for c in tg.api.calls_to("sendPoll") if not c.ok]) == 1  # refused once, not tried again
