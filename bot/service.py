@@ -269,6 +269,10 @@ class RevisionService:
         (`replace`: a slot that moves on, such as the question waiting for a student's next message)."""
         await chatrefs.remember(self.sessions, platform, key, ref, cls, self.clock(), replace=replace)
 
+    async def move_class(self, old: ClassRef, new: ClassRef) -> bool:
+        """A chat changed its id (a Telegram group upgraded to a supergroup): its class follows it."""
+        return await self.quiz.move_class(old, new)
+
     async def forget_ref(self, platform: str, key: str, *, prefix: bool = False) -> None:
         await chatrefs.forget(self.sessions, platform, key, prefix=prefix)
 

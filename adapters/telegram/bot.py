@@ -35,10 +35,13 @@ from adapters.telegram.handlers import (
     DAILY_CHECK_SECONDS,
     PLATFORM,
     TelegramState,
+    chat_moved,
+    class_ref,
     on_answer_button,
     on_command,
     on_error,
     on_forget_button,
+    on_migrate,
     on_other_button,
     on_poll_answer,
     on_text,
@@ -87,7 +90,12 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
         if status is None or status.next is None:
             continue
         try:
-            await send_html(bot, chat_id, render.render_daily_post(status))
+            try:
+                await send_html(bot, chat_id, render.render_daily_post(status))
+            except ChatMigrated as moved:  # upgraded to a supergroup: the class follows, the post goes there
+                await chat_moved(service, chat_id, moved.new_chat_id)
+                cls, chat_id = class_ref(moved.new_chat_id), moved.new_chat_id
+                await send_html(bot, chat_id, render.render_daily_post(status))
         except (Forbidden, BadRequest, ChatMigrated) as exc:  # removed from the group, or the group is gone
             log.warning("daily quiz of %s not posted, not retried today: %s", cls.key, exc)
             continue
@@ -194,6 +202,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(on_forget_button, pattern=r"^f\|"))
     app.add_handler(CallbackQueryHandler(on_other_button))
     app.add_handler(PollAnswerHandler(on_poll_answer))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     app.add_error_handler(on_error)
     return app
 

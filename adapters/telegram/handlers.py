@@ -25,7 +25,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.console.questions import questions_command
@@ -462,6 +462,14 @@ async def politely(t: Turn, work: Awaitable[None]) -> None:
         await t.reply(FOR_TEACHERS)
     except RateLimited as exc:
         await t.reply(slow_down(exc))
+    except ChatMigrated as exc:  # a message of a group handled after its upgrade to a supergroup
+        await chat_moved(t.service, t.chat_id, exc.new_chat_id)
+
+
+async def chat_moved(service: RevisionService, old: int, new: int) -> None:
+    """The chat became a supergroup with a new id: the class follows; the reply to the old chat is dropped."""
+    if await service.move_class(class_ref(old), class_ref(new)):
+        log.info("class of chat %s moved to its supergroup %s", old, new)
 
 
 def slow_down(exc: RateLimited) -> str:
@@ -687,6 +695,21 @@ async def _say_finished(bot: Bot, service: RevisionService, cls: ClassRef, user:
     await send_html(bot, int(cls.chat_id), render.render_finished(user.display_name, streak), silent=True)
 
 
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group upgraded to a supergroup gets a new id: its class (settings, answers, standings) moves with it.
+    Telegram sends two service messages, one in each chat; the first to arrive moves the class."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    await chat_moved(context.bot_data["service"], old, new)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log, and tell the person briefly. Button taps were already answered by their handler."""
     error = context.error
@@ -695,6 +718,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(error, RetryAfter):  # still flooded after retrying: a reply would be refused too
         log.warning("gave up after Telegram flood control: %s", error)
+        return
+    if isinstance(error, ChatMigrated):  # outside a command: the reply to the old chat is dropped
+        if isinstance(update, Update) and update.effective_chat is not None:
+            await chat_moved(context.bot_data["service"], update.effective_chat.id, error.new_chat_id)
         return
     log.error("a Telegram update failed", exc_info=error)
     if isinstance(update, Update) and update.message is not None:

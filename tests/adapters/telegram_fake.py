@@ -105,6 +105,7 @@ class FakeBotAPI:
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status; "member" when absent
         self.unreachable: set[int] = set()  # private chats of people who never pressed Start
         self.no_polls: set[int] = set()  # groups whose members (the bot too) may not send polls
+        self.migrated: dict[int, int] = {}  # a group upgraded to a supergroup: old id -> new id
         self.failures: dict[str, list[tuple[int, dict]]] = {}
         self.updates: list[dict] = []
         self._message_ids = itertools.count(1)
@@ -183,6 +184,18 @@ class FakeBotAPI:
         self.messages[(chat_id, message["message_id"])] = message
         return {"update_id": self._next_update_id(), "message": message}
 
+    def migrate(self, old: int, new: int, sender: dict) -> list[dict]:
+        """Upgrade group `old` to supergroup `new`, as Telegram does: the two service messages it sends."""
+        self.migrated[old] = new
+        first = {"message_id": next(self._message_ids), "date": DATE, "chat": self.chat(old), "from": sender}
+        second = {"message_id": next(self._message_ids), "date": DATE, "chat": self.chat(new), "from": sender}
+        first["migrate_to_chat_id"] = new
+        second["migrate_from_chat_id"] = old
+        return [
+            {"update_id": self._next_update_id(), "message": first},
+            {"update_id": self._next_update_id(), "message": second},
+        ]
+
     def tap_update(self, sender: dict, message: dict, data: str) -> dict:
         query = {
             "id": str(next(self._query_ids)),
@@ -227,6 +240,15 @@ class FakeBotAPI:
         queued = self.failures.get(method)
         if queued:
             return queued.pop(0)
+        chat = str(params.get("chat_id", ""))
+        moved = self.migrated.get(int(chat)) if chat.lstrip("-").isdigit() else None
+        if moved is not None:  # a group upgraded to a supergroup: Telegram names the new id
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": moved},
+            }
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": f"Not Found: method {method}"}

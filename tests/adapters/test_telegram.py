@@ -926,3 +926,33 @@ async def test_a_group_that_forbids_polls_gets_its_questions_with_buttons(tg, se
     reply = await tg.send(GROUP, CAT, "/daily")
     assert "went wrong" not in reply and "Daily quiz, question 1/5" in reply
     assert len([c for c in tg.api.calls_to("sendPoll") if not c.ok]) == 1  # refused once, not tried again
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_class(tg, service, clock):
+    """Telegram gives the upgraded group a new id: settings, answers and the daily post follow it."""
+    post = await post_daily(tg)  # the group is a class with a quiz posted today
+    questions = [m for m in post if await tg.ref_of(m) is not None]
+    await tg.answer_right(ANA, questions[0])
+    await tg.send(GROUP, TEACHER, "/dailysettings count 3")
+    new = GROUP - 5_000_000
+    for update in tg.api.migrate(GROUP, new, TEACHER):
+        await tg.feed(update)
+    board = await tg.send(new, ANA, "/leaderboard today")
+    assert "Ana" in board  # the answers moved with the class
+    assert "3 questions at 08:00" in await tg.send(new, TEACHER, "/dailysettings")
+    # a message of the old group handled after the upgrade ends in no error; the next day's post goes to the new id
+    await tg.send(GROUP, BEN, "/help")
+    clock.advance(days=1)
+    before = len(bot_posts(tg.api, new))
+    await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
+    assert len(bot_posts(tg.api, new)) > before
+
+
+async def test_a_daily_post_refused_because_the_group_moved_goes_to_its_new_id(tg, service, clock):
+    await post_daily(tg)
+    new = GROUP - 7_000_000
+    tg.api.migrated[GROUP] = new  # the upgrade's service messages were missed: only the refusal tells
+    clock.advance(days=1)
+    await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
+    assert bot_posts(tg.api, new)  # posted in the supergroup
+    assert await service.move_class(ClassRef("telegram", str(GROUP)), ClassRef("telegram", str(new))) is False

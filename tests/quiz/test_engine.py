@@ -588,3 +588,21 @@ async def test_an_earlier_days_daily_question_scores_nothing_today(service, cloc
     assert all(row.points == 0 for row in board.rows)
     today = await service.daily(CLS, user(1))
     assert today.answered == 0  # today's quiz is untouched and still open
+
+
+async def test_a_class_moves_to_its_chats_new_id(service):
+    """A Telegram group upgraded to a supergroup: the class, its settings and its answers follow it; a class the
+    new chat already had is replaced only when nothing was answered there."""
+    await finish_daily(service, user(1))
+    await service.daily_settings(CLS, True, count=3)
+    new = ClassRef("console", "upgraded")
+    await service.daily(new, user(2))  # the new chat was used before the move was seen: an empty class
+    assert await service.move_class(CLS, new)
+    assert (await service.daily_settings(new, True)).count == 3
+    board = await service.leaderboard(new, user(1), "today")
+    assert [r.name for r in board.rows if r.points] == ["Student 1"]
+    assert not await service.move_class(CLS, new)  # done already: the second service message changes nothing
+    other = ClassRef("console", "other")
+    status = await service.daily(other, user(3))
+    await service.answer(other, user(3), status.next.ref, right(status.next.question))
+    assert not await service.move_class(new, other)  # answers there: nothing is dropped

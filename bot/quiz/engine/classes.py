@@ -12,7 +12,7 @@ from bot.quiz.engine.core import _TIME, EngineCore
 from bot.quiz.engine.standings import _board
 from bot.quiz.values import DailySettings, DailyStatus, Leaderboard, NotAllowed
 from bot.refs import ClassRef
-from bot.storage.models import DailyQuiz, SchoolClass, SeasonResult
+from bot.storage.models import ChatRef, DailyAnswer, DailyQuiz, SchoolClass, SeasonResult, UnansweredQuestion
 
 
 class ClassesPart(EngineCore):
@@ -115,6 +115,31 @@ class ClassesPart(EngineCore):
             klass.season_started = now
             await session.commit()
         return final
+
+    async def move_class(self, old: ClassRef, new: ClassRef) -> bool:
+        """The class of chat `old` now lives in chat `new` (a Telegram group upgraded to a supergroup gets a
+        new id): its settings, answers, standings and stored question references move with it. A class the
+        new chat already has is dropped only when nothing was answered in it; returns whether it moved."""
+        async with self.sessions() as session:
+            moving = (await session.execute(select(SchoolClass).where(SchoolClass.key == old.key))).scalar_one_or_none()
+            if moving is None or old.key == new.key:
+                return False  # nothing to move, or moved already (both migration messages arrive)
+            there = (await session.execute(select(SchoolClass).where(SchoolClass.key == new.key))).scalar_one_or_none()
+            if there is not None:
+                used = await session.execute(select(DailyAnswer.id).where(DailyAnswer.class_id == there.id).limit(1))
+                if used.first() is not None:
+                    return False
+                await session.delete(there)
+                await session.flush()
+            moving.key = new.key
+            await session.execute(
+                update(UnansweredQuestion).where(UnansweredQuestion.class_key == old.key).values(class_key=new.key)
+            )
+            await session.execute(update(ChatRef).where(ChatRef.class_key == old.key).values(class_key=new.key))
+            await session.commit()
+        self._class_cache.pop(old.key, None)
+        self._class_cache.pop(new.key, None)
+        return True
 
     # --- scheduling (used by the platform adapters) --------------------------------------------
 
