@@ -19,6 +19,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -42,6 +43,7 @@ from adapters.telegram.handlers import (
     on_error,
     on_forget_button,
     on_migrate,
+    on_my_membership,
     on_other_button,
     on_poll_answer,
     on_text,
@@ -60,7 +62,8 @@ log = logging.getLogger(__name__)
 MENU = ("start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme")
 TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only)
 DAILY_JOB = "daily-quiz"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER]
+# my_chat_member: being added to or removed from a group (not sent unless asked for).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER, Update.MY_CHAT_MEMBER]
 
 
 # --- the daily quiz ----------------------------------------------------------------------------------
@@ -96,7 +99,11 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
                 await chat_moved(service, chat_id, moved.new_chat_id)
                 cls, chat_id = class_ref(moved.new_chat_id), moved.new_chat_id
                 await send_html(bot, chat_id, render.render_daily_post(status))
-        except (Forbidden, BadRequest, ChatMigrated) as exc:  # removed from the group, or the group is gone
+        except Forbidden as exc:  # removed from the group (its my_chat_member update missed): stop posting
+            await service.daily_settings(cls, True, enabled=False)
+            log.warning("daily quiz of %s not posted (%s): switched off until a teacher turns it on", cls.key, exc)
+            continue
+        except (BadRequest, ChatMigrated) as exc:  # the group is gone, or moved twice
             log.warning("daily quiz of %s not posted, not retried today: %s", cls.key, exc)
             continue
         except (NetworkError, RetryAfter) as exc:  # Telegram failed for a moment: the next tick tries again
@@ -203,6 +210,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(on_other_button))
     app.add_handler(PollAnswerHandler(on_poll_answer))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
     return app
 

@@ -695,6 +695,32 @@ async def _say_finished(bot: Bot, service: RevisionService, cls: ClassRef, user:
     await send_html(bot, int(cls.chat_id), render.render_finished(user.display_name, streak), silent=True)
 
 
+GREETING = (
+    "Hi! I answer questions from your class's revision notes and run a daily quiz.\n"
+    "Students: mention me or reply to me with a question; /daily for today's quiz, /quiz to practise, /help.\n"
+    "Teachers (group admins): /dailysettings shows the daily quiz and changes it, e.g. "
+    "<code>/dailysettings on time 8:00 timezone Europe/London</code>."
+)
+_GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+
+
+async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Removed from a group: its daily quiz stops (nothing is deleted); added to one: first steps."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == ChatType.PRIVATE:
+        return
+    service: RevisionService = context.bot_data["service"]
+    was, now = change.old_chat_member.status, change.new_chat_member.status
+    if now in _GONE and was not in _GONE:
+        await service.daily_settings(class_ref(change.chat.id), True, enabled=False)
+        log.info("removed from chat %s: its daily quiz is switched off", change.chat.id)
+    elif was in _GONE and now not in _GONE:
+        try:
+            await send_html(context.bot, change.chat.id, GREETING)
+        except TelegramError as exc:
+            log.warning("could not greet chat %s: %s", change.chat.id, exc)
+
+
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group upgraded to a supergroup gets a new id: its class (settings, answers, standings) moves with it.
     Telegram sends two service messages, one in each chat; the first to arrive moves the class."""

@@ -196,6 +196,21 @@ class FakeBotAPI:
             {"update_id": self._next_update_id(), "message": second},
         ]
 
+    def membership_update(self, chat_id: int, by: dict, old: str, new: str) -> dict:
+        """The bot's own membership of a chat changed (added, removed, banned), as Telegram reports it."""
+
+        def member(status: str) -> dict:
+            return {"user": BOT_USER, "status": status} | ({"until_date": 0} if status == "kicked" else {})
+
+        change = {
+            "chat": self.chat(chat_id),
+            "from": by,
+            "date": DATE,
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return {"update_id": self._next_update_id(), "my_chat_member": change}
+
     def tap_update(self, sender: dict, message: dict, data: str) -> dict:
         query = {
             "id": str(next(self._query_ids)),

@@ -736,7 +736,7 @@ async def test_a_daily_post_telegram_failed_is_retried_and_one_it_refused_is_not
     assert replies(kicked) == 1  # removed from the group: not retried every 30 seconds
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("retrying at the next tick" in w for w in warnings)
-    assert any("not retried today" in w for w in warnings)
+    assert any("switched off until a teacher turns it on" in w for w in warnings)
     assert any(f"of the daily quiz of telegram:{bad_gateway} not posted: Bad Gateway" in w for w in warnings)
 
 
@@ -956,3 +956,24 @@ async def test_a_daily_post_refused_because_the_group_moved_goes_to_its_new_id(t
     await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
     assert bot_posts(tg.api, new)  # posted in the supergroup
     assert await service.move_class(ClassRef("telegram", str(GROUP)), ClassRef("telegram", str(new))) is False
+
+
+async def test_removed_from_a_group_the_bot_stops_posting_and_greets_when_added(tg, service, clock):
+    await post_daily(tg)
+    await tg.feed(tg.api.membership_update(GROUP, ADMIN, "member", "left"))
+    assert not (await service.daily_settings(ClassRef("telegram", str(GROUP)), True)).enabled
+    clock.advance(days=1)
+    before = len(tg.api.calls)
+    await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
+    assert not [c for c in tg.api.calls[before:] if str(c.params.get("chat_id")) == str(GROUP)]
+    greeting = await tg.feed(tg.api.membership_update(GROUP, ADMIN, "left", "member"))
+    assert len(greeting) == 1 and "/dailysettings" in greeting[0] and "/daily" in greeting[0]
+    assert await tg.feed(tg.api.membership_update(ANA["id"], ANA, "member", "kicked")) == []  # a private block
+
+
+async def test_a_post_refused_because_the_bot_was_removed_switches_the_daily_quiz_off(tg, service, clock):
+    await post_daily(tg)
+    clock.advance(days=1)
+    tg.api.fail_next("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
+    await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
+    assert not (await service.daily_settings(ClassRef("telegram", str(GROUP)), True)).enabled
