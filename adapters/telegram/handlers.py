@@ -240,6 +240,12 @@ class Turn:
         self.quote = self.message.message_id if update.message and not self.private else None
         self._teacher: bool | None = None
 
+    @property
+    def as_the_group(self) -> bool:
+        """An anonymous administrator: the message comes from the group itself."""
+        sender_chat = self.message.sender_chat if self.message else None
+        return sender_chat is not None and sender_chat.id == self.chat_id
+
     async def is_teacher(self) -> bool:
         """A configured teacher id anywhere; in a group, its owner and administrators (getChatMember)."""
         if self._teacher is None:
@@ -251,8 +257,7 @@ class Turn:
             return True
         if self.private:
             return False
-        sender_chat = self.message.sender_chat if self.message else None
-        if sender_chat is not None and sender_chat.id == self.chat_id:
+        if self.as_the_group:
             return True  # an anonymous administrator writes as the group itself
         try:
             member = await self.bot.get_chat_member(self.chat_id, self.tg_user.id)
@@ -303,7 +308,14 @@ class Turn:
 # --- commands --------------------------------------------------------------------------------------
 
 
+_FOR_GROUP = re.compile(r"^(report|export)(-\d{1,20})$")
+
+
 async def cmd_start(t: Turn, rest: str) -> None:
+    found = _FOR_GROUP.match(rest.strip()) if t.private else None
+    if found:  # the link an anonymous administrator was given in the group
+        await _for_group(t, found.group(1), int(found.group(2)))
+        return
     intro = "Hi! I answer questions from your class's revision notes, and run a daily quiz."
     await t.reply(f"{intro}\n\n{render.render_help(t.service.help(await t.is_teacher(), user=t.user), t.private)}")
 
@@ -379,6 +391,26 @@ async def forget(t: Turn) -> None:
     await t.service.forget_ref(PLATFORM, f"pending:{t.tg_user.id}:", prefix=True)
 
 
+async def _for_group(t: Turn, command: str, group_id: int) -> None:
+    """The group's report or CSV, in this private chat, for an administrator of the group (or a configured teacher)."""
+    allowed = str(t.tg_user.id) in t.state.settings.telegram_teacher_ids
+    if not allowed:
+        try:
+            allowed = (await t.bot.get_chat_member(group_id, t.tg_user.id)).status in TEACHER_STATUSES
+        except TelegramError as exc:
+            log.info("could not check %s in %s: %s", t.tg_user.id, group_id, exc)
+    if not allowed:
+        await t.reply(f"The {command} of that group is for its teachers (its administrators).")
+        return
+    group = class_ref(group_id)
+    if command == "report":
+        await t.reply(render.render_report(await t.service.report(group, True)))
+    else:
+        data = await t.service.export_csv(group, True)
+        name = report_file_name(group_id, t.service.clock().date())
+        await t.bot.send_document(t.chat_id, InputFile(data, filename=name), caption="The class report as CSV")
+
+
 async def cmd_report(t: Turn, rest: str) -> None:
     report = render.render_report(await t.service.report(t.cls, await t.is_teacher()))
     await to_teacher(t, "report", text=report if t.private else f"<b>{escape(t.chat_title)}</b>\n{report}")
@@ -392,6 +424,13 @@ async def cmd_export(t: Turn, rest: str) -> None:
 
 async def to_teacher(t: Turn, command: str, text: str = "", document: InputFile | None = None) -> None:
     """Reports name students and their marks: asked for in a group, they go to the teacher's private chat."""
+    if not t.private and t.as_the_group:
+        # An administrator posting as the group: Telegram hides who they are, so there is nobody to message.
+        # A link opens their private chat with the bot, which checks they administer the group, then sends it.
+        link = f"https://t.me/{t.bot.username}?start={command}{t.chat_id}"
+        button = InlineKeyboardMarkup([[InlineKeyboardButton(f"Get the {command} privately", url=link)]])
+        await t.reply("You are posting as the group, so I can't tell who you are: open this link to get it.", button)
+        return
     chat_id = t.chat_id if t.private else t.tg_user.id
     try:
         if document is not None:

@@ -977,3 +977,26 @@ async def test_a_post_refused_because_the_bot_was_removed_switches_the_daily_qui
     tg.api.fail_next("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
     await tg.app.job_queue.get_jobs_by_name(DAILY_JOB)[0].run(tg.app)
     assert not (await service.daily_settings(ClassRef("telegram", str(GROUP)), True)).enabled
+
+
+async def test_an_anonymous_administrator_gets_the_report_through_a_link(tg, service):
+    """An admin posting as the group cannot be messaged (Telegram hides who it is): a link opens a private chat
+    in which the bot checks they administer the group, then sends the report or the CSV."""
+    await tg.send(GROUP, ANA, "/daily")  # the group is a class with a student
+    as_group = tg.api.message_update(GROUP, user(1087968824, "Group"), "/report", sender_chat=tg.api.chat(GROUP))
+    before = len(tg.api.calls)
+    reply = "\n".join(await tg.feed(as_group))
+    assert "posting as the group" in reply and "press Start" not in reply
+    assert not [c for c in tg.api.calls[before:] if c.params.get("chat_id") in (1087968824, "1087968824")]
+    sent = tg.api.sent(GROUP)[-1].params
+    link = sent["reply_markup"]["inline_keyboard"][0][0]["url"]
+    payload = link.split("?start=")[1]
+    assert payload == f"report{GROUP}"
+    admin = ADMIN["id"]
+    assert "Class report (season 1)" in await tg.send(admin, ADMIN, f"/start {payload}")
+    await tg.send(admin, ADMIN, f"/start export{GROUP}")
+    document = tg.api.calls_to("sendDocument")[-1]
+    assert document.ok and int(document.params["chat_id"]) == admin
+    # a student who finds the link gets nothing
+    refused = await tg.send(BEN["id"], BEN, f"/start {payload}")
+    assert "for its teachers" in refused and "Class report" not in refused
