@@ -299,10 +299,24 @@ class Turn:
         nxt = result.next if not result.problem else None
         if nxt is not None and self.private:
             await self.put(nxt, before=text)  # the daily quiz goes on, as in the console
-        elif nxt is not None:  # a group has today's questions in its post: one copy each is enough
+            return
+        if not self.private and (result.already or not result.problem):
+            # A mark (and the right answer) in the group would help those still answering: it goes to the
+            # student's private chat; the group hears only that the answer was taken.
+            text = await self._marked_privately(text)
+        if nxt is not None:  # a group has today's questions in its post: one copy each is enough
             await self.reply(f"{text}\n{render.render_next_hint(nxt)}")
         else:
             await self.reply(text)
+
+    async def _marked_privately(self, result_text: str) -> str:
+        """Send a group answer's result to the student privately; the neutral line for the group."""
+        who = render.mention(self.tg_user.id, self.user.display_name)
+        try:
+            await send_html(self.bot, self.tg_user.id, f"<b>{escape(self.chat_title)}</b>\n{result_text}")
+        except (Forbidden, BadRequest):  # never pressed Start: the mark stays unsaid rather than public
+            return f"{who}: answer taken. Start a private chat with @{escape(self.bot.username)} to see your marks."
+        return f"{who}: answer taken; your mark is in our private chat."
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -652,7 +666,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, r
         await _mark_answered(query, chosen)
         header = ""
     else:  # the question stays open for the others; say whose answer this is
-        header = f"{render.mention(t.tg_user.id, t.user.display_name)} answered <b>{escape(chosen)}</b>.\n"
+        header = ""  # the group is told only that the answer was taken (show_result): not which option
     await t.show_result(ref, result, header)
 
 

@@ -470,9 +470,11 @@ async def test_a_question_too_long_for_a_poll_keeps_its_buttons(tmp_path, db_url
         too_long = [m for prompt, m in by_prompt.items() if "Potsdam" not in prompt]  # a 320-character question,
         assert len(too_long) == 2 and all("poll" not in m and m["reply_markup"] for m in too_long)  # an option of 115
         assert len(tg.api.polls_sent(GROUP)) == 1
-        way, texts = await tg.answer_right(ANA, too_long[0])  # a tap in the group: the result names the student
-        assert way == "button"
-        assert '<a href="tg://user?id=11">Ana B.</a> answered' in texts[0] and "Next for you: question" in texts[0]
+        way, texts = await tg.answer_right(ANA, too_long[0])  # a tap in the group: the group hears it was taken,
+        assert way == "button"  # not which option, and the mark goes to Ana's private chat
+        group_line = texts[-1]
+        assert '<a href="tg://user?id=11">Ana B.</a>: answer taken' in group_line and "Next for you" in group_line
+        assert "Right!" not in group_line and any("Right!" in x for x in texts[:-1])
         assert tg.api.calls_to("editMessageText") == []  # in a group the question stays open for the others
         assert all(call.ok for call in tg.api.calls), "Telegram refused something"
     finally:
@@ -1000,3 +1002,24 @@ async def test_an_anonymous_administrator_gets_the_report_through_a_link(tg, ser
     # a student who finds the link gets nothing
     refused = await tg.send(BEN["id"], BEN, f"/start {payload}")
     assert "for its teachers" in refused and "Class report" not in refused
+
+
+async def test_marks_in_a_group_are_private(tg, service):
+    """A typed answer in the group: the result (and the right answer) goes to the student privately; a student
+    who never started the bot is told how to see marks, and nothing of the mark is posted in the group."""
+    post = await post_daily(tg)
+    typed = []
+    for m in post:
+        ref = await tg.ref_of(m)
+        if ref and (await service.question_for(ref)).typed:
+            typed.append(m)
+    assert typed
+    before = len(tg.api.sent(GROUP))
+    await tg.send(GROUP, ANA, "zzzz", reply_to=typed[0])
+    group_says = [c.params["text"] for c in tg.api.sent(GROUP)[before:]]
+    assert len(group_says) == 1 and "answer taken" in group_says[0]
+    assert "Not quite" not in group_says[0] and "The answer is" not in group_says[0]
+    assert "Not quite" in tg.api.sent(ANA["id"])[-1].params["text"]
+    tg.api.unreachable.add(BEN["id"])
+    reply = await tg.send(GROUP, BEN, "zzzz", reply_to=typed[0])
+    assert "Start a private chat" in reply and "Not quite" not in reply
