@@ -19,6 +19,7 @@ from adapters.console.render import (
     render_score,
     render_settings,
 )
+from adapters.console.season import season_command
 from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
 from bot.config import default_export_dir
 from bot.knowledge.model import plural
@@ -172,8 +173,8 @@ class ConsoleBot:
         return render_settings(await self.service.daily_settings(self.cls, self.is_teacher, **changes))
 
     async def cmd_seasonnew(self, rest: str) -> str:
-        final = await self.service.season_new(self.cls, self.is_teacher)
-        return "Season archived; a fresh leaderboard starts now.\n" + render_leaderboard(final)
+        text, final = await season_command(self.service, self.cls, self.is_teacher, rest)
+        return text if final is None else f"{text}\n{render_leaderboard(final)}"
 
     async def cmd_questions(self, rest: str) -> str:
         return await questions_command(self.service, self.cls, self.is_teacher, rest)

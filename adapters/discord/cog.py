@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from adapters.console.questions import questions_command
 from adapters.console.render import render_leaderboard, render_report, render_score
+from adapters.console.season import season_command
 from adapters.discord.context import class_for, send, user_for
 from adapters.discord.render import (
     CHOICE_LIMIT,
@@ -246,17 +247,17 @@ class RevisionCog(commands.Cog):
         await send(interaction, embed=text_embed(text))
 
     @teacher_command("seasonnew")
-    async def season_new(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(confirm="Archive this season and start a fresh leaderboard (asked first when empty)")
+    async def season_new(self, interaction: discord.Interaction, confirm: bool = False) -> None:
         if not await self._teacher(interaction, "seasonnew"):
             return
-        await interaction.response.defer(thinking=True)  # a new season is news for the whole class
-        final = await self.service.season_new(class_for(interaction), True)
-        await send(
-            interaction,
-            "Season archived; a fresh leaderboard starts now.",
-            embed=text_embed(render_leaderboard(final)),
-            ephemeral=False,
+        text, final = await season_command(
+            self.service, class_for(interaction), True, "yes" if confirm else "", "/season-new confirm:True"
         )
+        if final is None:  # asked to confirm, or nothing to archive: for the teacher only
+            await send(interaction, text)
+            return
+        await send(interaction, text, embed=text_embed(render_leaderboard(final)), ephemeral=False)  # news for all
 
 
 __all__ = ["RevisionCog", "SLASH_NAMES"]

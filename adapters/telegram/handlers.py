@@ -29,6 +29,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from adapters.console.questions import questions_command
+from adapters.console.season import season_command
 from adapters.telegram import render
 from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
@@ -475,8 +476,8 @@ async def cmd_dailysettings(t: Turn, rest: str) -> None:
 
 
 async def cmd_seasonnew(t: Turn, rest: str) -> None:
-    final = await t.service.season_new(t.cls, await t.is_teacher())
-    await t.reply("Season archived; a fresh leaderboard starts now.\n" + render.render_leaderboard(final))
+    text, final = await season_command(t.service, t.cls, await t.is_teacher(), rest)
+    await t.reply(escape(text) if final is None else f"{escape(text)}\n{render.render_leaderboard(final)}")
 
 
 async def cmd_questions(t: Turn, rest: str) -> None:

@@ -65,7 +65,7 @@ async def test_practice_quiz_topics_and_teacher_tools_in_the_console(console, te
     assert list(tmp_path.glob("*.csv"))
     settings = await teacher_console.handle("/dailysettings time 7:15 timezone Europe/London count 3")
     assert "3 questions at 07:15 (Europe/London)" in settings
-    assert "Season archived" in await teacher_console.handle("/seasonnew")
+    assert "nothing to archive" in await teacher_console.handle("/seasonnew")  # no answers yet in this class
     assert "hidden" in await console.handle("/hideme")
     assert "/forgetme yes" in await console.handle("/forgetme")
     assert "deleted" in await console.handle("/forgetme yes")
@@ -124,3 +124,15 @@ async def test_the_teacher_lists_and_hides_questions_in_the_console(teacher_cons
     assert "No question has the id" in await teacher_console.handle("/questions hide zzz")
     assert "Use: /questions" in await teacher_console.handle("/questions generated maybe")
     assert "for teachers" in await console.handle("/questions")
+
+
+async def test_a_new_season_is_confirmed_first_and_an_empty_one_is_not_archived(console, teacher_console):
+    teacher, student = teacher_console, console
+    assert "nothing to archive" in await teacher.handle("/seasonnew yes")
+    await student.handle("/daily")
+    await student.handle("zzzz")  # one answer: now there is something to archive
+    asked = await teacher.handle("/seasonnew")
+    assert "To go ahead: /seasonnew yes" in asked and "Season archived" not in asked
+    assert "Season archived" in await teacher.handle("/seasonnew yes")
+    assert "nothing to archive" in await teacher.handle("/seasonnew yes")  # run twice: no empty season
+    assert "for teachers" in await student.handle("/seasonnew yes")

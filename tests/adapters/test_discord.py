@@ -400,7 +400,10 @@ async def test_teacher_tools(dc, service):
     sent = await dc.command("report", who=BEN, roles=[str(TEACHER_ROLE_ID)])
     assert "Class report" in reply_text(sent)
 
-    season = last_shown(await as_teacher(dc, "season-new"))
+    asked = last_shown(await as_teacher(dc, "season-new"))  # asked first, privately: nothing archived yet
+    assert asked.ephemeral and "confirm:True" in asked.text() and "Season archived" not in asked.text()
+    assert (await service.leaderboard(CLS, None, "season")).season == 1
+    season = last_shown(await as_teacher(dc, "season-new", {"confirm": True}))
     assert not season.ephemeral and "Season archived" in season.text() and "Ana - 1 point" in season.text()
     assert (await service.leaderboard(CLS, None, "season")).season == 2
 

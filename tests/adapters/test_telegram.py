@@ -197,7 +197,7 @@ async def test_every_command_in_a_private_chat(tg):
     settings = await tg.send(teacher, TEACHER, "/dailysettings time 7:15 timezone Europe/London count 3")
     assert "3 questions at 07:15 (Europe/London)" in settings
     assert "Use: /dailysettings" in await tg.send(teacher, TEACHER, "/dailysettings sometime")
-    assert "Season archived" in await tg.send(teacher, TEACHER, "/seasonnew")
+    assert "nothing to archive" in await tg.send(teacher, TEACHER, "/seasonnew")  # nobody answered here
 
 
 async def test_every_command_in_a_group(tg):
@@ -241,7 +241,7 @@ async def test_every_command_in_a_group(tg):
     assert "press Start" in await tg.send(GROUP, ADMIN, "/report")
     assert "Class report (season" not in "\n".join(tg.api.texts(GROUP))
     assert "2 questions at 10:00" in await tg.send(GROUP, ADMIN, "/dailysettings time 10:00 count 2")
-    assert "Season archived" in await tg.send(GROUP, ADMIN, "/seasonnew")
+    assert "nothing to archive" in await tg.send(GROUP, ADMIN, "/seasonnew")
     # an anonymous administrator writes as the group itself
     anonymous = tg.api.message_update(
         GROUP, user(1087968824, "Group"), "/dailysettings off", sender_chat=tg.api.chat(GROUP)
