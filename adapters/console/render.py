@@ -186,4 +186,6 @@ def render_settings(s: DailySettings) -> str:
         lines += [f"Not changed: {e}" for e in s.errors]
     state = "on" if s.enabled else "off"
     lines.append(f"Daily quiz: {state}, {s.count} questions at {s.time} ({s.timezone})")
+    if s.note:
+        lines.append(s.note)
     return "\n".join(lines)

@@ -183,6 +183,8 @@ def settings_embed(s: DailySettings, problem: str = "") -> discord.Embed:
         lines.append("Changed: " + ", ".join(safe(c) for c in s.changed))
     state = "on" if s.enabled else "off"
     lines.append(f"Daily quiz: {state}, {s.count} questions at {safe(s.time)} ({safe(s.timezone)})")
+    if s.note:
+        lines.append(safe(s.note))
     if s.channel.isdigit():
         lines.append(f"Channel: <#{s.channel}>")
     else:

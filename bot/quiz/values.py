@@ -165,6 +165,7 @@ class DailySettings:
     teacher_role: str = ""
     changed: tuple[str, ...] = field(default_factory=tuple)
     errors: tuple[str, ...] = field(default_factory=tuple)
+    note: str = ""  # e.g. "the first post is tomorrow"
 
 
 class NotAllowed(PermissionError):

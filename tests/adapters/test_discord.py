@@ -341,9 +341,11 @@ async def test_the_daily_quiz_is_posted_once_at_the_set_time(dc, service, clock,
     assert reply.ephemeral and reply.text().startswith("Daily quiz, question 1/5")
 
 
-async def test_a_channel_the_bot_may_not_post_in_is_reported_to_the_teacher(dc, fake, caplog):
+async def test_a_channel_the_bot_may_not_post_in_is_reported_to_the_teacher(dc, fake, caplog, clock):
     blocked = channel_option(BLOCKED_CHANNEL_ID, "announcements")
+    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # set before the day's time
     await as_teacher(dc, "daily-settings", {"channel": str(BLOCKED_CHANNEL_ID), "time": "08:30"}, resolved=blocked)
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     assert await dc.bot.post_daily_quizzes() == 0  # 09:00 UTC: due, refused by Discord, no crash
     assert len(fake.posts_to(BLOCKED_CHANNEL_ID)) == 1
     logged = [r for r in caplog.records if r.levelno == logging.WARNING and "not posted" in r.getMessage()]

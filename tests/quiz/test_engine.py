@@ -465,6 +465,7 @@ async def test_daily_settings_are_validated(service):
 
 async def test_the_scheduled_daily_post_is_claimed_once(service, clock):
     other = ClassRef("console", "8a")
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # set up before the day's times
     await service.daily_settings(CLS, True, time="10:00", timezone="UTC")
     await service.daily_settings(other, True, time="08:30", timezone="UTC")
     clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -480,6 +481,7 @@ async def test_the_scheduled_daily_post_is_claimed_once(service, clock):
 
 async def test_a_time_zone_stored_wrong_stops_nothing(service, clock):
     broken, other = ClassRef("console", "9c"), ClassRef("console", "8a")
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # set up before the day's times
     await service.daily_settings(broken, True, time="08:00", timezone="UTC")
     await service.daily_settings(other, True, time="08:30", timezone="UTC")
     async with service.sessions() as session:  # a value saved before time zones were checked
@@ -509,7 +511,9 @@ async def test_the_report_shows_the_option_picked_not_its_letter(service):
 
 
 async def test_the_claimed_daily_post_carries_every_question_of_the_day(service, clock):
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await service.daily_settings(CLS, True, time="08:00")
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     status = await service.claim_daily_post(CLS)
     assert [p.number for p in status.prompts] == [1, 2, 3, 4, 5]
     mine = await service.daily(CLS, user(1))
@@ -606,3 +610,23 @@ async def test_a_class_moves_to_its_chats_new_id(service):
     status = await service.daily(other, user(3))
     await service.answer(other, user(3), status.next.ref, right(status.next.question))
     assert not await service.move_class(new, other)  # answers there: nothing is dropped
+
+
+async def test_a_schedule_set_after_todays_time_starts_tomorrow(service, clock):
+    """Setting up in the afternoon must not dump today's whole quiz in the chat within seconds."""
+    clock.now = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+    late = ClassRef("console", "late")
+    await service.daily(late, user(1))  # the class begins at 14:00
+    settings = await service.daily_settings(late, True, time="09:00")
+    assert "first post is tomorrow at 09:00" in settings.note
+    assert late not in [c for c, _ in await service.classes_due("console")]
+    assert (await service.daily(late, user(1))).next is not None  # students still get today's quiz by asking
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    assert late in [c for c, _ in await service.classes_due("console")]
+    assert await service.claim_daily_post(late) is not None  # posted at 09:00 as set
+    later = await service.daily_settings(late, True, time="07:00")  # today's post went already: nothing to say
+    assert later.note == ""
+    early = ClassRef("console", "early")
+    clock.now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+    await service.daily(early, user(2))
+    assert (await service.daily_settings(early, True, time="07:30")).note == ""  # still to come today

@@ -77,6 +77,9 @@ class ClassesPart(EngineCore):
                 changed.append("teacher role")
             self._class_cache.pop(cls.key, None)
             await session.commit()
+            note = ""
+            if k.daily_enabled and {"time", "timezone", "on"} & set(changed) and await self._skip_today(session, k):
+                note = f"Today's time has passed: the first post is tomorrow at {k.daily_time}."
             return DailySettings(
                 k.daily_enabled,
                 k.daily_time,
@@ -86,6 +89,7 @@ class ClassesPart(EngineCore):
                 k.teacher_role,
                 tuple(changed),
                 tuple(errors),
+                note,
             )
 
     async def new_season(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
@@ -115,6 +119,20 @@ class ClassesPart(EngineCore):
             klass.season_started = now
             await session.commit()
         return final
+
+    async def _skip_today(self, session, klass: SchoolClass) -> bool:  # noqa: ANN001
+        """A schedule set after today's time has passed starts tomorrow: today's post is marked done unposted, so
+        the whole quiz is not dumped in the chat within seconds (students still get it with /daily)."""
+        local = self.clock().astimezone(zone(klass.timezone))
+        if local.strftime("%H:%M") < klass.daily_time:
+            return False
+        quiz = await self._daily_quiz(session, klass, self._today(klass))
+        await session.commit()
+        res = await session.execute(
+            update(DailyQuiz).where(DailyQuiz.id == quiz.id, DailyQuiz.posted.is_(False)).values(posted=True)
+        )
+        await session.commit()
+        return res.rowcount == 1
 
     async def move_class(self, old: ClassRef, new: ClassRef) -> bool:
         """The class of chat `old` now lives in chat `new` (a Telegram group upgraded to a supergroup gets a
