@@ -117,7 +117,7 @@ def render_daily(status: DailyStatus) -> str:
 
 def render_score(card: ScoreCard) -> str:
     lines = [
-        f"{card.name}: {card.points} points this season ({card.points_today} today)",
+        f"{card.name}: {plural(card.points, 'point')} this season ({card.points_today} today)",
         f"Daily quiz: {card.correct}/{card.answered} right ({card.accuracy:.0%}), streak {card.streak}",
         f"Practice: {card.practice_correct}/{card.practice_answered} right, {card.due} due now",
     ]
