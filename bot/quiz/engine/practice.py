@@ -55,9 +55,10 @@ class PracticePart(EngineCore):
                     question = by_id[rng.choice(fresh)]
                 else:
                     question = by_id[mine[0].question_id]
+                    # "You know this topic well" only when no question of it was ever missed.
                     note = (
                         "Nothing new is left here: this one comes back soonest."
-                        if mine[0].lapses
+                        if any(c.lapses for c in mine)
                         else "Nothing is due: you know this topic well. Here is the one coming up soonest."
                     )
             prompt = PracticePrompt(
