@@ -94,11 +94,12 @@ class RevisionCog(commands.Cog):
     # --- everyone ---------------------------------------------------------------------------------
 
     @app_commands.command(name="ask", description=summary("ask"))
-    @app_commands.describe(question="Your question, in your own words")
-    async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        await interaction.response.defer(thinking=True)  # answers are for the whole channel
+    @app_commands.describe(question="Your question, in your own words", private="Only you see the answer")
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        # Answered at once (the notes answer in milliseconds), not deferred: a deferral is public, and a
+        # "slow down" after it would be shown to the whole channel. A refusal is the asker's alone.
         answer = await self.service.ask(question, class_for(interaction), user=user_for(interaction))
-        await send(interaction, embed=answer_embed(answer), ephemeral=False)
+        await send(interaction, embed=answer_embed(answer), ephemeral=private)
 
     @app_commands.command(name="quiz", description=summary("quiz"))
     @app_commands.describe(topic="A topic of the notes (leave empty for any)")

@@ -139,7 +139,7 @@ async def test_the_registered_commands_have_descriptions_options_and_teacher_per
     count = next(o for o in commands["daily-settings"]["options"] if o["name"] == "count")
     assert (count["min_value"], count["max_value"]) == (1, 20)  # Discord refuses 0 or 500 itself
     ask = commands["ask"]["options"]
-    assert [(o["name"], o["type"], o["required"]) for o in ask] == [("question", 3, True)]
+    assert [(o["name"], o["type"], o["required"]) for o in ask] == [("question", 3, True), ("private", 5, False)]
     quiz = commands["quiz"]["options"][0]
     assert quiz["name"] == "topic" and quiz["autocomplete"] and not quiz["required"]
     period = commands["leaderboard"]["options"][0]
@@ -156,7 +156,7 @@ async def test_the_registered_commands_have_descriptions_options_and_teacher_per
 
 async def test_ask_answers_from_the_notes_for_the_whole_channel(dc, service):
     sent = await dc.command("ask", {"question": "kruschev army cuts"})
-    assert [r.body["type"] for r in sent if r.path.endswith("/callback")] == [5]  # deferred within 3 s
+    assert [r.body["type"] for r in sent if r.path.endswith("/callback")] == [4]  # answered at once, in public
     reply = last_shown(sent)
     assert not reply.ephemeral
     embed = reply.message["embeds"][0]
@@ -188,7 +188,8 @@ async def test_everyone_in_a_question_pings_nobody(dc):
     dc.mention(f"<@{dc.bot.user.id}> @everyone what was yalta?")
     await wait_for(lambda: dc.fake.posts_to(CHANNEL_ID), what="a reply to the mention")
     for reply in (last_shown(sent), dc.fake.posts_to(CHANNEL_ID)[-1]):
-        assert reply.body["allowed_mentions"]["parse"] == []
+        message = reply.body.get("data", reply.body)  # an interaction's first response carries it in "data"
+        assert message["allowed_mentions"]["parse"] == []
         text = reply.text()
         assert "@\u200beveryone" in text and "@everyone" not in text
     assert "@\u200bhere" in reply_text(sent) and "\\*yalta\\*" in last_shown(sent).raw_text()  # shown as typed
@@ -507,8 +508,15 @@ async def test_a_student_flooding_ask_is_told_to_slow_down(dc, service):
     service.limiter = RateLimiter(2, window=60)
     for _ in range(2):
         assert "Yalta" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
-    assert "Slow down" in reply_text(await dc.command("ask", {"question": "yalta conference"}))
+    refused = await dc.command("ask", {"question": "yalta conference"})
+    assert "Slow down" in reply_text(refused) and last_shown(refused).ephemeral  # the asker's alone, not public
+    assert [r.body["type"] for r in refused if r.path.endswith("/callback")] == [4]  # no public deferral first
     assert "Slow down" in reply_text(await dc.command("quiz", {}))
+
+
+async def test_ask_privately(dc):
+    reply = last_shown(await dc.command("ask", {"question": "kruschev army cuts", "private": True}))
+    assert reply.ephemeral and "Red Army" in reply.text()
 
 
 async def test_discord_failing_or_rate_limiting_the_daily_post_is_retried(dc, service, clock, fake):
