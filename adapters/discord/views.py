@@ -250,7 +250,8 @@ async def mark(
         except discord.HTTPException as exc:  # the marking matters more than greying the buttons out
             log.warning("could not close question %s: %s", ref, exc)
     # as in the console: a daily answer leads to the next daily question, a practice answer ends there
-    nxt = result.next if ref.startswith("d:") else None
+    # A repeat (a double click) says so and no more: the next question went with the first click.
+    nxt = result.next if ref.startswith("d:") and not result.already else None
     if nxt is None:
         await send(interaction, result_text(result))
     else:

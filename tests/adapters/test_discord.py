@@ -271,6 +271,7 @@ async def test_a_double_click_scores_once(dc, service):
     again = await dc.click(prompt, right)
     assert "Right!" in reply_text(first)
     assert "already answered" in reply_text(again) and "Right!" not in reply_text(again)
+    assert not [r for r in again if "Daily quiz, question" in r.text()]  # the next question is not sent twice
     assert "Ana: 1 point this season" in reply_text(await dc.command("score"))
     assert "1. Ana - 1 point" in reply_text(await dc.command("leaderboard", {"period": "today"}))
 
