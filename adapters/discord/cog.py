@@ -19,6 +19,7 @@ from adapters.discord.context import class_for, send, user_for
 from adapters.discord.render import (
     CHOICE_LIMIT,
     CHOICES_LIMIT,
+    DESCRIPTION_LIMIT,
     answer_embed,
     clip,
     help_embed,
@@ -172,8 +173,15 @@ class RevisionCog(commands.Cog):
         if not await self._teacher(interaction, "report"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self.service.report(class_for(interaction), True)
-        await send(interaction, embed=text_embed(render_report(report)))
+        cls = class_for(interaction)
+        text = render_report(await self.service.report(cls, True))
+        if len(text) <= DESCRIPTION_LIMIT:
+            await send(interaction, embed=text_embed(text))
+            return
+        # A large class's report does not fit an embed: its start is shown, all of it is attached, nothing lost.
+        name = report_file_name(cls.chat_id, self.service.clock().date()).removesuffix(".csv") + ".txt"
+        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
+        await send(interaction, "The whole report is attached.", embed=text_embed(text), file=file)
 
     @teacher_command("export")
     async def export(self, interaction: discord.Interaction) -> None:

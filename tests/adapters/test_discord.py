@@ -560,3 +560,21 @@ async def test_the_teacher_reviews_hides_and_switches_off_questions(dc, service)
     off = last_shown(await as_teacher(dc, "questions", {"action": "generated off"}))
     assert "only your own questions" in off.text()
     assert "is for teachers" in reply_text(await dc.command("questions"))
+
+
+async def test_a_large_classs_report_loses_nothing(dc, service):
+    """Above about 60 students the report does not fit an embed: its start is shown and all of it attached."""
+    for n in range(90):
+        u = UserRef("discord", str(700_000 + n), f"Student number {n}")
+        status = await service.daily(CLS, u)
+        await service.answer(CLS, u, status.next.ref, status.next.question.answer)
+    await service.ask("who invented the telephone?", CLS)  # a gap: the last section of the report
+    await service.settled()
+    sent = await as_teacher(dc, "report")
+    [attached] = [r for r in sent if r.files]
+    assert attached.ephemeral
+    name, content = next(iter(attached.files.items()))[0], next(iter(attached.files.values()))
+    assert name.endswith(".txt")
+    text = content[1].decode("utf-8") if isinstance(content, tuple) else content.decode("utf-8")
+    for section in ("Student number 89", "Questions (hardest first)", "Weakest topics", "Asked but not in the notes"):
+        assert section in text
