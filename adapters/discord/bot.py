@@ -24,6 +24,7 @@ from bot.service import RevisionService
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
+STOP_WAIT_SECONDS = 10.0  # how long a stop waits for a daily-post tick under way
 
 
 def intents() -> discord.Intents:
@@ -77,6 +78,8 @@ class RevisionBot(commands.Bot):
         # why a class's daily quiz could not be posted, told to its teachers at the next /daily-settings
         self.daily_problems: dict[str, str] = {}
         self._scheduler: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._ticking = False
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*QUIZ_ITEMS)  # quiz buttons keep working after a restart
@@ -86,8 +89,21 @@ class RevisionBot(commands.Bot):
         self._scheduler = asyncio.create_task(self._schedule(), name="revisionbot-daily-posts")
 
     async def close(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.cancel()
+        """Stop the schedule between ticks: a tick cut off inside a database call leaves its connection to be
+        reset under cancellation, which SQLAlchemy logs as an error. A tick still running after a few seconds
+        (a slow platform) is cancelled then."""
+        self._stopping.set()
+        task = self._scheduler
+        if task is not None and not task.done():
+            if self._ticking:  # inside a tick: let it finish its database work
+                try:
+                    await asyncio.wait_for(asyncio.shield(task), STOP_WAIT_SECONDS)
+                except TimeoutError:
+                    task.cancel()
+                except Exception:  # noqa: BLE001 - the tick logged its own failure
+                    pass
+            else:  # waiting for readiness or for the next tick: nothing to unwind
+                task.cancel()
         await super().close()
 
     # --- who is a teacher ------------------------------------------------------------------------------
@@ -137,12 +153,18 @@ class RevisionBot(commands.Bot):
 
     async def _schedule(self) -> None:
         await self.wait_until_ready()
-        while not self.is_closed():
+        while not self.is_closed() and not self._stopping.is_set():
+            self._ticking = True
             try:
                 await self.post_daily_quizzes()
             except Exception:  # one bad tick must not end the schedule
                 log.exception("daily quiz tick failed")
-            await asyncio.sleep(self.tick_seconds)
+            finally:
+                self._ticking = False
+            try:  # the next tick, unless the bot stops first
+                await asyncio.wait_for(self._stopping.wait(), self.tick_seconds)
+            except TimeoutError:
+                pass
 
     async def post_daily_quizzes(self) -> int:
         """One scheduler tick: post each due daily quiz in its class's channel. Returns how many were posted.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -578,3 +579,31 @@ async def test_a_large_classs_report_loses_nothing(dc, service):
     text = content[1].decode("utf-8") if isinstance(content, tuple) else content.decode("utf-8")
     for section in ("Student number 89", "Questions (hardest first)", "Weakest topics", "Asked but not in the notes"):
         assert section in text
+
+
+async def test_stopping_the_bot_lets_a_daily_post_tick_finish(fake, service, caplog):
+    """Cancelling a tick inside a database call made SQLAlchemy log an ERROR on one stop in three: a stop now
+    waits for the tick under way, and only cancels a schedule that is idle."""
+    dc = await start_bot(fake, service)
+    bot = dc.bot
+    inside, finished = asyncio.Event(), []
+
+    async def tick() -> None:  # what a tick in a database call looks like to close()
+        bot._ticking = True
+        inside.set()
+        try:
+            await asyncio.sleep(0.2)
+            finished.append(True)
+        finally:
+            bot._ticking = False
+
+    bot._scheduler = asyncio.create_task(tick())
+    await inside.wait()
+    await bot.close()
+    assert finished == [True] and bot._scheduler.done() and not bot._scheduler.cancelled()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    idle = await start_bot(fake, service)
+    idle.bot._scheduler = asyncio.create_task(asyncio.sleep(3600))  # waiting for its next tick
+    await idle.bot.close()
+    assert idle.bot._scheduler.cancelled()  # an idle schedule is not waited for
