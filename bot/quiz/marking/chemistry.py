@@ -29,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.quiz.marking.verdict import CLOSE, RIGHT, WRONG, Judgement
-from bot.quiz.marking.wordsense import other_word
+from bot.quiz.marking.wordsense import other_word, tolerance
 from bot.text import clean, fold
 
 TABLE = Path(__file__).resolve().parent / "elements.txt"
@@ -255,7 +255,7 @@ def _misspelt(key: str, table: _Table, prefer: tuple[str, ...]) -> _Read | None:
     letters = key.replace(" ", "")
     if len(letters) < 4 or not re.fullmatch(r"[a-z ]+", key):
         return None
-    limit = 1 if len(letters) <= 7 else 2
+    limit = tolerance(letters)
     hits = process.extract(
         key, list(table.formulas), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
     )
@@ -381,7 +381,7 @@ def _same(a: _Term, b: _Term, table: _Table) -> bool:
         return bool(set(a.read.formulas) & set(b.read.formulas))
     if a.read is not None or b.read is not None:
         return False
-    limit = 1 if len(a.words) <= 7 else 2
+    limit = tolerance(a.words.replace(" ", ""))
     return a.words == b.words or (
         DamerauLevenshtein.distance(a.words, b.words) <= limit and _slip(a.words, b.words, table)
     )

@@ -12,7 +12,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.marking.names import Known, is_place, names_index
 from bot.quiz.marking.parse import FILLER, MAX_CHARS, MODIFIERS, Form, name_words, parse
-from bot.quiz.marking.wordsense import other_word, same_word, subject_term
+from bot.quiz.marking.wordsense import other_word, same_word, subject_term, tolerance
 from bot.quiz.model import Marking
 from bot.text import clean, fold
 
@@ -45,12 +45,6 @@ _UNIT_FAMILIES = (
 )
 _VARIANT_CACHE: dict[tuple[tuple[str, ...], int], tuple[object, list]] = {}
 _CACHE_SIZE = 4096
-
-
-def _tolerance(word: str) -> int:
-    """Edits forgiven in a word: none in short words, where one edit makes another word."""
-    n = len(word)
-    return 0 if n <= 3 else 1 if n <= 7 else 2
 
 
 def _distance(a: str, b: str) -> int:
@@ -102,7 +96,7 @@ def _match_word(k: str, given: str, variant: _Variant, known: Known, terms: Coll
     if given == k or same_word(k, given):
         return 0, ""
     d = _distance(given, k)
-    if d > _tolerance(k) + NEAR_MARGIN:
+    if d > tolerance(k) + NEAR_MARGIN:
         return d, ""
     # A real word is never a misspelling of another one: "exhale" is not "inhale", "insoluble" not "soluble".
     # Nor is a term the notes use for something else ("meiosis" where the notes also have "mitosis").
@@ -132,8 +126,8 @@ def _candidate(gw: list[str], i: int, extras: set[int], variant: _Variant, known
     w = gw[i]
     # A misspelt other candidate ("yalta potsdm") is still another candidate; not in front of a surname,
     # where a first name may be one letter from a capital ("Lyndon", "London").
-    if not strong and w not in variant.group and _tolerance(w):
-        return known.nearer_name(w, _tolerance(w) + 1, variant.group, strong_only=True) or ""
+    if not strong and w not in variant.group and tolerance(w):
+        return known.nearer_name(w, tolerance(w) + 1, variant.group, strong_only=True) or ""
     return ""
 
 
@@ -185,12 +179,12 @@ def _mark_variant(variant: _Variant, given: Form, known: Known, terms: Collectio
                 d2 = _distance(w + gw[j + 1], k)
                 if d2 < d and (best is None or d2 < best[0]):
                     best = (d2, (j, j + 1))
-        if best is not None and best[0] <= _tolerance(k):
+        if best is not None and best[0] <= tolerance(k):
             used.update(best[1])
             typo |= best[0] > 0
             continue
         missing.append(k)
-        if best is not None and best[0] <= _tolerance(k) + NEAR_MARGIN:
+        if best is not None and best[0] <= tolerance(k) + NEAR_MARGIN:
             used.update(best[1])  # the misspelt word: not an extra word
         else:
             near = False
@@ -206,7 +200,7 @@ def _mark_variant(variant: _Variant, given: Form, known: Known, terms: Collectio
             and (joined_given in variant.group or not known.contains((joined_given,)))
         ):
             d = _distance(joined_key, joined_given)
-            if d <= _tolerance(joined_key):
+            if d <= tolerance(joined_key):
                 return _Result(True, kind="typo" if d else "exact")
         if clash:
             return _Result(False, kind="name", detail=clash)
@@ -221,7 +215,7 @@ def _mark_variant(variant: _Variant, given: Form, known: Known, terms: Collectio
         if j in used or w in _GENERIC or w in variant.group:
             continue
         # The key word again ("Yalta, yes Yalta") is not another guess.
-        if any(_distance(w, k) <= _tolerance(k) and not other_word(k, w) for k in variant.key):
+        if any(_distance(w, k) <= tolerance(k) and not other_word(k, w) for k in variant.key):
             continue
         extras.add(j)
     for j in sorted(extras):

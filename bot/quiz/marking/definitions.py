@@ -13,7 +13,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.lexicon import STOPWORDS, lemma
 from bot.quiz.marking.verdict import CLOSE, RIGHT, WRONG, Judgement
-from bot.quiz.marking.wordsense import directions, other_word, same_word
+from bot.quiz.marking.wordsense import directions, other_word, same_word, tolerance
 from bot.text import clean, words
 
 # An expected answer with at least this many key words is a definition, not a name or a term.
@@ -85,7 +85,7 @@ def _same_idea(a: str, b: str) -> bool:
     if a == b or same_word(a, b) or _family(a, b) or _family(lemma(a), lemma(b)):
         return True
     # A slip of the pen, never another real word.
-    limit = 0 if len(a) <= 4 else 1 if len(a) <= 8 else 2
+    limit = tolerance(a)
     return limit > 0 and DamerauLevenshtein.distance(a, b) <= limit and not other_word(a, b)
 
 

@@ -21,6 +21,13 @@ _CLASSICAL_PLURALS = (("um", "a"), ("us", "i"), ("on", "a"), ("is", "es"), ("a",
 MIN_REAL_WORD = 4
 
 
+def tolerance(word: str) -> int:
+    """Edits forgiven in a word, by its length: none in short words, where one edit makes another word; one up
+    to seven letters, two beyond. The one rule for every kind of answer."""
+    n = len(word)
+    return 0 if n <= 3 else 1 if n <= 7 else 2
+
+
 @lru_cache(maxsize=16384)
 def same_word(a: str, b: str) -> bool:
     """One word in two forms: inflections and Latin or Greek plurals ("fungi"/"fungus", "nuclei"/"nucleus",
