@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import Counter
 
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
@@ -15,7 +14,6 @@ from bot.quiz.marking import Context, default_known_names, quantities
 from bot.ratelimit import RateLimiter
 from bot.service import Clock, RevisionService, utc_now
 from bot.storage.db import open_database
-from bot.text import words
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +38,6 @@ def names_in_notes(knowledge: Knowledge) -> frozenset[str]:
     return frozenset(names)
 
 
-MIN_TERM_LENGTH = 4
-
-
 def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
     """What the notes and settings add to marking typed answers: the alias table, the names in the notes, the
     compounds the notes write with their formulas ("ammonia (NH3)"), what the symbols of their formulas stand
@@ -52,9 +47,7 @@ def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
 
     compounds: dict[str, str] = {}
     symbols: dict[str, str] = {}
-    seen: Counter[str] = Counter()
     for s in knowledge.snippets:
-        seen.update(w for w in words(s.text) if len(w) >= MIN_TERM_LENGTH and w.isalpha())
         if "(" in s.text:
             compounds.update(compounds_in(s.text))
         if "=" in s.text:
@@ -64,7 +57,7 @@ def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
         known_names=names_in_notes(knowledge) | default_known_names(),
         compounds=compounds,
         symbols=symbols,
-        terms=frozenset(w for w, n in seen.items() if n >= 2),  # once may be the notes' own slip
+        terms=knowledge.index.repeated_words,  # counted while the index was built
         dayfirst=settings.day_first,
     )
 

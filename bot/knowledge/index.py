@@ -44,6 +44,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 ANSWER_THRESHOLD = 0.43
 MAX_QUESTION_CHARS = 300
 CANDIDATES = 40
+REPEATED_MIN_LENGTH = 4  # shorter words are too often abbreviations for the notes' terms
 STEMMER_LANGUAGE = "english"
 
 
@@ -172,7 +173,7 @@ class SearchIndex:
             term = lead.group(1) if lead else ""
             # a term of a few words, not a clause ("the process by which a fossil ...")
             short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
-            lead_stems = self._key_stems(term, vocab) if term and short else []
+            lead_stems = self._key_stems(term, Counter()) if term and short else []  # counted in the text already
             if len(lead_stems) > 4:
                 lead_stems = []
             self._lead_stems.append(frozenset(lead_stems))
@@ -198,6 +199,11 @@ class SearchIndex:
             vocab.update(t for t in words(name) if t not in STOPWORDS)
         self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
         self._vocab_set = set(vocab)
+        # The notes' own terms (used more than once: once may be a slip of the notes): marking never takes a
+        # student's word that is one of them for a misspelling of another.
+        self.repeated_words = frozenset(
+            w for w, c in vocab.items() if c >= 2 and len(w) >= REPEATED_MIN_LENGTH and w.isalpha()
+        )
         self._stem_set = set(df)
         n = max(len(self.snippets), 1)
         self._idf = {t: self._idf_of(c, n) for t, c in df.items()}

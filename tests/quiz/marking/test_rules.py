@@ -176,3 +176,18 @@ def test_a_term_the_notes_use_is_not_a_slip_for_another() -> None:
 
     assert judge("glorbulin", "glorbulan").correct  # a slip, as far as anyone knows
     assert not judge("glorbulin", "glorbulan", context=Context(terms=frozenset({"glorbulin", "glorbulan"}))).correct
+
+
+def test_the_notes_terms_are_the_words_they_use_more_than_once(tmp_path) -> None:
+    from bot.app import marking_context
+    from bot.config import Settings
+    from bot.knowledge.base import Knowledge
+
+    (tmp_path / "cells.md").write_text(
+        "# Cells\n\nMitosis makes two cells.\n\nMeiosis makes four cells; meiosis halves the chromosomes.\n\n"
+        "Osmosis moves water.\n",
+        encoding="utf-8",
+    )
+    terms = marking_context(Knowledge.load(tmp_path), Settings()).terms
+    assert {"meiosis", "cells", "makes"} <= terms
+    assert "osmosis" not in terms and "mitosis" not in terms  # once only: may be the notes' own slip
