@@ -33,12 +33,12 @@ def _answer_json(answer, top: int) -> dict:  # noqa: ANN001
     }
 
 
-def load_knowledge(settings: Settings) -> Knowledge:
-    return Knowledge.load_and_report(settings.knowledge_dir)
+def load_knowledge(settings: Settings, paraphrase: bool = False) -> Knowledge:
+    return Knowledge.load_and_report(settings.knowledge_dir, paraphrase, settings.cache_dir)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    knowledge = load_knowledge(settings)
+    knowledge = load_knowledge(settings, paraphrase=settings.paraphrase)
     index = knowledge.index
     top = max(1, min(args.top, 10))
     if args.question == ["-"] or (not args.question and args.json):
@@ -51,6 +51,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(_answer_json(answer, top), ensure_ascii=False), flush=True)
         else:
             print(render_answer(answer))
+    if index.paraphrases is not None:  # the vectors made for these questions serve the next run too
+        index.paraphrases.cache.flush()
     return 0
 
 

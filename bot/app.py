@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def load_knowledge(settings: Settings) -> Knowledge:
-    return Knowledge.load_and_report(settings.knowledge_dir)
+    return Knowledge.load_and_report(settings.knowledge_dir, settings.paraphrase, settings.cache_dir)
 
 
 def load_bank(knowledge: Knowledge) -> QuestionBank:
@@ -74,6 +74,8 @@ async def bootstrap(
     context = marking_context(knowledge, settings)
     # Units are read by pint, whose registry takes half a second to build: not on the first quantity answer.
     threading.Thread(target=quantities.warm_up, name="units-warm-up", daemon=True).start()
+    if knowledge.index.paraphrases is not None:  # the notes' sentence vectors, before students need them
+        knowledge.index.paraphrases.start_warming()
     quiz = QuizEngine(
         sessions,
         bank or QuestionBank(),

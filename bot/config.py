@@ -22,6 +22,11 @@ def default_export_dir() -> Path:
     return Path(user_data_dir("revisionbot", appauthor=False)) / "exports"
 
 
+def default_cache_dir() -> Path:
+    """Where derived data that can be made again is kept (the notes' sentence vectors)."""
+    return Path(user_data_dir("revisionbot", appauthor=False)) / "cache"
+
+
 def _ids(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
 
@@ -43,6 +48,11 @@ class Settings:
     # How students write dates in numbers: "day-first" (4/8/1914 is 4 August: the UK and most of the world)
     # or "month-first" (the United States).
     date_order: str = "day-first"
+    # Order close answers by meaning too, when the optional sentence model is installed (bot/knowledge/paraphrase.py).
+    # On by default from the environment (REVISIONBOT_PARAPHRASE=off turns it off); off for Settings() in code, so a
+    # test or a tool builds no vectors unless it asks.
+    paraphrase: bool = False
+    cache_dir: Path = field(default_factory=default_cache_dir)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -61,6 +71,8 @@ class Settings:
             daily_questions=_int(env, "REVISIONBOT_DAILY_QUESTIONS", 5),
             rate_limit_per_minute=_int(env, "REVISIONBOT_RATE_LIMIT", 20),
             date_order=(env.get("REVISIONBOT_DATE_ORDER") or "day-first").strip().lower(),
+            paraphrase=(env.get("REVISIONBOT_PARAPHRASE") or "on").strip().lower() not in ("off", "0", "no", "false"),
+            cache_dir=Path(env.get("REVISIONBOT_CACHE_DIR") or default_cache_dir()),
         )
 
     @property

@@ -11,6 +11,7 @@ from bot.knowledge.index import SearchIndex
 from bot.knowledge.ingest import load_knowledge
 from bot.knowledge.learned import learned_aliases
 from bot.knowledge.model import KnowledgeBase, Snippet
+from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,9 @@ class Knowledge:
         return self.base.warnings
 
     @classmethod
-    def load(cls, folder: Path) -> Knowledge:
+    def load(cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None) -> Knowledge:
+        """Read the notes and build the index. With `paraphrase`, close candidates are also ordered by meaning
+        when the optional sentence model is installed (vectors cached under `cache_dir`; see paraphrase.py)."""
         base = load_knowledge(folder)
         teacher = AliasTable.load(folder / ALIAS_FILE)
         # The teacher's groups first (their ids and names stay as written), then what the notes teach.
@@ -40,12 +43,16 @@ class Knowledge:
         )
         skipped = sum(1 for r in base.reports if r.error)
         log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
-        return cls(folder, base, aliases, SearchIndex(base.snippets, aliases))
+        index = SearchIndex(base.snippets, aliases)
+        encoder = load_encoder() if paraphrase else None
+        if encoder is not None:
+            index.paraphrases = Paraphrases(index.snippets, encoder, VectorCache(cache_dir, encoder.name))
+        return cls(folder, base, aliases, index)
 
     @classmethod
-    def load_and_report(cls, folder: Path) -> Knowledge:
+    def load_and_report(cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None) -> Knowledge:
         """Load, and log what each note gave and every warning, once (the start-up's view for the teacher)."""
-        knowledge = cls.load(folder)
+        knowledge = cls.load(folder, paraphrase, cache_dir)
         for report in knowledge.base.reports:
             if not report.error:
                 log.info("notes: %s", report.line)

@@ -12,6 +12,8 @@ How an answer is chosen (documented for teachers in README.md):
    The final order mixes that coverage with the BM25 score.
 4. The bot answers when the best snippet's confidence is at least ANSWER_THRESHOLD; otherwise it
    says the question is not in the notes and offers the closest topics.
+5. When the best two are close, the top candidates are reordered by meaning too (paraphrase.py), if the
+   optional sentence model is installed; step 4's decision stands.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
-from bot.knowledge.model import Answer, Hit, Snippet
+from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
+from bot.knowledge.paraphrase import NEAR, Paraphrases
 from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
 
@@ -96,6 +99,9 @@ _LEAD_TERM = re.compile(
 )
 # "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
 _NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
+# A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
+_LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
@@ -147,6 +153,8 @@ class SearchIndex:
     def __init__(self, snippets: Sequence[Snippet], aliases: AliasTable | None = None):
         self.snippets = list(snippets)
         self.aliases = aliases or AliasTable()
+        self.paraphrases: Paraphrases | None = None  # set by Knowledge.load when the sentence model is installed
+        self._paraphrase_failed = False
         self._stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
         docs: list[list[str]] = []
         self._doc_stems: list[frozenset[str]] = []  # text, topic and title
@@ -400,6 +408,7 @@ class SearchIndex:
                     rank += OWN_SECTION_BONUS
             scored.append((rank, cover, idx))
         scored.sort(key=lambda x: (-x[0], x[2]))
+        shown = [i for _, _, i in scored[:top]]
         hits = tuple(Hit(self.snippets[i], round(cover, 3)) for _, cover, i in scored[:top])
         confidence = hits[0].score if hits else 0.0
         if scored:
@@ -434,6 +443,13 @@ class SearchIndex:
             if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1):
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
+        if answered and self.paraphrases is not None and len(scored) >= 2 and scored[1][1] >= NEAR * scored[0][1]:
+            order = self._by_meaning(text, [i for _, _, i in scored])
+            cover = {i: c for _, c, i in scored}
+            shown = order[:top]
+            hits = tuple(Hit(self.snippets[i], round(cover[i], 3)) for i in shown)
+        if answered:
+            hits = self._continued(hits, shown, terms)
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
         return Answer(
             question=text,
@@ -443,6 +459,52 @@ class SearchIndex:
             suggestions=suggestions,
             notice=notice,
         )
+
+    def _continued(self, hits: tuple[Hit, ...], shown: list[int], terms: list[_Term]) -> tuple[Hit, ...]:
+        """A fact that only restates the question ("Unsex me here", "1903 Schlieffen Plan") is followed by the next
+        fact of its section, which in quotation, flashcard and timeline notes says what it means (and that fact is
+        not shown again further down)."""
+        asked = {t.stem for t in terms} | {k for t in terms for k in t.kin}
+        asked |= {self._stem(w) for t in terms for g in t.groups for w in self._group_words(g)}
+        out: list[Hit] = []
+        dropped: set[int] = set()
+        for rank, (h, i) in enumerate(zip(hits, shown)):
+            if i in dropped:
+                continue
+            s = h.snippet
+            nxt = self.snippets[i + 1] if i + 1 < len(self.snippets) else None
+            if (
+                nxt is not None
+                and (nxt.source, nxt.topic, nxt.position) == (s.source, s.topic, s.position + 1)
+                and i + 1 not in shown[:rank]
+                and len(s.text) + len(nxt.text) + 3 <= MAX_SNIPPET_CHARS
+                and self._restates(s, asked)
+            ):
+                dropped.add(i + 1)
+                s = replace(s, text=f"{s.text} — {nxt.text}")
+            out.append(Hit(s, h.score))
+        return tuple(out)
+
+    def _restates(self, s: Snippet, asked: set[str]) -> bool:
+        """Whether a fact says nothing the question did not: past a leading label, its key words are the
+        question's, its heading's, numbers or months."""
+        said = _LABEL.sub("", s.text, count=1)
+        toks = [t for t in words(said) if t not in STOPWORDS and not t[0].isdigit() and t not in _MONTHS]
+        if not toks:
+            return False
+        context = set(self._stem_all([t for t in words(s.topic) if t not in STOPWORDS]))
+        return all(st in asked or st in context for st in self._stem_all(toks))
+
+    def _by_meaning(self, text: str, ranked: list[int]) -> list[int]:
+        """The close candidates reordered by meaning too (paraphrase.py); the lexical order if that fails."""
+        assert self.paraphrases is not None
+        try:
+            return self.paraphrases.reorder(text, ranked)
+        except Exception:  # a fault of the optional model must not cost the answer
+            if not self._paraphrase_failed:
+                self._paraphrase_failed = True
+                log.exception("paraphrase matching failed; answering from the lexical order")
+            return ranked
 
     @staticmethod
     def _defines(lead: frozenset[str], asked: frozenset[str]) -> float:

