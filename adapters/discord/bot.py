@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from adapters.discord.cog import RevisionCog
 from adapters.discord.context import FOR_TEACHERS, PLATFORM, SORRY, class_for, class_ref, send_short, slow_down
+from adapters.discord.permissions import POST_NEEDS, and_list
 from adapters.discord.render import NO_MENTIONS, answer_embed, daily_post_embed, safe
-from adapters.discord.views import QUIZ_ITEMS, start_view
+from adapters.discord.views import QUIZ_ITEMS, answer_forms, start_view
 from bot.config import Settings
 from bot.quiz.values import DailySettings, NotAllowed
 from bot.ratelimit import RateLimited
@@ -83,6 +84,7 @@ class RevisionBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*QUIZ_ITEMS)  # quiz buttons keep working after a restart
+        self.add_listener(answer_forms, "on_interaction")  # and so do answer forms left open
         await self.add_cog(RevisionCog(self))
         if not self.shard_id:  # one shard registers the commands for all
             await self.tree.sync()
@@ -196,7 +198,7 @@ class RevisionBot(commands.Bot):
             log.warning("daily quiz of %s not posted (Discord %s): retrying at the next tick", cls.key, exc.status)
             return
         if isinstance(exc, discord.Forbidden):
-            why = "I am not allowed to post there (I need View Channel, Send Messages and Embed Links)"
+            why = f"I am not allowed to post there (I need {and_list([name for _, name in POST_NEEDS])})"
         elif isinstance(exc, discord.NotFound):
             why = "that channel no longer exists"
         else:

@@ -16,6 +16,7 @@ from adapters.console.questions import questions_command
 from adapters.console.render import render_leaderboard, render_report, render_score
 from adapters.console.season import season_command
 from adapters.discord.context import class_for, send, user_for
+from adapters.discord.permissions import post_refusal
 from adapters.discord.render import (
     CHOICE_LIMIT,
     CHOICES_LIMIT,
@@ -218,6 +219,9 @@ class RevisionCog(commands.Cog):
         if not await self._teacher(interaction, "dailysettings"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        if channel is not None and (refusal := post_refusal(channel)):  # a channel it cannot post in: change nothing
+            await send(interaction, refusal)
+            return
         settings = await self.service.daily_settings(
             class_for(interaction),
             True,

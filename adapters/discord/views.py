@@ -1,8 +1,9 @@
-"""Quiz buttons and the answer form. Every custom id carries its quiz ref, so buttons outlive a restart.
+"""Quiz buttons and the answer form. Every custom id carries its quiz ref, so buttons and forms outlive a restart.
 
-Custom ids: "rb:a:<ref>:<n>" option n of a question, "rb:t:<ref>" the typed-answer form, "rb:daily" the
-start button of the daily post, "rb:forget" the /forgetme confirmation. The question behind a ref comes
-back from the core (service.question_for), so nothing is kept in memory between clicks.
+Custom ids: "rb:a:<ref>:<n>" option n of a question, "rb:t:<ref>" the Answer button, "rb:f:<ref>" the
+typed-answer form it opens, "rb:daily" the start button of the daily post, "rb:forget" the /forgetme
+confirmation. The question behind a ref comes back from the core (service.question_for), so nothing is kept
+in memory between clicks, nor while a form is open.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ log = logging.getLogger(__name__)
 
 REF = rf"(?P<ref>{QUIZ_REF_PATTERN})"
 ANSWER_LIMIT = 200  # a typed answer is a word or a few: more is a paste, not an answer
-FORM_TIMEOUT = 600.0  # an answer form left open is forgotten after ten minutes
+FORM = re.compile(rf"rb:f:{REF}")
+ANSWER_FIELD = "rb:answer"
 Button = discord.ui.Button[Any]
 
-__all__ = ["QUIZ_ITEMS", "prompt_view", "start_view", "forget_view", "start_daily"]
+__all__ = ["QUIZ_ITEMS", "prompt_view", "start_view", "forget_view", "start_daily", "answer_forms"]
 
 
 async def guarded(interaction: discord.Interaction, work: Awaitable[None], what: str) -> None:
@@ -132,32 +134,42 @@ QUIZ_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 )
 
 
-class AnswerForm(discord.ui.Modal):
-    """The typed answer. Held by discord.py until submitted (or FORM_TIMEOUT): the Answer button itself
-    survives a restart, an open form does not (the student presses Answer again)."""
-
-    def __init__(self, ref: str, question: Question):
-        super().__init__(title="Your answer", timeout=FORM_TIMEOUT)
-        self.ref = ref
-        self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            style=discord.TextStyle.short, max_length=ANSWER_LIMIT, required=True
+def answer_form(ref: str, question: Question) -> discord.ui.Modal:
+    """The typed-answer form. Its submission is answered by answer_forms, from the ref in its custom id."""
+    form: discord.ui.Modal = discord.ui.Modal(title="Your answer", custom_id=f"rb:f:{ref}")
+    field: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        custom_id=ANSWER_FIELD, style=discord.TextStyle.short, max_length=ANSWER_LIMIT, required=True
+    )
+    # labels are plain text: the question is shown as written
+    form.add_item(
+        discord.ui.Label(
+            text="Your answer", description=clip(question.prompt, LABEL_DESCRIPTION_LIMIT), component=field
         )
-        # labels are plain text: the question is shown as written
-        self.add_item(
-            discord.ui.Label(
-                text="Your answer",
-                description=clip(question.prompt, LABEL_DESCRIPTION_LIMIT),
-                component=self.answer,
-            )
-        )
+    )
+    return form
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer()  # marking touches the database: acknowledge within 3 s
-        await mark(interaction, self.ref, self.answer.value)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        log.error("answer form for %s failed", self.ref, exc_info=error)
-        await send_short(interaction, SORRY)
+async def answer_forms(interaction: discord.Interaction) -> None:
+    """The bot's on_interaction listener for typed-answer forms, whenever they come: a form stays open in
+    the student's app across a restart of the bot and for as long as they like, and is answered all the same."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: dict[str, Any] = dict(interaction.data or {})
+    if (match := FORM.fullmatch(str(data.get("custom_id", "")))) is None:
+        return  # not ours
+    typed = field_value(data.get("components") or [], ANSWER_FIELD)[:ANSWER_LIMIT]
+    await guarded(interaction, submit_answer(interaction, match["ref"], typed), f"answer form {match['ref']}")
+
+
+def field_value(components: list[dict[str, Any]], custom_id: str) -> str:
+    """The value of a submitted form's field, found in its labels (or the action rows of older clients)."""
+    for component in components:
+        if component.get("custom_id") == custom_id:
+            return str(component.get("value") or "")
+        inner = [component["component"]] if "component" in component else component.get("components") or []
+        if found := field_value(inner, custom_id):
+            return found
+    return ""
 
 
 # --- views ------------------------------------------------------------------------------------------
@@ -232,7 +244,15 @@ async def open_answer_form(interaction: discord.Interaction, ref: str) -> None:
     if question is None:
         await send(interaction, _gone(ref))
         return
-    await interaction.response.send_modal(AnswerForm(ref, question))
+    form = answer_form(ref, question)
+    await interaction.response.send_modal(form)
+    # Not held in memory: every submission, even one after a restart, is answered by answer_forms alone.
+    form.stop()
+
+
+async def submit_answer(interaction: discord.Interaction, ref: str, given: str) -> None:
+    await interaction.response.defer()  # marking touches the database: acknowledge within 3 s
+    await mark(interaction, ref, given)
 
 
 async def mark(

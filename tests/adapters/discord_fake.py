@@ -1,7 +1,9 @@
 """A stand-in for Discord's REST API on 127.0.0.1, and gateway events, to drive the real discord.py offline.
 
 FakeDiscord answers the routes the bot uses and records every request; Harness injects gateway events
-(GUILD_CREATE, MESSAGE_CREATE, INTERACTION_CREATE) into a logged-in bot and waits for its replies.
+(GUILD_CREATE, CHANNEL_UPDATE, MESSAGE_CREATE, INTERACTION_CREATE) into a logged-in bot and waits for its
+replies. The server's roles and channel overwrites live in FakeDiscord: the gateway events carry them as
+Discord does, and a post the bot may not make is refused with Discord's 403 "Missing Permissions".
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ BLOCKED_CHANNEL_ID = 900000000000000005
 OWNER_ID = 900000000000000006
 TEACHER_ROLE_ID = 900000000000000007
 DM_CHANNEL_ID = 900000000000000008
+BOT_ROLE_ID = 900000000000000009  # the role Discord makes for the bot when it is invited
 MANAGE_GUILD = str(discord.Permissions(manage_guild=True, send_messages=True).value)
 STUDENT_PERMS = str(discord.Permissions(send_messages=True, use_application_commands=True).value)
+# what an invite with the README's permissions gives the bot's role, and Discord's default for @everyone
+BOT_ROLE_PERMS = discord.Permissions(2147601408)
+EVERYONE_PERMS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True, use_application_commands=True
+)
 TIMESTAMP = "2026-11-24T09:00:00+00:00"
 EPHEMERAL = 64
 
@@ -90,6 +98,22 @@ def components(message: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def overwrite(
+    target: int,
+    *,
+    allow: discord.Permissions | None = None,
+    deny: discord.Permissions | None = None,
+    member: bool = False,
+) -> dict[str, Any]:
+    """A channel permission overwrite as Discord sends it (type 0: a role, 1: a member)."""
+    return {
+        "id": str(target),
+        "type": int(member),
+        "allow": str((allow or discord.Permissions.none()).value),
+        "deny": str((deny or discord.Permissions.none()).value),
+    }
+
+
 def _json(data: Any, status: int = 200) -> web.Response:
     # discord.py wants exactly "application/json": aiohttp's json_response adds a charset
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
@@ -101,7 +125,19 @@ class FakeDiscord:
         self.commands: list[dict[str, Any]] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.originals: dict[str, str] = {}  # interaction token -> message id of its response
-        self.forbidden_channels: set[int] = {BLOCKED_CHANNEL_ID}
+        # the server as Discord holds it: role -> permissions, channel -> name and permission overwrites
+        self.roles: dict[int, discord.Permissions] = {
+            GUILD_ID: EVERYONE_PERMS,
+            TEACHER_ROLE_ID: discord.Permissions.none(),
+            BOT_ROLE_ID: BOT_ROLE_PERMS,
+        }
+        self.bot_roles: list[int] = [BOT_ROLE_ID]
+        self.channels: dict[int, str] = {CHANNEL_ID: "revision", BLOCKED_CHANNEL_ID: "announcements"}
+        # a read-only announcements channel: @everyone may read it, not write in it
+        self.overwrites: dict[int, list[dict[str, Any]]] = {
+            CHANNEL_ID: [],
+            BLOCKED_CHANNEL_ID: [overwrite(GUILD_ID, deny=discord.Permissions(send_messages=True))],
+        }
         self.failures: list[tuple[str, int, dict[str, Any]]] = []  # (path regex, status, body): answered once each
         self._ids = itertools.count(950000000000000000)
         self._runner: web.AppRunner | None = None
@@ -124,6 +160,33 @@ class FakeDiscord:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    # --- permissions, computed as Discord does -----------------------------------------------------
+
+    def bot_permissions(self, channel_id: int) -> discord.Permissions:
+        """The bot's permissions in a channel: @everyone and its roles, then the channel's overwrites for
+        @everyone, for its roles together, then for the bot itself. (Independent of discord.py's own
+        computation, so a mistake there cannot hide here.)"""
+        value = self.roles[GUILD_ID].value
+        for role in self.bot_roles:
+            value |= self.roles[role].value
+        if value & discord.Permissions(administrator=True).value:
+            return discord.Permissions.all()
+        by_id = {int(o["id"]): o for o in self.overwrites.get(channel_id, [])}
+        if everyone := by_id.get(GUILD_ID):
+            value = (value & ~int(everyone["deny"])) | int(everyone["allow"])
+        allow = deny = 0
+        for role in self.bot_roles:
+            if role in by_id:
+                allow, deny = allow | int(by_id[role]["allow"]), deny | int(by_id[role]["deny"])
+        value = (value & ~deny) | allow
+        if member := by_id.get(BOT_ID):
+            value = (value & ~int(member["deny"])) | int(member["allow"])
+        return discord.Permissions(value)
+
+    def may_post(self, channel_id: int) -> bool:
+        perms = self.bot_permissions(channel_id)
+        return perms.view_channel and perms.send_messages
 
     # --- recording ---------------------------------------------------------------------------------
 
@@ -217,7 +280,7 @@ class FakeDiscord:
                 rec.response = msg
             return _json(msg)
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
-            if int(m.group(1)) in self.forbidden_channels:
+            if int(m.group(1)) in self.channels and not self.may_post(int(m.group(1))):
                 return _json({"message": "Missing Permissions", "code": 50013}, status=403)
             rec.response = self.message(m.group(1), body)
             return _json(rec.response)
@@ -281,22 +344,33 @@ class Harness:
         self._ids = _EVENT_IDS
 
     def guild_create(self) -> None:
-        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "permissions": "0"}
-        channel = {"type": 0, "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None}
+        """The server as the gateway sends it when the bot connects: roles with their permissions, channels
+        with their overwrites, and (without the members intent) the bot's own member only."""
+        fake = self.fake
+        names = {GUILD_ID: "@everyone", TEACHER_ROLE_ID: "Teachers", BOT_ROLE_ID: "revisionbot"}
+        roles = [
+            {
+                "id": str(role),
+                "name": names.get(role, "role"),
+                "position": position,
+                "permissions": str(perms.value),
+                "color": 0,
+                "hoist": False,
+                "managed": role == BOT_ROLE_ID,
+                "mentionable": False,
+                **({"tags": {"bot_id": str(BOT_ID)}} if role == BOT_ROLE_ID else {}),
+            }
+            for position, (role, perms) in enumerate(fake.roles.items())
+        ]
+        me = self._member(BOT_USER, [str(r) for r in fake.bot_roles])
         self.bot._connection.parsers["GUILD_CREATE"](
             {
                 "id": str(GUILD_ID),
                 "name": "Class 7B *history*",
                 "owner_id": str(OWNER_ID),
-                "roles": [
-                    {**role, "id": str(GUILD_ID), "name": "@everyone", "position": 0},
-                    {**role, "id": str(TEACHER_ROLE_ID), "name": "Teachers", "position": 1},
-                ],
-                "channels": [
-                    {**channel, "id": str(CHANNEL_ID), "name": "revision"},
-                    {**channel, "id": str(BLOCKED_CHANNEL_ID), "name": "announcements"},
-                ],
-                "members": [],
+                "roles": roles,
+                "channels": [self._channel(c) for c in fake.channels],
+                "members": [me],
                 "member_count": 3,
                 "features": [],
                 "emojis": [],
@@ -307,6 +381,33 @@ class Harness:
                 "large": False,
             }
         )
+
+    def channel_update(self, channel_id: int) -> None:
+        """Tell the bot that a channel changed (e.g. its overwrites in FakeDiscord), as the gateway does."""
+        self.bot._connection.parsers["CHANNEL_UPDATE"]({**self._channel(channel_id), "guild_id": str(GUILD_ID)})
+
+    def _channel(self, channel_id: int) -> dict[str, Any]:
+        return {
+            "id": str(channel_id),
+            "name": self.fake.channels[channel_id],
+            "type": 0,
+            "position": 0,
+            "permission_overwrites": self.fake.overwrites.get(channel_id, []),
+            "nsfw": False,
+            "parent_id": None,
+        }
+
+    @staticmethod
+    def _member(who: dict[str, Any], roles: list[str]) -> dict[str, Any]:
+        return {
+            "user": who,
+            "roles": roles,
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": None,
+        }
 
     def _base(self, kind: int, data: dict[str, Any], who: dict[str, Any], perms: str, roles: list[str], dm: bool):
         n = next(self._ids)
@@ -328,16 +429,8 @@ class Harness:
         else:
             payload["guild_id"] = str(GUILD_ID)
             payload["channel"] = {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "revision"}
-            payload["member"] = {
-                "user": who,
-                "roles": roles,
-                "permissions": perms,
-                "joined_at": TIMESTAMP,
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "nick": None,
-            }
+            payload["member"] = {**self._member(who, roles), "permissions": perms}
+            payload["app_permissions"] = str(self.fake.bot_permissions(CHANNEL_ID).value)  # the bot's, here
             payload["context"] = 0
         return payload
 

@@ -18,6 +18,8 @@ from bot.refs import ClassRef, UserRef
 from tests.adapters.discord_fake import (
     APP_ID,
     BLOCKED_CHANNEL_ID,
+    BOT_ID,
+    BOT_ROLE_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
     GUILD_ID,
@@ -28,6 +30,7 @@ from tests.adapters.discord_fake import (
     Harness,
     Request,
     components,
+    overwrite,
     user,
     wait_for,
 )
@@ -299,6 +302,65 @@ async def test_pending_questions_still_work_after_a_restart(fake, service):
     assert_within_discord_limits(fake.requests)
 
 
+async def until_typed(dc, service, sent: list[Request]) -> list[Request]:
+    """Answer multiple-choice daily questions rightly until a typed one comes up."""
+    while not last_shown(sent).custom_ids()[0].startswith("rb:t:"):
+        _, sent = await answer_prompt(dc, service, sent)
+    return sent
+
+
+async def open_form(dc, sent: list[Request]) -> dict[str, Any]:
+    """Press Answer under the typed question the last reply put: the form Discord shows (a modal)."""
+    opened = await dc.click(message_of(sent), last_shown(sent).custom_ids()[0])
+    form = [r for r in opened if r.path.endswith("/callback")][-1]
+    assert form.body["type"] == 9
+    return form.body["data"]
+
+
+async def points(service) -> int:
+    return (await service.score(CLS, UserRef("discord", Harness.STUDENT["id"]))).points
+
+
+async def test_a_form_left_open_across_a_restart_is_answered_and_scored_once(fake, service):
+    dc = await start_bot(fake, service)
+    sent = await until_typed(dc, service, await dc.command("daily"))
+    question = await service.question_for(ref_of(last_shown(sent).custom_ids()[0]))
+    first, second = await open_form(dc, sent), await open_form(dc, sent)  # e.g. on the phone and the laptop
+    scored = await points(service)
+    await dc.bot.close()
+
+    again = await start_bot(fake, service)  # a new process: the open forms are in nobody's memory
+    try:
+        marked = await again.submit(first, question.answer, message_of(sent))
+        assert [r.body["type"] for r in marked if r.path.endswith("/callback")] == [6]  # acknowledged at once
+        assert "Right!" in reply_text(marked)
+        assert "Daily quiz, question" in reply_text(marked)  # and the next question comes, as from a live form
+        twice = await again.submit(second, question.answer, message_of(sent))
+        assert "already answered" in reply_text(twice) and "Right!" not in reply_text(twice)
+        assert await points(service) == scored + 1
+    finally:
+        await again.bot.close()
+    assert_within_discord_limits(fake.requests)
+
+
+async def test_a_form_from_an_earlier_day_is_answered_as_expired(fake, service, clock):
+    dc = await start_bot(fake, service)
+    sent = await until_typed(dc, service, await dc.command("daily"))
+    question = await service.question_for(ref_of(last_shown(sent).custom_ids()[0]))
+    form = await open_form(dc, sent)
+    scored = await points(service)
+    await dc.bot.close()
+
+    clock.advance(days=1)
+    again = await start_bot(fake, service)
+    try:
+        marked = await again.submit(form, question.answer, message_of(sent))
+        assert "earlier day's quiz question" in reply_text(marked) and last_shown(marked).ephemeral
+        assert await points(service) == scored
+    finally:
+        await again.bot.close()
+
+
 # --- the daily post -----------------------------------------------------------------------------------
 
 
@@ -344,10 +406,21 @@ async def test_the_daily_quiz_is_posted_once_at_the_set_time(dc, service, clock,
     assert reply.ephemeral and reply.text().startswith("Daily quiz, question 1/5")
 
 
+READ_ONLY = overwrite(GUILD_ID, deny=discord.Permissions(send_messages=True))  # @everyone may read, not write
+
+
+def set_overwrites(dc, channel_id: int, *overwrites: dict[str, Any]) -> None:
+    """A moderator edits a channel's permissions: Discord changes them and tells the bot over the gateway."""
+    dc.fake.overwrites[channel_id] = list(overwrites)
+    dc.channel_update(channel_id)
+
+
 async def test_a_channel_the_bot_may_not_post_in_is_reported_to_the_teacher(dc, fake, caplog, clock):
     blocked = channel_option(BLOCKED_CHANNEL_ID, "announcements")
+    set_overwrites(dc, BLOCKED_CHANNEL_ID)  # open when the teacher chooses it ...
     clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # set before the day's time
     await as_teacher(dc, "daily-settings", {"channel": str(BLOCKED_CHANNEL_ID), "time": "08:30"}, resolved=blocked)
+    set_overwrites(dc, BLOCKED_CHANNEL_ID, READ_ONLY)  # ... made read-only later
     clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     assert await dc.bot.post_daily_quizzes() == 0  # 09:00 UTC: due, refused by Discord, no crash
     assert len(fake.posts_to(BLOCKED_CHANNEL_ID)) == 1
@@ -364,6 +437,37 @@ async def test_a_channel_the_bot_may_not_post_in_is_reported_to_the_teacher(dc, 
     assert "could not be posted" in shown and "Send Messages" in shown
     assert "could not be posted" not in reply_text(await as_teacher(dc, "daily-settings"))
     assert await dc.bot.post_daily_quizzes() == 0 and len(fake.posts_to(BLOCKED_CHANNEL_ID)) == 1
+
+
+async def test_choosing_a_channel_the_bot_may_not_post_in_is_refused_and_changes_nothing(dc, service):
+    async def choose(channel_id: int, name: str) -> Request:
+        options = {"channel": str(channel_id), "time": "07:45", "count": 3}
+        return last_shown(await as_teacher(dc, "daily-settings", options, resolved=channel_option(channel_id, name)))
+
+    # announcements: @everyone may read, not write, and the bot's role has no exception there
+    refused = await choose(BLOCKED_CHANNEL_ID, "announcements")
+    assert refused.ephemeral and "\n" not in refused.text() and not refused.message.get("embeds")
+    assert refused.text().startswith("Nothing changed:") and "Send Messages" in refused.text()
+    assert f"<#{BLOCKED_CHANNEL_ID}>" in refused.text()
+    for perm in ("View Channel", "Embed Links"):
+        assert perm not in refused.text()  # only the one to grant is named
+    settings = await service.daily_settings(CLS, False)
+    assert (settings.channel, settings.time, settings.count) == ("", "08:00", 5)  # the time and count neither
+
+    # the bot's own role may not embed links in the revision channel; then it may not even see it
+    set_overwrites(dc, CHANNEL_ID, overwrite(BOT_ROLE_ID, deny=discord.Permissions(embed_links=True)))
+    assert "Embed Links" in (no_embeds := await choose(CHANNEL_ID, "revision")).text()
+    assert "Send Messages" not in no_embeds.text()
+    set_overwrites(dc, CHANNEL_ID, overwrite(BOT_ID, deny=discord.Permissions(view_channel=True), member=True))
+    unseen = (await choose(CHANNEL_ID, "revision")).text()
+    assert "View Channel" in unseen and "Send Messages" not in unseen  # the one to grant: the rest follows
+    assert (await service.daily_settings(CLS, False)).channel == ""
+
+    # a role exception for the bot opens the read-only channel: accepted
+    allowed = overwrite(BOT_ROLE_ID, allow=discord.Permissions(send_messages=True))
+    set_overwrites(dc, BLOCKED_CHANNEL_ID, READ_ONLY, allowed)
+    accepted = await choose(BLOCKED_CHANNEL_ID, "announcements")
+    assert f"Channel: <#{BLOCKED_CHANNEL_ID}>" in accepted.text() and "3 questions at 07:45" in accepted.text()
 
 
 # --- teachers -----------------------------------------------------------------------------------------
