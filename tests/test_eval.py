@@ -70,8 +70,9 @@ def test_extra_set_written_apart_from_the_code():
 
 # Measured floors on the extra set (see the closing note of the core issue); a drop below fails. Paraphrase
 # matching took it from 0.737/0.860 to 0.719/0.825 (one question each way lost) while every corpus subject but one
-# gained (+6.7 points of hit@1 on average): the floors follow the bot as it runs.
-EXTRA_FLOOR = {"hit1": 0.71, "hit3": 0.82, "oos_missed": 3}
+# gained (+6.7 points of hit@1 on average): the floors follow the bot as it runs. Refusing weak matches that are
+# far in meaning cost one more (0.702/0.807) for 6 uncovered questions refused in the corpus.
+EXTRA_FLOOR = {"hit1": 0.70, "hit3": 0.80, "oos_missed": 3}
 
 
 @pytest.mark.skipif(not (SHARED_EVAL / "dev_mark.jsonl").exists(), reason="../shared/eval is not beside the checkout")

@@ -13,7 +13,7 @@ How an answer is chosen (documented for teachers in README.md):
 4. The bot answers when the best snippet's confidence is at least ANSWER_THRESHOLD; otherwise it
    says the question is not in the notes and offers the closest topics.
 5. When the best two are close, the top candidates are reordered by meaning too (paraphrase.py), if the
-   optional sentence model is installed; step 4's decision stands.
+   optional sentence model is installed; a weak answer whose fact is far in meaning is refused.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
-from bot.knowledge.paraphrase import NEAR, Paraphrases
+from bot.knowledge.paraphrase import DOUBT, NEAR, Paraphrases
 from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
 
@@ -448,6 +448,8 @@ class SearchIndex:
             cover = {i: c for _, c, i in scored}
             shown = order[:top]
             hits = tuple(Hit(self.snippets[i], round(cover[i], 3)) for i in shown)
+        if answered and self.paraphrases is not None and confidence < DOUBT and self._far(text, shown[0]):
+            answered = False  # a weak match of words that is far in meaning too: not in the notes
         if answered:
             hits = self._continued(hits, shown, terms)
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
@@ -505,6 +507,16 @@ class SearchIndex:
                 self._paraphrase_failed = True
                 log.exception("paraphrase matching failed; answering from the lexical order")
             return ranked
+
+    def _far(self, text: str, idx: int) -> bool:
+        assert self.paraphrases is not None
+        try:
+            return self.paraphrases.far(text, idx)
+        except Exception:  # a fault of the optional model must not cost the answer
+            if not self._paraphrase_failed:
+                self._paraphrase_failed = True
+                log.exception("paraphrase matching failed; answering from the lexical order")
+            return False
 
     @staticmethod
     def _defines(lead: frozenset[str], asked: frozenset[str]) -> float:

@@ -153,6 +153,19 @@ def test_the_sentence_model_finds_the_fact_that_answers(tmp_path, question, expe
 
 
 @needs_model
+@needs_corpus
+def test_a_weak_match_of_words_far_in_meaning_is_refused(tmp_path):
+    """Nine subjects' notes in one folder: 'capital' and 'Japanese' are both in them, the answer is not."""
+    plain = Knowledge.load(CORPUS)
+    assert plain.index.ask("What is the capital of Japan?").answered  # words alone are fooled
+    knowledge = Knowledge.load(CORPUS, paraphrase=True, cache_dir=tmp_path)
+    assert not knowledge.index.ask("What is the capital of Japan?").answered
+    weak = "What colour does Biuret go if protein is there?"
+    assert plain.index.ask(weak).confidence < 0.6
+    assert knowledge.index.ask(weak).answered  # a weak match of words that is close in meaning stays
+
+
+@needs_model
 def test_the_sentence_model_never_answers_what_the_notes_do_not_cover(tmp_path):
     knowledge = Knowledge.load(Path(__file__).resolve().parents[2] / "knowledge", paraphrase=True, cache_dir=tmp_path)
     for q in ("who won the world cup in 2018", "thanks!", "what is the largest planet"):
