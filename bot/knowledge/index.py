@@ -22,9 +22,10 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 import bm25s
 import numpy as np
@@ -41,6 +42,7 @@ from bot.knowledge.smalltalk import small_talk
 from bot.text import clean, squash, words
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 # bm25s logs every index build at DEBUG level on its own handler; keep chat logs readable.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -499,24 +501,24 @@ class SearchIndex:
 
     def _by_meaning(self, text: str, ranked: list[int]) -> list[int]:
         """The close candidates reordered by meaning too (paraphrase.py); the lexical order if that fails."""
-        assert self.paraphrases is not None
-        try:
-            return self.paraphrases.reorder(text, ranked)
-        except Exception:  # a fault of the optional model must not cost the answer
-            if not self._paraphrase_failed:
-                self._paraphrase_failed = True
-                log.exception("paraphrase matching failed; answering from the lexical order")
-            return ranked
+        p = self.paraphrases
+        assert p is not None
+        return self._model(lambda: p.reorder(text, ranked), ranked)
 
     def _far(self, text: str, idx: int) -> bool:
-        assert self.paraphrases is not None
+        p = self.paraphrases
+        assert p is not None
+        return self._model(lambda: p.far(text, idx), False)
+
+    def _model(self, call: Callable[[], _T], fallback: _T) -> _T:
+        """A call to the optional sentence model; a fault of it must not cost the answer (said once)."""
         try:
-            return self.paraphrases.far(text, idx)
-        except Exception:  # a fault of the optional model must not cost the answer
+            return call()
+        except Exception:
             if not self._paraphrase_failed:
                 self._paraphrase_failed = True
-                log.exception("paraphrase matching failed; answering from the lexical order")
-            return False
+                log.exception("paraphrase matching failed; answering from the words alone")
+            return fallback
 
     @staticmethod
     def _defines(lead: frozenset[str], asked: frozenset[str]) -> float:
