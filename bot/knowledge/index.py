@@ -180,7 +180,8 @@ class SearchIndex:
                     self._all_bigrams.update(zip(part_stems[part], part_stems[part][1:]))
             self._text_stems.append(frozenset(own))
             lead = _NAMED_TERM.search(s.text) or _LEAD_TERM.match(s.text)
-            term = lead.group(1) if lead else ""
+            # "The apparent magnitude (m) of an object is ...": an aside in brackets is not part of the term
+            term = re.sub(r"\([^()]*\)", " ", lead.group(1)) if lead else ""
             # a term of a few words, not a clause ("the process by which a fossil ...")
             short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
             lead_stems = self._key_stems(term, Counter()) if term and short else []  # counted in the text already

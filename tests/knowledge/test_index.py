@@ -186,6 +186,10 @@ DEFINITIONS = """# Networks
 - Floods leave sediment on the banks of a river, which slowly get higher than the floodplain.
 - These raised banks are called levees.
 - Levees can be built up by people to stop floods.
+## Stars
+- Where: m is the apparent magnitude, with no unit.
+- The absolute magnitude of a star is its apparent magnitude if it were 10 parsecs away.
+- The apparent magnitude (m) of a star is how bright the star appears from Earth.
 """
 
 
@@ -194,6 +198,7 @@ DEFINITIONS = """# Networks
     [
         ("what does a firewall do", "Hardware or software placed"),  # the section's first fact defines it
         ("what are levees", "These raised banks are called levees"),  # "... are called X" defines X
+        ("what is apparent magnitude", "The apparent magnitude (m)"),  # an aside in brackets is not the term
     ],
 )
 def test_what_is_x_gets_the_fact_that_defines_x(question, expected):
