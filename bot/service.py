@@ -173,23 +173,31 @@ class RevisionService:
         more = f" ({len(topics)} in all: /topics lists them)" if len(topics) > len(closest) else ""
         return f"No questions on {topic[:60]!r}. Closest topics: {'; '.join(closest)}{more}."
 
-    async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
+    # `is_teacher` on the quiz calls: whether the platform counts this user a teacher of the class (None: it could
+    # not tell). A teacher may try the daily quiz and practice, and is kept off the class's leaderboards and out of
+    # the report's students; answer() only ever records a teacher, daily() and practice() also clear the mark.
+
+    async def daily(self, cls: ClassRef, user: UserRef, is_teacher: bool | None = None) -> DailyStatus:
         """Raises RateLimited when the student sends quiz commands too often."""
         self.limiter.check(user.key)
         await self.bank_built()
-        return await self.quiz.daily(cls, user)
+        return await self.quiz.daily(cls, user, is_teacher)
 
-    async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
+    async def practice(
+        self, cls: ClassRef, user: UserRef, topic: str | None = None, is_teacher: bool | None = None
+    ) -> QuizPrompt | None:
         """Raises RateLimited when the student sends quiz commands too often."""
         self.limiter.check(user.key)
         await self.bank_built()
-        return await self.quiz.practice(cls, user, topic or None)
+        return await self.quiz.practice(cls, user, topic or None, is_teacher)
 
-    async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
+    async def answer(
+        self, cls: ClassRef, user: UserRef, ref: str, given: str, is_teacher: bool | None = None
+    ) -> AnswerResult:
         """Raises RateLimited when the student answers too often (a budget of its own, apart from commands)."""
         self.limiter.check(f"{user.key}|answers")
         await self.bank_built()
-        result = await self.quiz.answer(cls, user, ref, given)
+        result = await self.quiz.answer(cls, user, ref, given, is_teacher)
         if result.problem == "question":  # not marked: the notes answer it, the quiz question stays open
             result = replace(result, asked=self.knowledge.index.ask(given, top=1))
         return result

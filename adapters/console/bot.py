@@ -83,7 +83,7 @@ class ConsoleBot:
 
     async def _answer(self, given: str) -> str:
         ref, self.pending = self.pending, None
-        result = await self.service.answer(self.cls, self.user, ref, given)
+        result = await self.service.answer(self.cls, self.user, ref, given, is_teacher=self.is_teacher)
         if result.problem in ("empty", "question", "option"):  # nothing was recorded: still open
             self.pending = ref
         text = render_result(result)
@@ -98,7 +98,7 @@ class ConsoleBot:
         return await self._answer(rest)
 
     async def cmd_quiz(self, rest: str) -> str:
-        prompt = await self.service.practice(self.cls, self.user, rest or None)
+        prompt = await self.service.practice(self.cls, self.user, rest or None, is_teacher=self.is_teacher)
         if prompt is None:
             return self.service.no_questions(rest)
         text = render_prompt(prompt)
@@ -106,7 +106,7 @@ class ConsoleBot:
         return text
 
     async def cmd_daily(self, rest: str) -> str:
-        status = await self.service.daily(self.cls, self.user)
+        status = await self.service.daily(self.cls, self.user, is_teacher=self.is_teacher)
         self.pending = None
         text = render_daily(status)
         self.pending = status.next.ref if status.next and not status.finished else None

@@ -107,7 +107,10 @@ class RevisionCog(commands.Cog):
     @app_commands.describe(topic="A topic of the notes (leave empty for any)")
     async def quiz(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        prompt = await self.service.practice(class_for(interaction), user_for(interaction), topic or None)
+        teacher = await self.bot.is_teacher(interaction)  # a teacher may practise, and stays out of the report
+        prompt = await self.service.practice(
+            class_for(interaction), user_for(interaction), topic or None, is_teacher=teacher
+        )
         if prompt is None:
             await send(interaction, safe(self.service.no_questions(topic)))
             return

@@ -66,6 +66,11 @@ async def send_short(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not tell the user %r: %s", text, exc)
 
 
+async def teacher_of(interaction: discord.Interaction) -> bool:
+    """Whether the member teaches this class (the bot's rule): a teacher may try quizzes and stays off the boards."""
+    return await interaction.client.is_teacher(interaction)  # type: ignore[attr-defined]
+
+
 def service_of(interaction: discord.Interaction) -> RevisionService:
     """The service the bot was built with (buttons and forms reach it through the interaction's client)."""
     return interaction.client.service  # type: ignore[attr-defined]

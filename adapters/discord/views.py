@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.context import SORRY, class_for, send, send_short, service_of, slow_down, user_for
+from adapters.discord.context import SORRY, class_for, send, send_short, service_of, slow_down, teacher_of, user_for
 from adapters.discord.render import (
     BUTTONS_LIMIT,
     LABEL_DESCRIPTION_LIMIT,
@@ -223,7 +223,8 @@ def _gone(ref: str) -> str:
 async def start_daily(interaction: discord.Interaction) -> None:
     """/daily and the Start button: the student's next daily question, only to them."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    status = await service_of(interaction).daily(class_for(interaction), user_for(interaction))
+    teacher = await teacher_of(interaction)
+    status = await service_of(interaction).daily(class_for(interaction), user_for(interaction), is_teacher=teacher)
     if status.next is not None and not status.finished:
         await send(interaction, embed=prompt_embed(status.next), view=prompt_view(status.next))
     else:
@@ -263,7 +264,10 @@ async def mark(
     chosen: int | None = None,
 ) -> None:
     """Send the answer to the core; show the marking (and the next daily question) to the student only."""
-    result = await service_of(interaction).answer(class_for(interaction), user_for(interaction), ref, given)
+    teacher = await teacher_of(interaction)
+    result = await service_of(interaction).answer(
+        class_for(interaction), user_for(interaction), ref, given, is_teacher=teacher
+    )
     if not result.problem and interaction.message is not None:
         try:
             await interaction.edit_original_response(view=answered_view(ref, question, result, chosen))

@@ -112,7 +112,7 @@ async def post_due_dailies(bot: Bot, service: RevisionService, state: TelegramSt
             continue
         for prompt in status.prompts:
             try:
-                await send_question(bot, service, state, cls, prompt, force_reply=False)
+                await send_question(bot, service, state, cls, prompt, force_reply=False, day=status.day)
             except (Forbidden, ChatMigrated) as exc:
                 log.warning("daily quiz of %s stopped at question %d: %s", cls.key, prompt.number, exc)
                 break

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from telegram import (
@@ -35,6 +37,7 @@ from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
 from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings, parse_questions
 from bot.config import Settings
+from bot.quiz.daily import class_day, zone
 from bot.quiz.export import report_file_name
 from bot.quiz.values import AnswerResult, NotAllowed, QuizPrompt
 from bot.ratelimit import RateLimited
@@ -47,6 +50,12 @@ PLATFORM = "telegram"
 DAILY_CHECK_SECONDS = 30.0
 TEACHER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 REMEMBERED = 20_000  # question messages and polls kept in memory; older ones (and all after a restart): the database
+# Telegram wants a poll's close date at least 5 s ahead: a poll sent in the last moments of its day stays open this
+# long (a vote after midnight is an earlier day's, and scores nothing).
+POLL_MIN_OPEN = timedelta(minutes=1)
+# A group's administrators (its teachers) are asked of Telegram at most this often for the quiz calls, where they
+# only keep a teacher off the class's boards; teacher commands ask afresh every time (Turn.is_teacher).
+ADMINS_SECONDS = 300.0
 
 SORRY = "Sorry, something went wrong with that. Try again, or /help."
 FOR_TEACHERS = "That is for teachers."
@@ -103,6 +112,8 @@ class TelegramState:
     questions: Recent = field(default_factory=Recent)  # (chat id, message id) -> the ref that message puts
     polls: Recent = field(default_factory=Recent)  # poll id -> (ref, ClassRef)
     pending: Recent = field(default_factory=Recent)  # (chat id, user id) -> the last ref put to them, for /answer
+    open_polls: Recent = field(default_factory=Recent)  # poll id -> (chat id, message id, close time), to stop it
+    admins: Recent = field(default_factory=Recent)  # group chat id -> (until, its administrators' user ids)
     no_polls: set[int] = field(default_factory=set)  # chats that refused a poll: their questions get buttons
 
     async def ref_of(self, service: RevisionService, message: Message) -> str | None:
@@ -126,6 +137,33 @@ class TelegramState:
             if found is not None:
                 self.polls.remember(poll_id, found)
         return found
+
+
+async def is_staff(bot: Bot, state: TelegramState, chat_id: int, user_id: int) -> bool | None:
+    """Whether someone teaches the class of a chat, for the quiz calls (a teacher may try the quizzes, and is kept
+    off the class's boards): a configured teacher anywhere, or an administrator of the group. None when Telegram
+    could not say (the core then changes nothing)."""
+    if str(user_id) in state.settings.telegram_teacher_ids:
+        return True
+    if chat_id > 0:  # a private chat is a class of one student
+        return False
+    admins = await group_admins(bot, state, chat_id)
+    return None if admins is None else user_id in admins
+
+
+async def group_admins(bot: Bot, state: TelegramState, chat_id: int) -> frozenset[int] | None:
+    """The group's owner and administrators: one getChatAdministrators every few minutes, not one call per vote."""
+    known = state.admins.get(chat_id)
+    if known is not None and known[0] > time.monotonic():
+        return known[1]
+    try:
+        members = await bot.get_chat_administrators(chat_id)
+    except TelegramError as exc:
+        log.warning("could not list the administrators of %s: %s", chat_id, exc)
+        return None
+    admins = frozenset(member.user.id for member in members)
+    state.admins.remember(chat_id, (time.monotonic() + ADMINS_SECONDS, admins))
+    return admins
 
 
 def user_ref(user: User) -> UserRef:
@@ -153,6 +191,19 @@ def answer_markup(prompt: QuizPrompt, force_reply: bool = True) -> InlineKeyboar
     return InlineKeyboardMarkup([buttons] if short else [[b] for b in buttons])
 
 
+def day_end(day: str, timezone: str) -> datetime:
+    """When a class's day ends: midnight after `day` in the class's time zone. The core counts a daily answer on
+    its quiz's day only (bot.quiz.daily.class_day), so that is when the day's quiz polls close."""
+    following = date.fromisoformat(day) + timedelta(days=1)
+    return datetime.combine(following, datetime.min.time(), tzinfo=zone(timezone))
+
+
+async def quiz_day_end(service: RevisionService, cls: ClassRef, day: str | None) -> datetime:
+    """When the class's daily quiz of `day` (today's, when None) stops counting."""
+    timezone = (await service.daily_settings(cls, False)).timezone
+    return day_end(day or class_day(service.clock(), timezone).isoformat(), timezone)
+
+
 def as_poll(chat_id: int, prompt: QuizPrompt) -> render.QuizPoll | None:
     """A daily choice or true/false question in a group goes out as a quiz poll, when it fits one.
 
@@ -175,9 +226,13 @@ async def send_question(
     before: str = "",
     reply_to: int | None = None,
     force_reply: bool = True,
+    day: str | None = None,
 ) -> Message:
     """Put a question in the chat of `cls`: a quiz poll, or a message with buttons or asking for a reply
-    (after `before`, e.g. the result of the last answer); the service remembers which question it is."""
+    (after `before`, e.g. the result of the last answer); the service remembers which question it is.
+
+    A quiz poll closes by itself when the class's day ends (`day`: the daily quiz's, today's when not given),
+    even when the bot is not running then: a vote after that would score nothing."""
     chat_id = int(cls.chat_id)
     poll = as_poll(chat_id, prompt) if chat_id not in state.no_polls else None
     if poll is None:
@@ -190,24 +245,30 @@ async def send_question(
     if before:
         await send_html(bot, chat_id, before, reply_to=reply_to)
         reply_to = None
+    closes = await quiz_day_end(service, cls, day)
     # Everything here is plain text: the application's default parse mode (HTML) must not reach the poll,
     # or a question about "<b>" would be refused, hence the explicit None parse modes.
     try:
-        sent = await _send_poll(bot, chat_id, poll, reply_to)
+        sent = await _send_poll(bot, chat_id, poll, reply_to, max(closes, service.clock() + POLL_MIN_OPEN))
     except BadRequest as exc:
         if "rights to send polls" not in str(exc).lower():
             raise
         # Many school groups turn "Send polls" off for members: the same question with buttons instead.
         log.info("chat %s does not allow polls: its quiz questions come with buttons", chat_id)
         state.no_polls.add(chat_id)
-        return await send_question(bot, service, state, cls, prompt, reply_to=reply_to, force_reply=force_reply)
+        return await send_question(
+            bot, service, state, cls, prompt, reply_to=reply_to, force_reply=force_reply, day=day
+        )
     if sent.poll is not None:
         state.polls.remember(sent.poll.id, (prompt.ref, cls))
+        state.open_polls.remember(sent.poll.id, (chat_id, sent.message_id, closes))
         await service.remember_ref(PLATFORM, poll_key(sent.poll.id), prompt.ref, cls)
     return sent
 
 
-async def _send_poll(bot: Bot, chat_id: int, poll: render.QuizPoll, reply_to: int | None) -> Message:
+async def _send_poll(
+    bot: Bot, chat_id: int, poll: render.QuizPoll, reply_to: int | None, close_date: datetime
+) -> Message:
     return await bot.send_poll(
         chat_id,
         poll.question,
@@ -218,6 +279,7 @@ async def _send_poll(bot: Bot, chat_id: int, poll: render.QuizPoll, reply_to: in
         explanation=poll.explanation or None,
         explanation_parse_mode=None,
         question_parse_mode=None,
+        close_date=close_date,  # Telegram closes it then, whether or not the bot is running
         reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
     )
 
@@ -267,13 +329,21 @@ class Turn:
             return False
         return member.status in TEACHER_STATUSES
 
+    async def staff(self) -> bool | None:
+        """For the quiz calls: does this person teach the class here (see is_staff)?"""
+        if self.as_the_group:
+            return True
+        return await is_staff(self.bot, self.state, self.chat_id, self.tg_user.id)
+
     async def reply(self, text: str, markup: object = None) -> list[Message]:
         return await send_html(self.bot, self.chat_id, text, reply_markup=markup, reply_to=self.quote)
 
-    async def put(self, prompt: QuizPrompt, before: str = "") -> None:
+    async def put(self, prompt: QuizPrompt, before: str = "", day: str | None = None) -> None:
         """Put a question to this student (after `before`, e.g. the result of the last one) and remember it,
         in the database too: after a restart, /answer and a plain reply still find it."""
-        await send_question(self.bot, self.service, self.state, self.cls, prompt, before=before, reply_to=self.quote)
+        await send_question(
+            self.bot, self.service, self.state, self.cls, prompt, before=before, reply_to=self.quote, day=day
+        )
         self.state.pending.remember((self.chat_id, self.tg_user.id), prompt.ref)
         key = pending_key(self.chat_id, self.tg_user.id)
         await self.service.remember_ref(PLATFORM, key, prompt.ref, self.cls, replace=True)
@@ -348,7 +418,7 @@ async def cmd_topics(t: Turn, rest: str) -> None:
 
 
 async def cmd_quiz(t: Turn, rest: str) -> None:
-    prompt = await t.service.practice(t.cls, t.user, rest or None)
+    prompt = await t.service.practice(t.cls, t.user, rest or None, is_teacher=await t.staff())
     if prompt is not None:
         await t.put(prompt)
         return
@@ -356,9 +426,9 @@ async def cmd_quiz(t: Turn, rest: str) -> None:
 
 
 async def cmd_daily(t: Turn, rest: str) -> None:
-    status = await t.service.daily(t.cls, t.user)
+    status = await t.service.daily(t.cls, t.user, is_teacher=await t.staff())
     if status.enabled and status.next is not None and not status.finished:
-        await t.put(status.next)
+        await t.put(status.next, day=status.day)
     else:
         await t.reply(render.render_daily(status))
 
@@ -370,7 +440,7 @@ async def cmd_answer(t: Turn, rest: str) -> None:
     if not ref:
         await t.reply("There is no question waiting: /daily or /quiz first.")
         return
-    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, rest))
+    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, rest, is_teacher=await t.staff()))
 
 
 async def cmd_score(t: Turn, rest: str) -> None:
@@ -591,7 +661,7 @@ def _addressed_to(message: Message, bot: Bot) -> str | None:
 
 
 async def _answer_pending(t: Turn, ref: str, text: str) -> None:
-    result = await t.service.answer(t.cls, t.user, ref, text)
+    result = await t.service.answer(t.cls, t.user, ref, text, is_teacher=await t.staff())
     if result.already or result.problem in ("unknown", "expired", "not-yours"):
         await t.answered(ref)  # a question left from before (answered by a button, or yesterday's): not this
         await cmd_ask(t, text)
@@ -600,7 +670,7 @@ async def _answer_pending(t: Turn, ref: str, text: str) -> None:
 
 
 async def _answer_typed(t: Turn, ref: str, given: str) -> None:
-    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, given))
+    await t.show_result(ref, await t.service.answer(t.cls, t.user, ref, given, is_teacher=await t.staff()))
 
 
 # --- buttons ---------------------------------------------------------------------------------------
@@ -657,7 +727,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, r
         await reply.answer(CLOSED, alert=True)
         return
     chosen = question.options[index]
-    result = await t.service.answer(t.cls, t.user, ref, chosen)
+    result = await t.service.answer(t.cls, t.user, ref, chosen, is_teacher=await t.staff())
     if result.already or result.problem:
         # a double tap, or someone else's question: a pop-up for the tapper only, nothing in the chat
         await reply.answer(render.short_result(result), alert=True)
@@ -737,9 +807,36 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.info("a vote in poll %s, whose question %s is no longer open", vote.poll_id, ref)
         return
     user = user_ref(vote.user)
-    result = await service.answer(cls, user, ref, question.options[index])
-    if result.finished_daily and not (result.problem or result.already):
-        await _say_finished(context.bot, service, cls, user, result.streak)
+    teacher = await is_staff(context.bot, state, int(cls.chat_id), vote.user.id)
+    result = await service.answer(cls, user, ref, question.options[index], is_teacher=teacher)
+    if result.problem == "expired":
+        await _late_vote(context.bot, service, state, vote.poll_id, vote.user.id)
+    elif result.finished_daily and not (result.problem or result.already or teacher):
+        await _say_finished(context.bot, service, cls, user, result.streak)  # a teacher's quiz is no news
+
+
+async def _late_vote(bot: Bot, service: RevisionService, state: TelegramState, poll_id: str, voter: int) -> None:
+    """A vote in a poll of an earlier day scored nothing (cast as the poll closed, or in one left open). Telegram
+    showed the voter a mark, so they are told privately that it does not count; a poll still open is closed."""
+    await _stop_poll(bot, service, state, poll_id)
+    try:
+        await send_html(bot, voter, render.LATE_VOTE)
+    except (Forbidden, BadRequest) as exc:  # never pressed Start in a private chat: nobody to tell
+        log.info("could not tell %s that a late vote does not count: %s", voter, exc)
+
+
+async def _stop_poll(bot: Bot, service: RevisionService, state: TelegramState, poll_id: str) -> None:
+    """Close a poll of ours whose class's day ended before its close date (its time zone changed since)."""
+    found = state.open_polls.pop(poll_id, None)
+    if found is None:  # sent before a restart, or by another process: its close date closes it
+        return
+    chat_id, message_id, closes = found
+    if service.clock() >= closes:  # Telegram has closed it already
+        return
+    try:
+        await bot.stop_poll(chat_id, message_id)
+    except TelegramError as exc:  # stopped or deleted meanwhile, or the bot was removed: its votes score nothing
+        log.info("could not stop quiz poll %s: %s", poll_id, exc)
 
 
 async def _say_finished(bot: Bot, service: RevisionService, cls: ClassRef, user: UserRef, streak: int) -> None:

@@ -26,6 +26,11 @@ def escape(text: str) -> str:
 
 
 NOT_YOURS = "That question was asked to someone else: /quiz gets you your own."
+# To a student whose vote in a quiz poll came after its day was over (problem "expired"): Telegram showed a mark.
+LATE_VOTE = (
+    "Your vote came after that quiz poll's day was over, so it does not count. "
+    "Today's questions are in the group's latest daily post, or /daily there."
+)
 
 
 # The plain-text wording is shared with the console; these results have no structure worth marking up.

@@ -97,6 +97,19 @@ class SchoolClass(Base):
     generated_questions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class ClassStaff(Base):
+    """Someone the platform names a teacher of the class (an admin, a role, --teacher). They may try its quizzes
+    (their answers are kept, so one try still holds) but are on none of its leaderboards and not a student in its
+    report. The two ids and nothing more."""
+
+    __tablename__ = "class_staff"
+    __table_args__ = (UniqueConstraint("class_id", "student_id", name="uq_class_staff_class_student"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+
+
 class DailyQuiz(Base):
     """The questions of one class's quiz for one day: chosen once, the same for everyone."""
 

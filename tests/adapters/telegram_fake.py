@@ -12,7 +12,9 @@ import html
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -33,6 +35,8 @@ TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "sp
 TELEGRAM_TAGS |= {"blockquote", "tg-emoji"}
 _TAG = re.compile(r"<[^>]*>")
 DATE = 1_795_000_000
+# How far ahead a poll's close_date may be, in seconds (Bot API 9.6 raised the upper bound from 600).
+POLL_CLOSE_MIN, POLL_CLOSE_MAX = 5, 2_628_000
 
 
 def user(uid: int, first: str, last: str | None = None) -> dict:
@@ -95,10 +99,19 @@ class Call:
     ok: bool = False
 
 
-class FakeBotAPI:
-    """The Bot API methods the adapter uses, with the state a test needs to look at."""
+class PollClosed(Exception):
+    """A test tried to vote in a closed poll: Telegram's clients take no vote there."""
 
-    def __init__(self) -> None:
+
+class FakeBotAPI:
+    """The Bot API methods the adapter uses, with the state a test needs to look at.
+
+    `clock` is Telegram's "now" (the tests pass the bot's injected clock): a poll's close_date is checked against
+    it, and a poll whose close_date has passed is closed, as Telegram closes it.
+    """
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict] = {}  # every message, the bot's and the students'
         self.html: dict[tuple[int, int], str] = {}  # what the bot sent, as sent
@@ -226,7 +239,12 @@ class FakeBotAPI:
         return self._store(chat_id, {"text": text}, html.escape(text, quote=False))
 
     def poll_answer_update(self, sender: dict, poll_id: str, option_ids: list[int]) -> dict:
-        """A vote in a non-anonymous poll (an empty list: the vote was retracted). It names no chat."""
+        """A vote in a non-anonymous poll (an empty list: the vote was retracted). It names no chat.
+
+        Cast now: a closed poll takes no vote (PollClosed). A vote cast just before a poll closed and delivered
+        after is this update made before the clock moves on and fed after."""
+        if poll_id in self.polls and self.poll_closed(poll_id):
+            raise PollClosed(poll_id)
         answer = {
             "poll_id": poll_id,
             "user": sender,
@@ -234,6 +252,14 @@ class FakeBotAPI:
             "option_persistent_ids": [str(i) for i in option_ids],  # as sendPoll numbers them
         }
         return {"update_id": self._next_update_id(), "poll_answer": answer}
+
+    def poll_closed(self, poll_id: str) -> bool:
+        """Is the poll closed (stopped, or its close_date reached)? Telegram closes it by itself at its close_date."""
+        poll = self.polls[poll_id]
+        closes = poll.get("close_date")
+        if closes is not None and self.clock().timestamp() >= closes:
+            poll["is_closed"] = True
+        return poll["is_closed"]
 
     def _next_update_id(self) -> int:
         self.last_update_id += 1
@@ -375,6 +401,8 @@ class FakeBotAPI:
             plain = plain_text(explanation, explanation_mode)
             if utf16_len(plain) > 200 or plain.count("\n") > 2:
                 return self.bad(400, "Bad Request: explanation is too long")
+        if refused := self._check_poll_period(params):
+            return refused
         anonymous = params.get("is_anonymous")
         poll: dict[str, Any] = {
             "id": str(next(self._poll_ids)),
@@ -392,8 +420,41 @@ class FakeBotAPI:
             poll["correct_option_ids"] = [int(i) for i in correct]
             if explanation:
                 poll["explanation"] = plain_text(explanation, explanation_mode)
+        if params.get("close_date") is not None:
+            poll["close_date"] = int(params["close_date"])
+        elif params.get("open_period") is not None:
+            poll["open_period"] = int(params["open_period"])
+            poll["close_date"] = int(self.clock().timestamp()) + poll["open_period"]
         self.polls[poll["id"]] = poll
         return self.ok(self._store(chat_id, {"poll": poll}))
+
+    def _check_poll_period(self, params: dict) -> tuple[int, dict] | None:
+        """open_period (seconds) or close_date (a Unix time), not both, 5 s to about a month ahead."""
+        close_date, open_period = params.get("close_date"), params.get("open_period")
+        if close_date is not None and open_period is not None:
+            return self.bad(400, "Bad Request: can't use open_period and close_date together")
+        if open_period is not None and not POLL_CLOSE_MIN <= int(open_period) <= POLL_CLOSE_MAX:
+            return self.bad(400, "Bad Request: wrong open period specified")
+        ahead = int(close_date) - self.clock().timestamp() if close_date is not None else None
+        if ahead is not None and not POLL_CLOSE_MIN <= ahead <= POLL_CLOSE_MAX:
+            return self.bad(400, "Bad Request: wrong close date specified")
+        return None
+
+    async def api_stopPoll(self, params: dict) -> tuple[int, dict]:
+        """Close a poll the bot sent, refused as Telegram refuses it: an unknown message, one without a poll,
+        someone else's poll, or one that is closed already (stopped, or past its close_date)."""
+        message = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
+        if message is None:
+            return self.bad(400, "Bad Request: message with poll to stop not found")
+        if "poll" not in message:
+            return self.bad(400, "Bad Request: message is not a poll")
+        if message["from"]["id"] != BOT_USER["id"]:
+            return self.bad(400, "Bad Request: poll can't be stopped")
+        poll_id = message["poll"]["id"]
+        if self.poll_closed(poll_id):
+            return self.bad(400, "Bad Request: poll has already been closed")
+        self.polls[poll_id]["is_closed"] = True
+        return self.ok(self.polls[poll_id])
 
     async def api_editMessageText(self, params: dict) -> tuple[int, dict]:
         key = (int(params["chat_id"]), int(params["message_id"]))
@@ -437,7 +498,19 @@ class FakeBotAPI:
 
     async def api_getChatMember(self, params: dict) -> tuple[int, dict]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
-        status = self.members.get((chat_id, user_id), "member")
+        return self.ok(self._member(user_id, self.members.get((chat_id, user_id), "member")))
+
+    async def api_getChatAdministrators(self, params: dict) -> tuple[int, dict]:
+        """The group's owner and administrators (in a private chat Telegram refuses)."""
+        chat_id = int(params["chat_id"])
+        if chat_id > 0:
+            return self.bad(400, "Bad Request: there are no administrators in the private chat")
+        admins = [(u, status) for (c, u), status in self.members.items() if c == chat_id]
+        return self.ok([self._member(u, status) for u, status in admins if status in ("creator", "administrator")])
+
+    @staticmethod
+    def _member(user_id: int, status: str) -> dict:
+        """A ChatMember as Telegram sends it: each status with the fields PTB requires of it."""
         member: dict[str, Any] = {"status": status, "user": user(user_id, "Someone")}
         if status == "creator":
             member["is_anonymous"] = False
@@ -459,7 +532,7 @@ class FakeBotAPI:
                 ),
                 False,
             )
-        return self.ok(member)
+        return member
 
 
 class FakeRequest(BaseRequest):

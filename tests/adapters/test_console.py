@@ -136,3 +136,53 @@ async def test_a_new_season_is_confirmed_first_and_an_empty_one_is_not_archived(
     assert "Season archived" in await teacher.handle("/seasonnew yes")
     assert "nothing to archive" in await teacher.handle("/seasonnew yes")  # run twice: no empty season
     assert "for teachers" in await student.handle("/seasonnew yes")
+
+
+async def take_the_daily_quiz(bot) -> str:  # noqa: ANN001
+    """Answer every question of today's quiz with "a"; the last reply."""
+    reply = await bot.handle("/daily")
+    for _ in range(5):
+        reply = await bot.handle("a")
+    return reply
+
+
+async def test_a_teacher_may_try_the_quizzes_but_is_not_a_student_of_the_class(console, teacher_console, tmp_path):
+    """--teacher takes the daily quiz and practises like anyone (one try each, their own /score), but is on no
+    leaderboard, and the report, its CSV and an archived season count only the students."""
+    assert "That's today's quiz done" in await take_the_daily_quiz(teacher_console)
+    assert "That's today's quiz done" in await take_the_daily_quiz(console)
+    assert "Practice" in await teacher_console.handle("/quiz yalta")
+    assert "From the notes" in await teacher_console.handle("a")
+    assert "You've done today's quiz" in await teacher_console.handle("/daily")  # one try still holds
+    card = await teacher_console.handle("/score")
+    assert "Mr K: " in card and "Daily quiz: " in card and "/5 right" in card and "/1 right" in card
+
+    for period in ("today", "week", "season"):
+        for viewer in (console, teacher_console):
+            board = await viewer.handle(f"/leaderboard {period}")
+            assert "1. Ana" in board and "Mr K" not in board and "You: #" not in board
+    report = await teacher_console.handle("/report")
+    students = report.split("Students (weakest first):\n", 1)[1].split("\nQuestions", 1)[0]
+    assert students.startswith("  Ana: ") and students.count("\n") == 0  # Ana alone
+    assert "Mr K" not in report and "practice answers 0" in students
+    questions = [line for line in report.splitlines() if " first try (" in line]
+    assert len(questions) == 5 and all(" first try (1) " in line for line in questions)  # Ana's tries only
+    teacher_console.export_dir = tmp_path
+    await teacher_console.handle("/export")
+    (exported,) = tmp_path.glob("*.csv")
+    rows = exported.read_text(encoding="utf-8-sig")
+    assert '"student","Ana"' in rows and "Mr K" not in rows
+    archived = await teacher_console.handle("/seasonnew yes")
+    assert "Season archived" in archived and "Ana" in archived and "Mr K" not in archived
+
+
+async def test_a_teacher_is_a_teacher_of_their_own_class_only(service, teacher_console):
+    """The same person without --teacher in another class is one of its students."""
+    from adapters.console.bot import ConsoleBot
+    from bot.refs import ClassRef
+
+    await take_the_daily_quiz(teacher_console)
+    elsewhere = ConsoleBot(service, teacher_console.user, ClassRef("console", "8a"))
+    await take_the_daily_quiz(elsewhere)
+    assert "1. Mr K" in await elsewhere.handle("/leaderboard today")
+    assert "no answers yet" in await teacher_console.handle("/leaderboard today")

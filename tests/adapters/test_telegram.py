@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken
 from telegram.ext import Application
 
 from adapters.telegram.bot import DAILY_JOB, api_urls, build_application, run_telegram
@@ -21,7 +22,16 @@ from bot.knowledge.base import Knowledge
 from bot.quiz.model import Question
 from bot.quiz.values import QuizPrompt
 from bot.refs import ClassRef, UserRef
-from tests.adapters.telegram_fake import BOT_USER, TOKEN, FakeBotAPI, FakeRequest, html_problems, serve_http, user
+from tests.adapters.telegram_fake import (
+    BOT_USER,
+    TOKEN,
+    FakeBotAPI,
+    FakeRequest,
+    PollClosed,
+    html_problems,
+    serve_http,
+    user,
+)
 
 GROUP = -1001234
 ANA = user(11, "Ana", "Brown")
@@ -113,8 +123,8 @@ async def start(service, api: FakeBotAPI) -> Harness:
 
 
 @pytest.fixture
-async def tg(service, caplog):
-    api = FakeBotAPI()
+async def tg(service, clock, caplog):
+    api = FakeBotAPI(clock)
     api.members[(GROUP, ADMIN["id"])] = "administrator"
     harness = await start(service, api)
     yield harness
@@ -408,7 +418,8 @@ async def test_two_students_voting_on_the_same_daily_poll_are_each_scored_once(t
     assert await tg.vote(ANA, poll, wrong) == []  # a second vote event for Ana: nothing is scored
     assert await tg.vote(BEN, poll) == []  # a retracted vote is ignored
     assert await tg.feed(tg.api.poll_answer_update(ANA, "12345", [0])) == []  # somebody else's poll
-    assert [c.method for c in tg.api.calls[before:]] == []  # the group heard nothing
+    # The group heard nothing; who teaches it (kept off its boards) was asked of Telegram once, not per vote.
+    assert [c.method for c in tg.api.calls[before:]] == ["getChatAdministrators"]
     cls = ClassRef("telegram", str(GROUP))
     ana = await service.score(cls, UserRef("telegram", str(ANA["id"])))
     ben = await service.score(cls, UserRef("telegram", str(BEN["id"])))
@@ -430,6 +441,117 @@ async def test_a_poll_answer_after_a_restart_is_still_scored(tg, db_url, clock, 
         assert (card.answered, card.correct) == (1, 1)
     finally:
         await stop(restarted)
+
+
+# --- quiz polls close with the class's day ---------------------------------------------------------------
+
+
+async def right_option(tg: Harness, poll: dict) -> int:
+    q = await tg.service.question_for(await tg.ref_of(poll))
+    return q.options.index(q.answer)
+
+
+async def test_daily_polls_close_at_the_end_of_the_classs_day(tg, service, clock):
+    """A class's day ends at midnight in its time zone: Telegram closes the day's quiz polls then (close_date),
+    and a vote cast just before midnight but handled after scores nothing; the voter is told so privately."""
+    set_zone = await tg.send(GROUP, ADMIN, "/dailysettings timezone Asia/Kolkata")  # 14:30 there: tomorrow
+    assert "first post is tomorrow" in set_zone
+    clock.advance(hours=18)  # 2026-11-25, 08:30 in Kolkata: the post is due
+    polls = [m for m in await post_daily(tg) if "poll" in m]
+    midnight = datetime(2026, 11, 25, 18, 30, tzinfo=UTC)  # 2026-11-26 00:00 in Kolkata
+    assert polls and all(c.params["close_date"] == midnight.timestamp() for c in tg.api.polls_sent(GROUP))
+    assert all(m["poll"]["close_date"] == midnight.timestamp() for m in polls)
+    poll, right = polls[0], await right_option(tg, polls[0])
+    assert await tg.vote(ANA, poll, right) == []  # during the class's day: scored
+
+    clock.now = midnight - timedelta(seconds=1)
+    late = tg.api.poll_answer_update(BEN, poll["poll"]["id"], [right])  # cast at 23:59:59 ...
+    clock.now = midnight + timedelta(seconds=1)
+    in_group = len(tg.api.sent(GROUP))
+    await tg.feed(late)  # ... handled at 00:00:01: scored nothing, and nothing said in the group
+    assert len(tg.api.sent(GROUP)) == in_group
+    with pytest.raises(PollClosed):  # Telegram closed the poll at midnight: it takes no more votes
+        tg.api.poll_answer_update(CAT, poll["poll"]["id"], [right])
+    assert tg.api.calls_to("stopPoll") == []  # nothing to stop: it closed by itself
+    cls = ClassRef("telegram", str(GROUP))
+    ben = await service.score(cls, UserRef("telegram", str(BEN["id"])))
+    assert (ben.answered, ben.points, ben.points_today) == (0, 0, 0)
+    board = await tg.send(GROUP, BEN, "/leaderboard week")
+    assert "Ana B. - 1 point" in board and "Ben" not in board
+    told = tg.api.texts(BEN["id"])
+    assert len(told) == 1 and "does not count" in told[0] and "Right" not in told[0]
+
+
+async def test_a_late_vote_in_a_poll_still_open_closes_it(tg, service, clock):
+    """The class moved to a time zone whose day ended before its polls' close date: the first late vote scores
+    nothing and stops the poll (stopPoll), so Telegram takes no more votes in it."""
+    poll = next(m for m in await post_daily(tg) if "poll" in m)  # a class in UTC: closes at midnight UTC
+    clock.advance(hours=1)
+    await tg.send(GROUP, ADMIN, "/dailysettings timezone Asia/Tokyo")  # 19:00 in Tokyo
+    clock.advance(hours=5, minutes=30)  # 00:30 in Tokyo: the class's day is over, the poll still open
+    right = await right_option(tg, poll)
+    in_group = len(tg.api.sent(GROUP))
+    await tg.vote(BEN, poll, right)
+    assert len(tg.api.sent(GROUP)) == in_group
+    stopped = tg.api.calls_to("stopPoll")
+    assert [(int(c.params["chat_id"]), int(c.params["message_id"]), c.ok) for c in stopped] == [
+        (GROUP, poll["message_id"], True)
+    ]
+    with pytest.raises(PollClosed):
+        tg.api.poll_answer_update(CAT, poll["poll"]["id"], [right])
+    ben = await service.score(ClassRef("telegram", str(GROUP)), UserRef("telegram", str(BEN["id"])))
+    assert ben.answered == 0
+    assert any("does not count" in t for t in tg.api.texts(BEN["id"]))
+    # The fake refuses what Telegram refuses: a poll stopped twice, a message that is not there.
+    with pytest.raises(BadRequest, match="Poll has already been closed"):
+        await tg.app.bot.stop_poll(GROUP, poll["message_id"])
+    with pytest.raises(BadRequest, match="Message with poll to stop not found"):
+        await tg.app.bot.stop_poll(GROUP, 999_999)
+
+
+async def test_a_late_vote_after_a_restart_scores_nothing_and_fails_nothing(tg, db_url, clock, knowledge):
+    """A poll this process did not send (before a restart, or by an earlier version that set no close date):
+    it cannot be stopped without its message, and a late vote in it scores nothing, quietly."""
+    poll = next(m for m in await post_daily(tg) if "poll" in m)
+    tg.api.polls[poll["poll"]["id"]].pop("close_date", None)  # as an earlier version sent it: open for ever
+    clock.advance(days=1)
+    restarted = await restart(tg, db_url, clock, knowledge)
+    try:
+        told = await restarted.vote(BEN, poll, await right_option(restarted, poll))
+        assert len(told) == 1 and told == tg.api.texts(BEN["id"])  # to Ben, privately: nothing in the group
+        card = await restarted.service.score(ClassRef("telegram", str(GROUP)), UserRef("telegram", str(BEN["id"])))
+        assert card.answered == 0
+    finally:
+        await stop(restarted)
+    assert tg.api.calls_to("stopPoll") == []
+    assert any("does not count" in t for t in tg.api.texts(BEN["id"]))
+
+
+async def test_teachers_trying_the_daily_quiz_in_the_group_are_not_its_students(tg, service):
+    """The group's administrator answers the post (replies, and a poll vote that finishes her quiz) and a configured
+    teacher takes it with /daily: neither is on the leaderboard, a student in the report, or announced."""
+    post = await post_daily(tg)
+    questions = [m for m in post if await tg.ref_of(m)]
+    polls = [m for m in questions if "poll" in m]
+    typed = [m for m in questions if "poll" not in m]
+    for student in (ADMIN, ANA):
+        for message in typed + polls:
+            await tg.answer_right(student, message)
+    for _ in range(10):
+        if "You've done today's quiz" in await tg.send(GROUP, TEACHER, "/daily"):
+            break
+        await tg.answer_right(TEACHER, tg.question(GROUP))
+    group = "\n".join(tg.api.texts(GROUP))
+    assert "Ana B. has done today's quiz" in group and "Mrs K. has done" not in group and "Mr O. has done" not in group
+    for period in ("today", "week", "season"):
+        board = await tg.send(GROUP, BEN, f"/leaderboard {period}")
+        assert "Ana B. - 5 points" in board and "Mrs K." not in board and "Mr O." not in board
+    assert "5/5 right" in await tg.send(GROUP, ADMIN, "/score")  # her own tries still count for her
+    await tg.send(GROUP, ADMIN, "/report")
+    report = tg.api.texts(ADMIN["id"])[-1]
+    students = report.split("Students (weakest first):\n", 1)[1].split("\nQuestions", 1)[0]
+    assert students.strip().startswith("Ana B.: 5/5") and students.count("\n") == 0
+    assert all(" first try (1) " in line for line in report.splitlines() if " first try (" in line)
 
 
 LONG_PROMPT = (  # 320 characters: more than a poll question may have
@@ -461,7 +583,7 @@ async def test_a_question_too_long_for_a_poll_keeps_its_buttons(tmp_path, db_url
     service = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=Knowledge.load(tmp_path / "notes"))
     await service.bank_built()
     assert len(service.bank.questions) == 3
-    tg = await start(service, FakeBotAPI())
+    tg = await start(service, FakeBotAPI(clock))
     try:
         post = await post_daily(tg)
         assert len(post) == 4  # the announcement and the three questions
@@ -524,7 +646,7 @@ async def test_markup_and_ampersands_from_notes_and_students_are_escaped(tmp_pat
     (tmp_path / "notes" / "questions.txt").write_text(HTML_QUESTIONS, encoding="utf-8")
     knowledge = Knowledge.load(tmp_path / "notes")
     service = await bootstrap(Settings(database_url=db_url), clock=clock, knowledge=knowledge)
-    tg = await start(service, FakeBotAPI())
+    tg = await start(service, FakeBotAPI(clock))
     try:
         ana = ANA["id"]
         await tg.send(ana, ANA, "/quiz markup")
@@ -745,8 +867,8 @@ async def test_a_daily_post_telegram_failed_is_retried_and_one_it_refused_is_not
 # --- the whole polling path ------------------------------------------------------------------------------
 
 
-async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, caplog):
-    api = FakeBotAPI()
+async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, clock, caplog):
+    api = FakeBotAPI(clock)
     runner, port = await serve_http(api)
     settings = Settings(telegram_token=TOKEN, telegram_api_base_url=f"http://127.0.0.1:{port}/")
     group = ClassRef("telegram", str(GROUP))

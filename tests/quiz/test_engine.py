@@ -20,6 +20,7 @@ from bot.quiz.values import NotAllowed, Report, StudentRow
 from bot.refs import ClassRef, UserRef
 from bot.storage.models import (
     Base,
+    ClassStaff,
     DailyAnswer,
     DailyCompletion,
     DailyQuiz,
@@ -630,3 +631,73 @@ async def test_a_schedule_set_after_todays_time_starts_tomorrow(service, clock):
     clock.now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
     await service.daily(early, user(2))
     assert (await service.daily_settings(early, True, time="07:30")).note == ""  # still to come today
+
+
+# --- teachers trying the quizzes --------------------------------------------------------------------------
+
+
+async def standing_names(service, cls: ClassRef = CLS, viewer: UserRef | None = None) -> dict[str, list[str]]:
+    boards = {p: await service.leaderboard(cls, viewer, p) for p in ("today", "week", "season")}
+    return {p: [r.name for r in b.rows] for p, b in boards.items()}
+
+
+async def test_a_teacher_trying_the_quizzes_is_on_no_board_and_no_student_in_the_report(service):
+    teacher, ana = user("t", "Mr K"), user(1, "Ana")
+    assert (await service.daily(CLS, teacher, is_teacher=True)).next is not None
+    await finish_daily(service, teacher)  # all right
+    await finish_daily(service, ana, correct=False)  # all wrong
+    p = await service.practice(CLS, teacher, is_teacher=True)
+    assert not (await service.answer(CLS, teacher, p.ref, right(p.question))).problem
+
+    assert await standing_names(service, viewer=teacher) == {"today": ["Ana"], "week": ["Ana"], "season": ["Ana"]}
+    assert (await service.leaderboard(CLS, teacher, "today")).you is None
+    card = await service.score(CLS, teacher)  # their own tries are kept, one each
+    assert (card.answered, card.correct, card.practice_answered) == (5, 5, 1)
+    report = await service.report(CLS, True)
+    assert [s.name for s in report.students] == ["Ana"] and report.students[0].practice_answered == 0
+    assert len(report.questions) == 5 and all((q.answered, q.first_try_correct) == (1, 0) for q in report.questions)
+    assert report.topics and all(t.correct == 0 for t in report.topics)  # the class's weak topics are its students'
+    assert "Mr K" not in report_csv(report).decode("utf-8-sig")
+    archived = await service.season_new(CLS, True)
+    assert [r.name for r in archived.rows] == ["Ana"]
+    async with service.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(SeasonResult))).scalar_one() == 1
+
+
+async def test_a_teachers_answer_alone_keeps_them_off_the_board_until_they_are_a_student_again(service):
+    """A vote in the class's poll is an answer with no /daily before it; a teacher no longer (is_teacher=False at
+    /daily or /quiz) is a student again, with every answer; None (the platform could not tell) changes nothing."""
+    teacher, ana = user("t", "Mrs Khan"), user(1, "Ana")
+    status = await service.daily(CLS, ana)
+    first = status.next
+    await service.answer(CLS, ana, first.ref, right(first.question))
+    assert not (await service.answer(CLS, teacher, first.ref, right(first.question), is_teacher=True)).problem
+    assert (await standing_names(service))["today"] == ["Ana"]
+    await service.daily(CLS, teacher)  # not known: still a teacher
+    await service.practice(CLS, teacher, is_teacher=None)
+    assert (await standing_names(service))["today"] == ["Ana"]
+    await service.daily(CLS, teacher, is_teacher=False)
+    assert (await standing_names(service))["today"] == ["Ana", "Mrs Khan"]
+    assert [s.name for s in (await service.report(CLS, True)).students] == ["Ana", "Mrs Khan"]
+    await service.practice(CLS, teacher, is_teacher=True)
+    assert (await standing_names(service))["today"] == ["Ana"]
+
+
+async def test_a_teacher_of_one_class_is_a_student_in_another(service):
+    teacher, other = user("t", "Mr K"), ClassRef("console", "8a")
+    await service.daily(CLS, teacher, is_teacher=True)
+    await finish_daily(service, teacher)
+    status = await service.daily(other, teacher, is_teacher=False)
+    await service.answer(other, teacher, status.next.ref, right(status.next.question))
+    assert (await standing_names(service))["today"] == []
+    assert (await standing_names(service, other))["today"] == ["Mr K"]
+
+
+async def test_forgetme_deletes_a_teachers_mark_too(service):
+    teacher = user("t", "Mr K")
+    await service.daily(CLS, teacher, is_teacher=True)
+    await service.forgetme(teacher)
+    async with service.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(ClassStaff))).scalar_one() == 0
+    await finish_daily(service, teacher)  # back as a new user, not known as a teacher: a student
+    assert (await standing_names(service))["today"] == ["Mr K"]

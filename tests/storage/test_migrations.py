@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.storage.db import DatabaseError, alembic_config, make_engine, open_database, upgrade
@@ -20,6 +21,7 @@ QUIZ_TABLES = {
     "season_results",
     "chat_refs",
     "hidden_questions",
+    "class_staff",
 }
 
 
@@ -82,6 +84,37 @@ async def test_upgrade_from_the_previous_revision_keeps_the_data(db_url, clock):
     await engine.dispose()
     assert role == ""
     assert [(g.text, g.count) for g in gaps] == [("what is the warsaw pact", 1)]
+
+
+async def test_class_staff_is_added_to_a_database_in_use_and_holds_two_ids_only(db_url, clock):
+    """0006 on a database with classes and students: nobody becomes staff; the table keeps no name or text."""
+    engine = make_engine(db_url)
+    await upgrade(engine, "0005")
+    now = clock().replace(tzinfo=None) if engine.dialect.name == "sqlite" else clock()
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
+                " season_started, teacher_role, generated_questions) values"
+                " ('console:7b', 'UTC', true, '08:00', 5, '', 1, :t, '', true)"
+            ),
+            {"t": now},
+        )
+        await conn.execute(
+            text(
+                "insert into students (platform, user_id, display_name, hidden) values"
+                " ('console', 'mr-k', 'Mr K', false)"
+            )
+        )
+    await upgrade(engine, "head")
+    async with engine.connect() as conn:
+        staff = (await conn.execute(text("select count(*) from class_staff"))).scalar_one()
+        cols = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("class_staff")})
+        await conn.execute(text("insert into class_staff (class_id, student_id) values (1, 1)"))
+        with pytest.raises(IntegrityError):  # once per class and person
+            await conn.execute(text("insert into class_staff (class_id, student_id) values (1, 1)"))
+    await engine.dispose()
+    assert staff == 0 and cols == {"id", "class_id", "student_id"}
 
 
 async def test_unanswered_questions_are_counted_per_class_without_identity(db_url, clock):

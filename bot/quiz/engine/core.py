@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, select
+from sqlalchemy import ColumnElement, Integer, cast, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.knowledge.aliases import AliasTable
 from bot.quiz.bank import QuestionBank
@@ -28,7 +29,15 @@ from bot.quiz.values import (
     AnswerResult,
 )
 from bot.refs import QUIZ_REF, ClassRef, UserRef
-from bot.storage.models import DailyAnswer, DailyQuiz, HiddenQuestion, PracticePrompt, SchoolClass, Student
+from bot.storage.models import (
+    ClassStaff,
+    DailyAnswer,
+    DailyQuiz,
+    HiddenQuestion,
+    PracticePrompt,
+    SchoolClass,
+    Student,
+)
 from bot.storage.writer import AnswerWriter
 
 CLASS_CACHE_SECONDS = 5.0  # settings and seasons changed by another process are seen within this
@@ -73,6 +82,7 @@ class EngineCore:
         self._class_cache: dict[str, tuple[float, _ClassInfo]] = {}
         self._quiz_cache: dict[int, _QuizInfo] = {}
         self._student_cache: dict[str, int] = {}
+        self._staff_seen: set[tuple[int, int]] = set()  # (class id, student id) recorded as staff by this process
         self._loading: dict[tuple, asyncio.Future] = {}
         self.bank = bank
         self.aliases = aliases
@@ -136,6 +146,38 @@ class EngineCore:
             row.display_name = user.display_name[:100]
         return row
 
+    async def _set_staff(self, session: AsyncSession, class_id: int, student_id: int, is_teacher: bool | None) -> None:
+        """Record what the platform says of this user in this class: a teacher (True) is kept off its boards and
+        its report's students, a student (False) is not; None (the platform could not tell) changes nothing."""
+        if is_teacher is None:
+            return
+        key = (class_id, student_id)
+        where = (ClassStaff.class_id == class_id, ClassStaff.student_id == student_id)
+        recorded = (await session.execute(select(ClassStaff.id).where(*where))).first() is not None
+        if not is_teacher:  # a read for every student, a write only for a teacher who no longer is one
+            self._staff_seen.discard(key)
+            if recorded:
+                await session.execute(delete(ClassStaff).where(*where))
+            return
+        if not recorded:
+            try:
+                async with session.begin_nested():
+                    session.add(ClassStaff(class_id=class_id, student_id=student_id))
+            except IntegrityError:  # recorded by another request in the meantime
+                pass
+        self._staff_seen.add(key)
+
+    async def _note_teacher(self, cls: ClassRef, user: UserRef) -> None:
+        """A teacher's answer (a vote in the class's poll, a reply to its post) makes them staff of the class; once
+        per process, so the answers' hot path stays free of writes for everyone else."""
+        klass = await self._class_info(cls)
+        student_id = await self._student_id(user)
+        if (klass.id, student_id) in self._staff_seen:
+            return
+        async with self.sessions() as session:
+            await self._set_staff(session, klass.id, student_id, True)
+            await session.commit()
+
     def _today(self, klass: SchoolClass) -> str:
         return class_day(self.clock(), klass.timezone).isoformat()
 
@@ -194,13 +236,18 @@ class EngineCore:
             prompt = await session.get(PracticePrompt, parsed[1])
             return prompt is not None and prompt.answered_at is not None
 
-    async def answer(self, cls: ClassRef, user: UserRef, ref: str, given: str) -> AnswerResult:
+    async def answer(
+        self, cls: ClassRef, user: UserRef, ref: str, given: str, is_teacher: bool | None = None
+    ) -> AnswerResult:
+        """`is_teacher`: only True counts here (see _note_teacher); daily() and practice() also clear it."""
         parsed = _parse_ref(ref)
         if parsed is None:
             return AnswerResult(ref, False, problem="unknown")
         given = (given or "").strip()
         if not given:
             return AnswerResult(ref, False, problem="empty")
+        if is_teacher:
+            await self._note_teacher(cls, user)
         if parsed[0] == "d":
             return await self._answer_daily(cls, user, ref, parsed[1], parsed[2], given)
         return await self._answer_practice(user, ref, parsed[1], given)
@@ -263,6 +310,12 @@ class EngineCore:
 def _as_int(col):  # noqa: ANN001, ANN202
     """A boolean column as 0/1, to sum it the same way on SQLite and PostgreSQL."""
     return cast(col, Integer)
+
+
+def _students_only(class_id: int, student_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """A condition on a class's rows (answers, practice) that leaves out its staff: teachers trying the quizzes."""
+    staff = select(ClassStaff.id).where(ClassStaff.class_id == class_id, ClassStaff.student_id == student_id)
+    return ~staff.exists()
 
 
 _CHOICE = re.compile(r"^\(?([a-h]|[1-8])[).]?$")

@@ -58,12 +58,15 @@ class DailyPart(EngineCore):
         nxt = next((i for i in range(len(ids)) if i not in done), None)
         return self._daily_prompt(daily_id, ids, nxt) if nxt is not None else None
 
-    async def daily(self, cls: ClassRef, user: UserRef) -> DailyStatus:
+    async def daily(self, cls: ClassRef, user: UserRef, is_teacher: bool | None = None) -> DailyStatus:
+        """The student's progress in today's quiz and their next question; a teacher (`is_teacher`, as the platform
+        says) may try it too, kept off the class's boards and report (see ClassStaff)."""
         async with self.sessions() as session:
             klass = await self._class(session, cls)
             student = await self._student(session, user)
             await session.flush()
             self._student_cache[user.key] = student.id
+            await self._set_staff(session, klass.id, student.id, is_teacher)
             day = self._today(klass)
             if not klass.daily_enabled:
                 await session.commit()

@@ -20,8 +20,11 @@ class PracticePart(EngineCore):
 
     # --- practice ------------------------------------------------------------------------------
 
-    async def practice(self, cls: ClassRef, user: UserRef, topic: str | None = None) -> QuizPrompt | None:
-        """The next personal question: one that is due, else a new one, else the one due soonest."""
+    async def practice(
+        self, cls: ClassRef, user: UserRef, topic: str | None = None, is_teacher: bool | None = None
+    ) -> QuizPrompt | None:
+        """The next personal question: one that is due, else a new one, else the one due soonest. A teacher
+        (`is_teacher`) practises too, and is left out of the class's report (see ClassStaff)."""
         now = self.clock()
         pool = self.bank.for_topic(topic)
         if not pool:
@@ -33,6 +36,7 @@ class PracticePart(EngineCore):
                 return None
             by_id = {q.id: q for q in pool}
             student = await self._student(session, user)
+            await self._set_staff(session, klass.id, student.id, is_teacher)
             cards = (
                 (await session.execute(select(ReviewCard).where(ReviewCard.student_id == student.id))).scalars().all()
             )

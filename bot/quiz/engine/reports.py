@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
-from bot.quiz.engine.core import EngineCore
+from bot.quiz.engine.core import EngineCore, _students_only
 from bot.quiz.values import GapRow, NotAllowed, QuestionRow, Report, StudentRow
 from bot.refs import ClassRef
 from bot.storage.gaps import list_gaps
@@ -20,6 +20,8 @@ class ReportsPart(EngineCore):
     # --- teachers ------------------------------------------------------------------------------
 
     async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
+        """The class's students and how they answer; its staff's own tries are left out (not students, and a
+        teacher checking the quiz would skew what the questions show)."""
         if not is_teacher:
             raise NotAllowed("report")
         async with self.sessions() as session:
@@ -32,7 +34,11 @@ class ReportsPart(EngineCore):
                         DailyAnswer.correct,
                         DailyAnswer.given,
                         DailyAnswer.topic,
-                    ).where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season)
+                    ).where(
+                        DailyAnswer.class_id == klass.id,
+                        DailyAnswer.season == klass.season,
+                        _students_only(klass.id, DailyAnswer.student_id),
+                    )
                 )
             ).all()
             practice = (
@@ -44,7 +50,11 @@ class ReportsPart(EngineCore):
                         PracticePrompt.given,
                         PracticePrompt.asked_at,
                     )
-                    .where(PracticePrompt.class_id == klass.id, PracticePrompt.answered_at.is_not(None))
+                    .where(
+                        PracticePrompt.class_id == klass.id,
+                        PracticePrompt.answered_at.is_not(None),
+                        _students_only(klass.id, PracticePrompt.student_id),
+                    )
                     .order_by(PracticePrompt.asked_at, PracticePrompt.id)
                 )
             ).all()

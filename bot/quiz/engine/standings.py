@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.daily import class_day, week_start
-from bot.quiz.engine.core import PERIODS, EngineCore, _as_int
+from bot.quiz.engine.core import PERIODS, EngineCore, _as_int, _students_only
 from bot.quiz.values import Leaderboard, LeaderRow, ScoreCard, TopicScore
 from bot.refs import ClassRef, UserRef
 from bot.storage.models import DailyAnswer, PracticePrompt, ReviewCard, SchoolClass, Student
@@ -48,6 +48,7 @@ class StandingsPart(EngineCore):
     # --- scores and boards ---------------------------------------------------------------------
 
     async def _topic_scores(self, session: AsyncSession, class_id: int, student_id: int | None = None):
+        """Accuracy per topic: one student's, or the class's (its students', without its staff)."""
         q = select(DailyAnswer.topic, func.count(), func.sum(_as_int(DailyAnswer.correct))).where(
             DailyAnswer.class_id == class_id
         )
@@ -57,6 +58,9 @@ class StandingsPart(EngineCore):
         if student_id is not None:
             q = q.where(DailyAnswer.student_id == student_id)
             p = p.where(PracticePrompt.student_id == student_id)
+        else:
+            q = q.where(_students_only(class_id, DailyAnswer.student_id))
+            p = p.where(_students_only(class_id, PracticePrompt.student_id))
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for stmt in (q.group_by(DailyAnswer.topic), p.group_by(PracticePrompt.topic)):
             for topic, n, c in await session.execute(stmt):
@@ -133,7 +137,8 @@ class StandingsPart(EngineCore):
         return _board(period, rows, me, klass.season, limit)
 
     async def _standings(self, session: AsyncSession, klass: SchoolClass, *cond) -> list[_Standing]:
-        """Every student's daily-quiz totals this season (within `cond`), best first."""
+        """Every student's daily-quiz totals this season (within `cond`), best first; the class's staff are not
+        students here (a teacher trying the quiz is on no board, nor in an archived season)."""
         rows = (
             await session.execute(
                 select(
@@ -145,7 +150,12 @@ class StandingsPart(EngineCore):
                     func.sum(_as_int(DailyAnswer.correct)),
                 )
                 .join(Student, Student.id == DailyAnswer.student_id)
-                .where(DailyAnswer.class_id == klass.id, DailyAnswer.season == klass.season, *cond)
+                .where(
+                    DailyAnswer.class_id == klass.id,
+                    DailyAnswer.season == klass.season,
+                    _students_only(klass.id, DailyAnswer.student_id),
+                    *cond,
+                )
                 .group_by(Student.id, Student.display_name, Student.hidden)
             )
         ).all()

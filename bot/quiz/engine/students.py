@@ -8,7 +8,15 @@ from sqlalchemy import delete
 
 from bot.quiz.engine.core import EngineCore
 from bot.refs import UserRef
-from bot.storage.models import DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, SeasonResult, Student
+from bot.storage.models import (
+    ClassStaff,
+    DailyAnswer,
+    DailyCompletion,
+    PracticePrompt,
+    ReviewCard,
+    SeasonResult,
+    Student,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +39,12 @@ class StudentsPart(EngineCore):
             if student is None:
                 return 0
             gone = 0
-            for model in (DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, SeasonResult):
+            for model in (DailyAnswer, DailyCompletion, PracticePrompt, ReviewCard, SeasonResult, ClassStaff):
                 res = await session.execute(delete(model).where(model.student_id == student.id))
                 gone += res.rowcount or 0
             await session.execute(delete(Student).where(Student.id == student.id))
             await session.commit()
+        self._staff_seen = {key for key in self._staff_seen if key[1] != student.id}  # its id may be used again
         await self._flush_deleted()
         return gone + 1
 
