@@ -25,6 +25,8 @@ class AliasTable:
     # exact token -> group ids, for short all-capitals names
     _caps: dict[str, set[int]] = field(default_factory=dict)
     _longest: int = 1
+    # first words of the folded names: a word that starts none is passed over at once
+    _starts: set[str] = field(default_factory=set)
 
     @classmethod
     def from_groups(cls, groups: list[list[str]]) -> AliasTable:
@@ -42,6 +44,7 @@ class AliasTable:
                 key = tuple(words(name))
                 if key:
                     table._folded.setdefault(key, set()).add(gid)
+                    table._starts.add(key[0])
                     table._longest = max(table._longest, len(key))
         return table
 
@@ -76,6 +79,8 @@ class AliasTable:
             found |= self._caps.get(tok, set())
         toks = words(text)
         for i in range(len(toks)):
+            if toks[i] not in self._starts:
+                continue
             for n in range(1, min(self._longest, len(toks) - i) + 1):
                 gids = self._folded.get(tuple(toks[i : i + n]))
                 if gids:

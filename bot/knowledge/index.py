@@ -18,9 +18,12 @@ How an answer is chosen (documented for teachers in README.md):
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import re
+import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -39,6 +42,16 @@ from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import DOUBT, NEAR, Paraphrases
 from bot.knowledge.smalltalk import small_talk
+from bot.knowledge.termrows import (
+    FactStems,
+    GroupRows,
+    KeyedRows,
+    PairRows,
+    PairSet,
+    PartStems,
+    StemRows,
+    Terms,
+)
 from bot.text import clean, squash, words
 
 log = logging.getLogger(__name__)
@@ -145,6 +158,30 @@ def related(a: str, b: str) -> bool:
     return p >= 5 and p >= len(short) - 1
 
 
+_local = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    """This thread's stemmer, shared by every index (a class's each): its cache of stems is the same for all, and
+    a PyStemmer object is not to be used by two threads at once."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
+    return stemmer
+
+
+_local = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    """This thread's stemmer, shared by every index (a class's each): its cache of stems is the same for all, and
+    a PyStemmer object is not to be used by two threads at once."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
+    return stemmer
+
+
 class SearchIndex:
     """Answers questions from snippets. Build once at start-up; `ask` is read-only and thread-safe."""
 
@@ -157,54 +194,66 @@ class SearchIndex:
         self.aliases = aliases or AliasTable()
         self.paraphrases: Paraphrases | None = None  # set by Knowledge.load when the sentence model is installed
         self._paraphrase_failed = False
-        self._stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
+        # Every set of stems below is kept compact (termrows.py): term numbers end to end, not sets of strings.
+        gc_was_on = gc.isenabled()
+        gc.disable()  # millions of small objects are made and none is garbage: collecting would only cost time
+        try:
+            self._build()
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _build(self) -> None:
+        terms = self._termset = Terms()
         docs: list[list[str]] = []
-        self._doc_stems: list[frozenset[str]] = []  # text, topic and title
-        self._text_stems: list[frozenset[str]] = []  # the snippet's own words
-        self._text_bigrams: list[frozenset[tuple[str, str]]] = []
-        self._lead_stems: list[frozenset[str]] = []  # the term a fact defines, if it reads as a definition
-        self._section_of: list[frozenset[str]] = []  # the key stems of the deepest heading a fact sits under
-        self._opens_section: list[bool] = []  # the first fact under its heading (where a definition usually is)
-        self._all_bigrams: set[tuple[str, str]] = set()  # every pair of neighbouring key words in the notes
-        self._doc_groups: list[frozenset[int]] = []
+        text_rows = StemRows(terms)  # the snippet's own words
+        part_rows = StemRows(terms)  # topics, titles and deepest headings: they repeat, stemmed once each
+        lead_rows = StemRows(terms)  # the term a fact defines, if it reads as a definition
+        bigrams = PairRows(terms)
+        topic_of, title_of, deepest_of = array("i"), array("i"), array("i")
+        self._opens_section = bytearray()  # the first fact under its heading (where a definition usually is)
+        self._doc_groups = GroupRows()
         vocab: Counter[str] = Counter()
-        df: Counter[str] = Counter()
+        df: Counter[int] = Counter()
         group_df: Counter[int] = Counter()
-        part_stems: dict[str, list[str]] = {}  # topics and titles repeat: stem each once
+        part_row: dict[str, int] = {}
+        part_stems: dict[str, list[str]] = {}
+        part_codes = PairRows(terms)  # the neighbouring pairs of topics and titles, for _has_phrase
+
+        def part(text: str) -> int:
+            row = part_row.get(text)
+            if row is None:
+                stems = part_stems[text] = self._key_stems(text, vocab)
+                ids = terms.intern(stems)
+                row = part_row[text] = part_rows.add(ids)
+                part_codes.add(ids)
+            return row
+
         opened: set[tuple[str, str]] = set()
         for s in self.snippets:
             own = self._key_stems(s.text, vocab)
-            for part in (s.topic, s.title):
-                if part not in part_stems:
-                    part_stems[part] = self._key_stems(part, vocab)
-                    self._all_bigrams.update(zip(part_stems[part], part_stems[part][1:]))
-            self._text_stems.append(frozenset(own))
+            own_ids = terms.intern(own)
+            topic_of.append(part(s.topic))
+            title_of.append(part(s.title))
+            text_rows.add(own_ids)
             lead = _NAMED_TERM.search(s.text) or _LEAD_TERM.match(s.text)
             # "The apparent magnitude (m) of an object is ...": an aside in brackets is not part of the term
             term = re.sub(r"\([^()]*\)", " ", lead.group(1)) if lead else ""
             # a term of a few words, not a clause ("the process by which a fossil ...")
             short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
             lead_stems = self._key_stems(term, Counter()) if term and short else []  # counted in the text already
-            if len(lead_stems) > 4:
-                lead_stems = []
-            self._lead_stems.append(frozenset(lead_stems))
+            lead_rows.add(terms.intern(lead_stems) if len(lead_stems) <= 4 else [])
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
-            deepest = s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]
-            if deepest not in part_stems:
-                part_stems[deepest] = self._key_stems(deepest, vocab)
-            self._section_of.append(frozenset(part_stems[deepest]))
+            deepest_of.append(part(s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]))
             self._opens_section.append((s.source, s.topic) not in opened)
             opened.add((s.source, s.topic))
-            self._text_bigrams.append(frozenset(zip(own, own[1:])))
-            self._all_bigrams.update(zip(own, own[1:]))
+            bigrams.add(own_ids)
             # the topic counts twice: in a mind map it often says more than the fragment under it
             stems = own + part_stems[s.topic] * 2 + part_stems[s.title]
             groups = self.aliases.groups_in(f"{s.text} {s.topic} {s.title}")
-            doc = stems + [f"alias{g}" for g in sorted(groups)]
-            docs.append(doc)
-            self._doc_stems.append(frozenset(stems))
-            self._doc_groups.append(frozenset(groups))
-            df.update(set(stems))
+            docs.append(stems + [f"alias{g}" for g in sorted(groups)])
+            self._doc_groups.add(groups)
+            df.update(set(own_ids) | set(part_rows.ids(topic_of[-1])) | set(part_rows.ids(title_of[-1])))
             group_df.update(groups)
         for name in self.aliases.all_names():
             vocab.update(t for t in words(name) if t not in STOPWORDS)
@@ -215,37 +264,51 @@ class SearchIndex:
         self.repeated_words = frozenset(
             w for w, c in vocab.items() if c >= 2 and len(w) >= REPEATED_MIN_LENGTH and w.isalpha()
         )
-        self._stem_set = set(df)
+        self._text_stems = text_rows
+        self._lead_stems = lead_rows
+        self._text_bigrams = bigrams
+        self._doc_stems = FactStems(text_rows, part_rows, topic_of, title_of)
+        self._section_of = PartStems(part_rows, deepest_of)
+        self._all_bigrams = PairSet(terms, [bigrams.codes(), part_codes.codes()])
         n = max(len(self.snippets), 1)
-        self._idf = {t: self._idf_of(c, n) for t, c in df.items()}
+        # the stems of facts, topics and titles (every lead stem is one of its fact's), with their weights
+        self._idf = self._stem_set = {terms.names[t]: self._idf_of(c, n) for t, c in df.items()}
         self._group_idf = {g: self._idf_of(c, n) for g, c in group_df.items()}
         self._max_idf = self._idf_of(0, n)
         self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         if docs:
             self._bm25.index(docs, show_progress=False)
+        del docs
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         self._english = english_words()
-        self._by_prefix: dict[str, set[str]] = {}
-        for w in self._vocab:
+        by_prefix: dict[str, list[str]] = {}
+        for w in self._vocab:  # the vocabulary's words are distinct
             if len(w) >= 5:
-                self._by_prefix.setdefault(w[:5], set()).add(w)
-        # What each topic section says as a whole: a mind-map fragment is read in its branch's context.
-        section: dict[str, set[str]] = {}
+                by_prefix.setdefault(w[:5], []).append(w)
+        self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}  # a tuple is a third of a set's size
+        # What each topic section, and each note, says as a whole: a mind-map fragment is read in its branch's
+        # context; a term only another note uses is that note's subject.
+        section: dict[str, set[int]] = {}
         section_groups: dict[str, set[int]] = {}
+        source: dict[str, set[int]] = {}
         # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
-        self._headings: dict[str, list[int]] = {}
+        self._headings: dict[str, array] = {}
         plain = {h: " ".join(words(h)) for h in {*(s.topic for s in self.snippets), *(s.title for s in self.snippets)}}
-        source: dict[str, set[str]] = {}
         for i, s in enumerate(self.snippets):
-            source.setdefault(s.source, set()).update(self._doc_stems[i])
-            section.setdefault(s.topic, set()).update(self._doc_stems[i])
+            ids = self._doc_stems.ids(i)
+            source.setdefault(s.source, set()).update(ids)
+            section.setdefault(s.topic, set()).update(ids)
             section_groups.setdefault(s.topic, set()).update(self._doc_groups[i])
             for h in {s.topic, s.title}:
-                self._headings.setdefault(plain[h], []).append(i)
-        self._section_stems = {k: frozenset(v) for k, v in section.items()}
-        self._source_stems = {k: frozenset(v) for k, v in source.items()}  # every word of each note
-        self._section_groups = {k: frozenset(v) for k, v in section_groups.items()}
+                self._headings.setdefault(plain[h], array("i")).append(i)
+        area_rows = StemRows(terms)
+        self._section_stems = KeyedRows(area_rows, {k: area_rows.add(v) for k, v in section.items()})
+        self._source_stems = KeyedRows(area_rows, {k: area_rows.add(v) for k, v in source.items()})
+        self._section_groups = GroupRows()
+        self._section_group_row = {k: i for i, k in enumerate(section_groups)}
+        for v in section_groups.values():
+            self._section_groups.add(v)
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
 
     @staticmethod
@@ -253,10 +316,10 @@ class SearchIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _stem_all(self, toks: list[str]) -> list[str]:
-        return self._stemmer.stemWords([lemma(t) for t in toks])
+        return _stemmer().stemWords([lemma(t) for t in toks])
 
     def _stem(self, word: str) -> str:
-        return self._stemmer.stemWord(lemma(word))
+        return _stemmer().stemWord(lemma(word))
 
     def _key_stems(self, text: str, vocab: Counter[str]) -> list[str]:
         """The stems of a text's key words, in order; the words themselves join the notes' vocabulary."""
@@ -583,7 +646,7 @@ class SearchIndex:
     def _matched(self, idx: int, terms: list[_Term]) -> int:
         """How many of the key words this snippet, read in its section, contains."""
         topic = self.snippets[idx].topic
-        stems, groups = self._section_stems[topic], self._section_groups[topic]
+        stems, groups = self._section_stems[topic], self._section_groups[self._section_group_row[topic]]
         return sum(1 for t in terms if t.stem in stems or t.groups & groups or t.kin & stems)
 
     def _coverage(self, idx: int, terms: list[_Term]) -> float:
@@ -591,7 +654,7 @@ class SearchIndex:
         groups = self._doc_groups[idx]
         topic = self.snippets[idx].topic
         near_stems = self._section_stems[topic]
-        near_groups = self._section_groups[topic]
+        near_groups = self._section_groups[self._section_group_row[topic]]
         own = self._text_stems[idx]
         got = 0.0
         for t in terms:

@@ -1,0 +1,175 @@
+"""Compact sets of the notes' stems for the search index.
+
+The index keeps, for every fact, topic section and note, the set of its key stems (and for every fact the pairs of
+neighbouring stems). As Python sets of strings these cost about 80 bytes an entry and most of a large index's
+memory; here each stem is a number in one dictionary (`Terms`) and each set a run of sorted numbers in one array
+(`StemRows`, CSR-style): 4 bytes an entry (8 for a pair). A set is turned back into strings only when a question
+reaches it, for the few dozen candidates a question looks at.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+
+_LOW = (1 << 32) - 1
+_NONE: frozenset[int] = frozenset()
+
+
+class Terms:
+    """The stems of the notes, each with a number."""
+
+    __slots__ = ("ids", "names")
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def intern(self, stems: Iterable[str]) -> list[int]:
+        out = []
+        for s in stems:
+            i = self.ids.get(s)
+            if i is None:
+                i = self.ids[s] = len(self.names)
+                self.names.append(s)
+            out.append(i)
+        return out
+
+    def __contains__(self, stem: object) -> bool:
+        return stem in self.ids
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class StemRows:
+    """Sets of stems, one row each (a fact, a section, a note), read back as frozensets of strings."""
+
+    __slots__ = ("_terms", "_ptr", "_flat")
+
+    def __init__(self, terms: Terms) -> None:
+        self._terms = terms
+        self._ptr = array("q", [0])
+        self._flat = array("i")
+
+    def add(self, ids: Iterable[int]) -> int:
+        """Append a row; returns its number."""
+        self._flat.extend(sorted(set(ids)))
+        self._ptr.append(len(self._flat))
+        return len(self._ptr) - 2
+
+    def ids(self, row: int) -> array:
+        return self._flat[self._ptr[row] : self._ptr[row + 1]]
+
+    def __getitem__(self, row: int) -> frozenset[str]:
+        names = self._terms.names
+        return frozenset([names[i] for i in self.ids(row)])
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+
+class PairRows:
+    """Sets of pairs of neighbouring stems, one row per fact."""
+
+    __slots__ = ("_terms", "_ptr", "_flat")
+
+    def __init__(self, terms: Terms) -> None:
+        self._terms = terms
+        self._ptr = array("q", [0])
+        self._flat = array("q")
+
+    def add(self, ids: list[int]) -> None:
+        self._flat.extend(sorted({a << 32 | b for a, b in zip(ids, ids[1:])}))
+        self._ptr.append(len(self._flat))
+
+    def codes(self) -> array:
+        return self._flat
+
+    def __getitem__(self, row: int) -> frozenset[tuple[str, str]]:
+        names = self._terms.names
+        return frozenset([(names[c >> 32], names[c & _LOW]) for c in self._flat[self._ptr[row] : self._ptr[row + 1]]])
+
+
+class PairSet:
+    """Every pair of neighbouring stems in the notes, for `("warsaw", "pact") in pairs`."""
+
+    __slots__ = ("_terms", "_codes")
+
+    def __init__(self, terms: Terms, codes: Iterable[array]) -> None:
+        self._terms = terms
+        parts = [np.frombuffer(c, dtype=np.int64) for c in codes if len(c)]
+        self._codes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+
+    def __contains__(self, pair: object) -> bool:
+        a, b = pair  # type: ignore[misc]
+        ia, ib = self._terms.ids.get(a), self._terms.ids.get(b)
+        if ia is None or ib is None:
+            return False
+        code = ia << 32 | ib
+        at = int(np.searchsorted(self._codes, code))
+        return at < len(self._codes) and int(self._codes[at]) == code
+
+
+class KeyedRows:
+    """Rows found by a key (a topic, a note's name) instead of a number."""
+
+    __slots__ = ("_rows", "_row_of")
+
+    def __init__(self, rows: StemRows, row_of: dict[str, int]) -> None:
+        self._rows = rows
+        self._row_of = row_of
+
+    def __getitem__(self, key: str) -> frozenset[str]:
+        return self._rows[self._row_of[key]]
+
+
+class FactStems:
+    """The stems of a fact with its context: its own text's, its topic's and its note title's."""
+
+    __slots__ = ("_text", "_parts", "_topic_of", "_title_of")
+
+    def __init__(self, text: StemRows, parts: StemRows, topic_of: array, title_of: array) -> None:
+        self._text, self._parts, self._topic_of, self._title_of = text, parts, topic_of, title_of
+
+    def ids(self, idx: int) -> set[int]:
+        out = set(self._text.ids(idx))
+        out.update(self._parts.ids(self._topic_of[idx]))
+        out.update(self._parts.ids(self._title_of[idx]))
+        return out
+
+    def __getitem__(self, idx: int) -> frozenset[str]:
+        names = self._text._terms.names
+        return frozenset([names[i] for i in self.ids(idx)])
+
+
+class PartStems:
+    """One part (the deepest heading) of each fact, by the part's row."""
+
+    __slots__ = ("_parts", "_part_of")
+
+    def __init__(self, parts: StemRows, part_of: array) -> None:
+        self._parts, self._part_of = parts, part_of
+
+    def __getitem__(self, idx: int) -> frozenset[str]:
+        return self._parts[self._part_of[idx]]
+
+
+class GroupRows:
+    """Sets of alias group numbers, one row per fact or section, end to end (most facts name none)."""
+
+    __slots__ = ("_ptr", "_flat")
+
+    def __init__(self) -> None:
+        self._ptr = array("q", [0])
+        self._flat = array("i")
+
+    def add(self, groups: set[int]) -> None:
+        self._flat.extend(sorted(groups))
+        self._ptr.append(len(self._flat))
+
+    def __getitem__(self, idx: int) -> frozenset[int]:
+        a, b = self._ptr[idx], self._ptr[idx + 1]
+        return frozenset(self._flat[a:b]) if b > a else _NONE
