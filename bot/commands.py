@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,7 +20,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("daily", "Today's class quiz: the same questions for everyone, one try each"),
     CommandSpec("answer", "Answer the question you were asked (in a chat you can also just type it)", "ANSWER"),
     CommandSpec("score", "Your points, accuracy, streak and weakest topics"),
-    CommandSpec("leaderboard", "The class leaderboard", "[today|week|season]"),
+    CommandSpec("leaderboard", "The class leaderboard", "[today|week|season [N]]"),
     CommandSpec("topics", "The topics the notes cover"),
     CommandSpec("help", "What the bot can do"),
     CommandSpec("hideme", "Hide or show yourself on leaderboards"),
@@ -32,7 +33,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "[time HH:MM] [timezone ZONE] [count N] [on|off]",
         teacher_only=True,
     ),
-    CommandSpec("seasonnew", "Archive this season and start a fresh leaderboard", teacher_only=True),
+    CommandSpec("seasonnew", "Archive this season and start a fresh leaderboard and report", teacher_only=True),
     CommandSpec(
         "questions",
         "The class's quiz questions: list them, hide or unhide one, questions from the notes on or off",
@@ -84,3 +85,22 @@ def parse_questions(rest: str) -> tuple[str, object]:
             return ("generated", parts[1].lower() == "on")
         return ("usage", "")
     return ("list", rest.strip())
+
+
+LEADERBOARD_USAGE = (
+    "Which leaderboard? /leaderboard today, /leaderboard week, /leaderboard season, "
+    "or /leaderboard season N for an earlier season"
+)
+_SEASON_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
+def parse_leaderboard(rest: str) -> tuple[str, int | None] | None:
+    """(period, season number or None) from "today", "week", "season", "season 2" (nothing: "week");
+    None when the words do not read so."""
+    words = rest.lower().split()
+    if len(words) <= 1:
+        period = words[0] if words else "week"
+        return (period, None) if period in ("today", "week", "season") else None
+    if len(words) == 2 and words[0] == "season" and _SEASON_NUMBER.fullmatch(words[1]):
+        return ("season", int(words[1]))
+    return None

@@ -210,10 +210,14 @@ class RevisionService:
         self.limiter.check(user.key)
         return await self.quiz.score(cls, user)
 
-    async def leaderboard(self, cls: ClassRef, user: UserRef | None, period: str = "week") -> Leaderboard:
+    async def leaderboard(
+        self, cls: ClassRef, user: UserRef | None, period: str = "week", season: int | None = None
+    ) -> Leaderboard:
+        """The board of `period` ("today", "week", "season") in the current season, or the archived board of an
+        earlier `season` (marked missing, with the class's seasons, when it has no such season)."""
         if user is not None:
             self.limiter.check(user.key)
-        return await self.quiz.leaderboard(cls, user, period)
+        return await self.quiz.leaderboard(cls, user, period, season=season)
 
     async def hideme(self, user: UserRef) -> bool:
         """Toggle; returns True when the student is now hidden from leaderboards."""
@@ -252,6 +256,7 @@ class RevisionService:
         return await self.quiz.update_settings(cls, is_teacher, **changes)
 
     async def season_new(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
+        await self.settled()  # the questions just asked are the season's that ends
         return await self.quiz.new_season(cls, is_teacher)
 
     # --- scheduling, for the platform adapters ---------------------------------------------------

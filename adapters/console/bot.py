@@ -20,7 +20,7 @@ from adapters.console.render import (
     render_settings,
 )
 from adapters.console.season import season_command
-from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings
+from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, LEADERBOARD_USAGE, parse_daily_settings, parse_leaderboard
 from bot.config import default_export_dir
 from bot.knowledge.model import plural
 from bot.quiz.export import report_file_name
@@ -116,10 +116,11 @@ class ConsoleBot:
         return render_score(await self.service.score(self.cls, self.user))
 
     async def cmd_leaderboard(self, rest: str) -> str:
-        period = (rest.split() or ["week"])[0].lower()
-        if period not in ("today", "week", "season"):
-            return "Which leaderboard? /leaderboard today, /leaderboard week or /leaderboard season"
-        return render_leaderboard(await self.service.leaderboard(self.cls, self.user, period))
+        asked = parse_leaderboard(rest)
+        if asked is None:
+            return LEADERBOARD_USAGE
+        period, season = asked
+        return render_leaderboard(await self.service.leaderboard(self.cls, self.user, period, season))
 
     async def cmd_hideme(self, rest: str) -> str:
         hidden = await self.service.hideme(self.user)

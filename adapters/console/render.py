@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec
 from bot.knowledge.model import Answer, plural
-from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, Leaderboard, QuizPrompt, Report, ScoreCard
+from bot.quiz.values import (
+    AnswerResult,
+    DailySettings,
+    DailyStatus,
+    Leaderboard,
+    QuizPrompt,
+    Report,
+    ScoreCard,
+    SeasonInfo,
+    StudentRow,
+)
 
 PROBLEMS = {
     "empty": "Ask me something about the notes, e.g. /ask what was decided at Yalta?",
@@ -116,8 +126,13 @@ def render_daily(status: DailyStatus) -> str:
 
 
 def render_score(card: ScoreCard) -> str:
-    lines = [
-        f"{card.name}: {plural(card.points, 'point')} this season ({card.points_today} today)",
+    lines = [f"{card.name}: {plural(card.points, 'point')} this season ({card.points_today} today)"]
+    if card.earlier_today:
+        lines.append(
+            f"Season {card.season} began today: your points from earlier today ({card.earlier_today}) count in "
+            f"season {card.season - 1} (/leaderboard season {card.season - 1})."
+        )
+    lines += [
         f"Daily quiz: {card.correct}/{card.answered} right ({card.accuracy:.0%}), streak {card.streak}",
         f"Practice: {card.practice_correct}/{card.practice_answered} right, {card.due} due now",
     ]
@@ -129,16 +144,62 @@ def render_score(card: ScoreCard) -> str:
 
 
 def render_leaderboard(board: Leaderboard) -> str:
-    title = {"today": "Today", "week": "This week", "season": f"Season {board.season}"}[board.period]
-    if not board.rows:
-        return f"{title}: no answers yet. /daily to start!"
-    lines = [f"{title}:"]
-    lines += [f"{r.rank:>3}. {r.name} - {plural(r.points, 'point')} ({r.correct}/{r.answered})" for r in board.rows]
+    if board.missing:
+        return "\n".join([f"There is no season {board.season} in this class.", *render_seasons(board.seasons)])
+    title = _board_title(board)
+    if board.rows:
+        lines = [f"{title}:"]
+        lines += [f"{r.rank:>3}. {r.name} - {plural(r.points, 'point')} ({r.correct}/{r.answered})" for r in board.rows]
+    elif board.archived or board.season_began:
+        lines = [f"{title}: no answers."]
+    else:
+        lines = [f"{title}: no answers yet. /daily to start!"]
     if board.you_hidden:
         lines.append("(you are hidden from leaderboards)")
     elif board.you and board.you not in board.rows:
         lines.append(f"You: #{board.you.rank}, {plural(board.you.points, 'point')}")
+    if board.season_began:
+        before = board.season - 1
+        when = "today" if board.period == "today" else "this week"
+        lines.append(f"Answers from earlier {when} count in season {before} (/leaderboard season {before}).")
+    if len(board.seasons) > 1:
+        lines += render_seasons(board.seasons)
     return "\n".join(lines)
+
+
+def _board_title(board: Leaderboard) -> str:
+    if board.archived:
+        return f"Season {board.season} ({season_dates(board.archived)}, archived)"
+    if board.period == "season":
+        return f"Season {board.season}"
+    title = "Today" if board.period == "today" else "This week"
+    if not board.season_began:
+        return title
+    on = "" if board.period == "today" else f" on {board.season_began}"
+    return f"{title}, since season {board.season} began{on}"
+
+
+def season_dates(season: SeasonInfo) -> str:
+    """ "2026-09-01 to 2026-11-24", "since 2026-11-24", or what is known of them."""
+    if season.current:
+        return f"since {season.started}" if season.started else "the current season"
+    if season.started and season.ended:
+        return season.ended if season.started == season.ended else f"{season.started} to {season.ended}"
+    if season.ended:
+        return f"until {season.ended}"
+    return f"from {season.started}" if season.started else "dates not recorded"
+
+
+def render_seasons(seasons: tuple[SeasonInfo, ...]) -> list[str]:
+    """The class's seasons, one a line, and how to see one."""
+    lines = ["Seasons of this class (/leaderboard season N shows one):"]
+    for s in seasons:
+        if s.current:
+            lines.append(f"  Season {s.number}: {season_dates(s)} (current)")
+        else:
+            who = plural(s.students, "student") if s.students else "no answers"
+            lines.append(f"  Season {s.number}: {season_dates(s)}, {who}")
+    return lines
 
 
 PROMPT_IN_REPORT = 120
@@ -157,10 +218,12 @@ def around_blank(prompt: str, width: int = PROMPT_IN_REPORT) -> str:
 
 
 def render_report(report: Report) -> str:
-    lines = [f"Class report (season {report.season})", "Students (weakest first):"]
+    lines = [f"Class report (season {report.season})"]
+    if report.season_started:
+        lines.append(f"Since {report.season_started}, when season {report.season} began.")
+    lines.append("Students (weakest first):")
     lines += [
-        f"  {s.name}: {s.correct}/{s.answered} ({s.accuracy:.0%}), streak {s.streak}, "
-        f"practice answers {s.practice_answered}"
+        f"  {s.name}: {_daily_marks(s)}, streak {s.streak}, practice answers {s.practice_answered}"
         for s in report.students
     ] or ["  no answers yet"]
     lines.append("Questions (hardest first):")
@@ -178,6 +241,12 @@ def render_report(report: Report) -> str:
     lines.append("Asked but not in the notes:")
     lines += [f"  {g.text!r} x{g.count} (last {g.last_asked})" for g in report.gaps[:10]] or ["  -"]
     return "\n".join(lines)
+
+
+def _daily_marks(student: StudentRow) -> str:
+    if not student.answered:  # practice only, this season
+        return "no daily quiz"
+    return f"{student.correct}/{student.answered} ({student.accuracy:.0%})"
 
 
 def render_settings(s: DailySettings) -> str:

@@ -23,8 +23,13 @@ async def season_command(
         students = len(board.rows)
         return (
             f"This archives season {board.season} ({students} student{'s' if students != 1 else ''} on its "
-            f"leaderboard) and starts a fresh leaderboard for the whole class. To go ahead: {confirm_with}",
+            f"leaderboard) and starts season {board.season + 1}: a fresh leaderboard and report for the whole "
+            f"class (/export first keeps this season's report). To go ahead: {confirm_with}",
             None,
         )
     final = await service.season_new(cls, True)
-    return "Season archived; a fresh leaderboard starts now.", final
+    return (
+        f"Season archived; season {final.season + 1} starts now, with a fresh leaderboard and report. "
+        f"/leaderboard season {final.season} shows the archived one.",
+        final,
+    )

@@ -58,6 +58,9 @@ SLASH_NAMES = {
 }
 
 
+MAX_SEASON = 999_999  # the /leaderboard season option (the chats that type it take six digits too)
+
+
 def summary(name: str) -> str:
     """Descriptions come from the core's command set, so /help and Discord's menu say the same."""
     return clip(BY_NAME[name].summary, 100)
@@ -134,12 +137,18 @@ class RevisionCog(commands.Cog):
         await send(interaction, embed=text_embed(render_score(card)))
 
     @app_commands.command(name="leaderboard", description=summary("leaderboard"))
-    @app_commands.describe(period="Which leaderboard (this week if you leave it empty)")
+    @app_commands.describe(
+        period="Which leaderboard (this week if you leave it empty)",
+        season="An earlier season's number, to see its archived leaderboard (empty: the current season)",
+    )
     async def leaderboard(
-        self, interaction: discord.Interaction, period: Literal["today", "week", "season"] = "week"
+        self,
+        interaction: discord.Interaction,
+        period: Literal["today", "week", "season"] = "week",
+        season: app_commands.Range[int, 1, MAX_SEASON] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        board = await self.service.leaderboard(class_for(interaction), user_for(interaction), period)
+        board = await self.service.leaderboard(class_for(interaction), user_for(interaction), period, season)
         await send(interaction, embed=text_embed(render_leaderboard(board)))
 
     @app_commands.command(name="topics", description=summary("topics"))

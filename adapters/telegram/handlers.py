@@ -35,7 +35,14 @@ from adapters.console.season import season_command
 from adapters.telegram import render
 from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
-from bot.commands import BY_NAME, DAILY_SETTINGS_USAGE, parse_daily_settings, parse_questions
+from bot.commands import (
+    BY_NAME,
+    DAILY_SETTINGS_USAGE,
+    LEADERBOARD_USAGE,
+    parse_daily_settings,
+    parse_leaderboard,
+    parse_questions,
+)
 from bot.config import Settings
 from bot.quiz.daily import class_day, zone
 from bot.quiz.export import report_file_name
@@ -448,11 +455,12 @@ async def cmd_score(t: Turn, rest: str) -> None:
 
 
 async def cmd_leaderboard(t: Turn, rest: str) -> None:
-    period = (rest.split() or ["week"])[0].lower()
-    if period not in ("today", "week", "season"):
-        await t.reply("Which leaderboard? /leaderboard today, /leaderboard week or /leaderboard season")
+    asked = parse_leaderboard(rest)
+    if asked is None:
+        await t.reply(escape(LEADERBOARD_USAGE))
         return
-    await t.reply(render.render_leaderboard(await t.service.leaderboard(t.cls, t.user, period)))
+    period, season = asked
+    await t.reply(render.render_leaderboard(await t.service.leaderboard(t.cls, t.user, period, season)))
 
 
 async def cmd_hideme(t: Turn, rest: str) -> None:

@@ -34,6 +34,8 @@ def report_csv(report: Report) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)  # every cell quoted: separators inside stay
     w.writerow(["section", "name", "topic", "answered", "correct", "accuracy", "streak", "detail", "right answer"])
+    since = f"since {report.season_started}" if report.season_started else ""
+    w.writerow(_row("season", f"season {report.season}", "", "", "", "", "", since))  # what the rows cover
     for s in report.students:
         w.writerow(
             _row(

@@ -71,12 +71,28 @@ class LeaderRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SeasonInfo:
+    """One of a class's seasons. Dates are the class's days (YYYY-MM-DD), "" where nothing tells them."""
+
+    number: int
+    started: str
+    ended: str = ""  # the day it was archived; "" for the current season
+    students: int = 0  # on its archived leaderboard (hidden students not counted)
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Leaderboard:
     period: str  # "today", "week", "season"
     rows: tuple[LeaderRow, ...]
     you: LeaderRow | None = None
     you_hidden: bool = False
     season: int = 1
+    archived: SeasonInfo | None = None  # an earlier season's board, as it was archived
+    missing: bool = False  # the class has no season of that number (`seasons` says which it has)
+    seasons: tuple[SeasonInfo, ...] = ()  # with a season's board: every season of the class, oldest first
+    # today's or this week's board when the season began within it: answers before then count in the season before
+    season_began: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +120,7 @@ class ScoreCard:
     practice_correct: int
     hidden: bool
     season: int
+    earlier_today: int = 0  # today's points from before this season began: they count in the season before
 
     @property
     def accuracy(self) -> float:
@@ -153,6 +170,7 @@ class Report:
     questions: tuple[QuestionRow, ...]
     topics: tuple[TopicScore, ...]  # weakest first
     gaps: tuple[GapRow, ...]
+    season_started: str = ""  # the day the season began (the class's day, YYYY-MM-DD): the report covers it
 
 
 @dataclass(frozen=True, slots=True)

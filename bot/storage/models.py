@@ -57,12 +57,16 @@ class UnansweredQuestion(Base):
 
     __tablename__ = "unanswered_questions"
     __table_args__ = (UniqueConstraint("class_key", "text", name="uq_unanswered_class_text"),)
+    __mapper_args__ = {"eager_defaults": False}  # an insert does not read earlier_count back (see below)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     class_key: Mapped[str] = mapped_column(String(200))  # "<platform>:<chat or server id>"
     text: Mapped[str] = mapped_column(String(300))  # normalised: lower-case words only
     count: Mapped[int] = mapped_column(Integer, default=1)
     last_asked: Mapped[datetime] = mapped_column(UTCDateTime())
+    # How many of `count` came before the class's current season (/seasonnew): its report counts the rest. Its
+    # default is the database's, so recording a gap never names it (and works on a database before 0007 too).
+    earlier_count: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class Student(Base):

@@ -186,3 +186,48 @@ async def test_a_teacher_is_a_teacher_of_their_own_class_only(service, teacher_c
     await take_the_daily_quiz(elsewhere)
     assert "1. Mr K" in await elsewhere.handle("/leaderboard today")
     assert "no answers yet" in await teacher_console.handle("/leaderboard today")
+
+
+async def take_the_daily_quiz_right(bot) -> None:  # noqa: ANN001
+    """Answer every question of today's quiz right."""
+    await bot.handle("/daily")
+    while bot.pending:
+        question = await bot.service.question_for(bot.pending)
+        assert "Right!" in await bot.handle(question.answer)
+
+
+async def start_a_second_season(student, teacher) -> None:  # noqa: ANN001
+    """The student takes today's quiz (all right) and practises once; the teacher starts season 2."""
+    await take_the_daily_quiz_right(student)
+    assert "Practice" in await student.handle("/quiz yalta")
+    assert "Right!" in await student.handle((await student.service.question_for(student.pending)).answer)
+    assert "Season archived" in await teacher.handle("/seasonnew yes")
+
+
+async def test_an_archived_season_is_shown_again_and_an_unknown_one_lists_the_seasons(console, teacher_console):
+    await start_a_second_season(console, teacher_console)
+    old = await console.handle("/leaderboard season 1")
+    assert old.startswith("Season 1 (2026-11-24, archived):\n  1. Ana - 5 points (5/5)")
+    current = await console.handle("/leaderboard season")  # the current season stays the default
+    assert current.startswith("Season 2: no answers yet") and "Season 1: 2026-11-24, 1 student" in current
+    missing = await console.handle("/leaderboard season 3")
+    assert missing.startswith("There is no season 3") and "Season 2: since 2026-11-24 (current)" in missing
+    assert "Which leaderboard?" in await console.handle("/leaderboard season three")
+
+
+async def test_the_day_a_new_season_begins_todays_board_and_the_score_say_the_same(console, teacher_console):
+    await start_a_second_season(console, teacher_console)
+    today = await console.handle("/leaderboard today")
+    score = await console.handle("/score")
+    assert today.startswith("Today, since season 2 began: no answers.")
+    assert "Answers from earlier today count in season 1 (/leaderboard season 1)." in today
+    assert score.startswith("Ana: 0 points this season (0 today)\nSeason 2 began today: your points from earlier")
+    assert "today (5) count in season 1" in score
+
+
+async def test_after_a_new_season_the_report_starts_afresh_and_says_since_when(console, teacher_console):
+    await start_a_second_season(console, teacher_console)
+    report = await teacher_console.handle("/report")
+    assert report.startswith("Class report (season 2)\nSince 2026-11-24, when season 2 began.\n")
+    assert "Students (weakest first):\n  no answers yet\n" in report  # season 1's practice stays in season 1
+    assert "Questions (hardest first):\n  none answered yet\n" in report and "Weakest topics:\n  -\n" in report

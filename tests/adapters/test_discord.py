@@ -711,3 +711,23 @@ async def test_stopping_the_bot_lets_a_daily_post_tick_finish(fake, service, cap
     idle.bot._scheduler = asyncio.create_task(asyncio.sleep(3600))  # waiting for its next tick
     await idle.bot.close()
     assert idle.bot._scheduler.cancelled()  # an idle schedule is not waited for
+
+
+async def test_an_earlier_season_by_the_leaderboards_season_option(dc, service):
+    options = {o["name"]: o for o in next(c for c in dc.fake.commands if c["name"] == "leaderboard")["options"]}
+    season = options["season"]
+    assert (season["type"], season["required"], season["min_value"]) == (4, False, 1)
+    await answer_prompt(dc, service, await dc.command("daily"))
+    assert "Season archived" in reply_text(await as_teacher(dc, "season-new", {"confirm": True}))
+
+    old = last_shown(await dc.command("leaderboard", {"season": 1}))
+    assert old.ephemeral and old.message["embeds"][0]["title"] == "Season 1 (2026-11-24, archived):"
+    assert "1. Ana - 1 point (1/1)" in old.text() and "Season 2: since 2026-11-24 (current)" in old.text()
+    current = last_shown(await dc.command("leaderboard", {"period": "season"}))  # the default season: the current
+    assert current.message["embeds"][0]["title"] == "Season 2: no answers yet. /daily to start!"
+    missing = last_shown(await dc.command("leaderboard", {"period": "today", "season": 7}))
+    assert missing.message["embeds"][0]["title"] == "There is no season 7 in this class."
+    assert "Season 1: 2026-11-24, 1 student" in missing.text()
+    today = last_shown(await dc.command("leaderboard", {"period": "today"})).text()
+    score = reply_text(await dc.command("score"))
+    assert "since season 2 began" in today and "count in season 1" in today and "count in season 1" in score

@@ -1145,3 +1145,21 @@ async def test_marks_in_a_group_are_private(tg, service):
     tg.api.unreachable.add(BEN["id"])
     reply = await tg.send(GROUP, BEN, "zzzz", reply_to=typed[0])
     assert "Start a private chat" in reply and "Not quite" not in reply
+
+
+async def test_an_archived_season_in_a_group_and_the_day_of_a_new_one(tg):
+    """/leaderboard season 1 after /seasonnew yes shows the archived board; an unknown number lists the seasons;
+    today's board and /score say alike that the day's earlier answers are in season 1."""
+    await tg.send(GROUP, ANA, "/daily")
+    await tg.answer_right(ANA, tg.question(GROUP))
+    assert "Season archived" in await tg.send(GROUP, ADMIN, "/seasonnew yes")
+    old = await tg.send(GROUP, BEN, "/leaderboard season 1")
+    assert old.startswith("Season 1 (2026-11-24, archived):") and "1. Ana B. - 1 point (1/1)" in old
+    missing = await tg.send(GROUP, BEN, "/leaderboard season 4")
+    assert missing.startswith("There is no season 4") and "Season 1: 2026-11-24, 1 student" in missing
+    assert "Season 2: no answers yet" in await tg.send(GROUP, BEN, f"/leaderboard{AT_BOT} season")
+    assert "Which leaderboard?" in await tg.send(GROUP, BEN, "/leaderboard season -1")
+    today = await tg.send(GROUP, ANA, "/leaderboard today")
+    assert today.startswith("Today, since season 2 began: no answers.") and "count in season 1" in today
+    score = await tg.send(GROUP, ANA, "/score")
+    assert "(0 today)" in score and "your points from earlier today (1) count in season 1" in score

@@ -386,7 +386,7 @@ def test_csv_export_has_no_formula_cell_whichever_separator_a_spreadsheet_uses(s
         for cell in line.split(separator):  # as a spreadsheet that ignores the quotes would split it
             assert not cell.strip().strip('"').startswith(("=", "+", "-", "@")), (separator, cell)
     rows = list(csv.reader(io.StringIO(text)))
-    assert [r[1] for r in rows[1:]] == [
+    assert [r[1] for r in rows if r[0] == "student"] == [
         "Dan;'=1+1",
         'Eve,\'=HYPERLINK("x")',
         "Fay =2+2",

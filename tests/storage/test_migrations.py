@@ -1,5 +1,7 @@
 """The schema is built and upgraded by Alembic, from an empty database on (SQLite and PostgreSQL)."""
 
+from datetime import timedelta
+
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -117,6 +119,47 @@ async def test_class_staff_is_added_to_a_database_in_use_and_holds_two_ids_only(
     assert staff == 0 and cols == {"id", "class_id", "student_id"}
 
 
+async def test_gaps_asked_before_a_later_season_began_are_that_seasons_after_0007(db_url, clock):
+    """0007 on a database in use: a question last asked before its class's second season began counts in the earlier
+    season; one asked since, in a class's first season, or in a class with no row yet counts in the current one."""
+    engine = make_engine(db_url)
+    await upgrade(engine, "0006")
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    began = clock()
+    async with engine.begin() as conn:
+        for key, season in (("console:7b", 2), ("console:8a", 1)):
+            await conn.execute(
+                text(
+                    "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
+                    " season_started, teacher_role, generated_questions) values"
+                    " (:key, 'UTC', true, '08:00', 5, '', :season, :t, '', true)"
+                ),
+                {
+                    "key": key,
+                    "season": season,
+                    "t": began.replace(tzinfo=None) if engine.dialect.name == "sqlite" else began,
+                },
+            )
+    day = timedelta(days=1)
+    for key, question, when in (
+        ("console:7b", "asked in season one", began - day),
+        ("console:7b", "asked in season two", began + day),
+        ("console:8a", "asked in a first season", began - day),
+        ("console:9z", "asked in a class with no row", began - day),
+    ):
+        await record_gap(sessions, key, question, when)
+    await upgrade(engine, "head")
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("select text, count, earlier_count from unanswered_questions"))).all()
+    await engine.dispose()
+    assert sorted(rows) == [
+        ("asked in a class with no row", 1, 0),
+        ("asked in a first season", 1, 0),
+        ("asked in season one", 1, 1),
+        ("asked in season two", 1, 0),
+    ]
+
+
 async def test_unanswered_questions_are_counted_per_class_without_identity(db_url, clock):
     engine, sessions = await open_database(db_url)
     await record_gap(sessions, "console:7b", "who invented the telephone", clock())
@@ -129,7 +172,7 @@ async def test_unanswered_questions_are_counted_per_class_without_identity(db_ur
     await engine.dispose()
     assert [(g.text, g.count) for g in gaps] == [("who invented the telephone", 2)]
     assert gaps[0].last_asked == clock() and gaps[0].last_asked.tzinfo is not None
-    assert cols == {"id", "class_key", "text", "count", "last_asked"}
+    assert cols == {"id", "class_key", "text", "count", "last_asked", "earlier_count"}
 
 
 @pytest.mark.parametrize("make", ["folder", "garbage"])

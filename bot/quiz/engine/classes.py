@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -93,7 +94,8 @@ class ClassesPart(EngineCore):
             )
 
     async def new_season(self, cls: ClassRef, is_teacher: bool) -> Leaderboard:
-        """Archive the season's standings and start a fresh leaderboard. Returns the archived board."""
+        """Archive the season's standings and start a fresh leaderboard and report (the questions the notes did not
+        answer are counted afresh). Returns the archived board."""
         if not is_teacher:
             raise NotAllowed("seasonnew")
         now = self.clock()
@@ -101,6 +103,8 @@ class ClassesPart(EngineCore):
             klass = await self._class(session, cls)
             rows = await self._standings(session, klass)
             final = _board("season", rows, None, klass.season, limit=len(rows))
+            current = (await self._seasons(session, klass))[-1]
+            archived = replace(current, ended=self._today(klass), students=len(final.rows), current=False)
             for rank, r in enumerate(rows, 1):  # hidden students are archived too, just not shown
                 session.add(
                     SeasonResult(
@@ -114,11 +118,16 @@ class ClassesPart(EngineCore):
                         ended_at=now,
                     )
                 )
+            await session.execute(
+                update(UnansweredQuestion)
+                .where(UnansweredQuestion.class_key == cls.key)
+                .values(earlier_count=UnansweredQuestion.count)
+            )
             self._class_cache.pop(cls.key, None)
             klass.season += 1
             klass.season_started = now
             await session.commit()
-        return final
+        return replace(final, archived=archived)
 
     async def _skip_today(self, session, klass: SchoolClass) -> bool:  # noqa: ANN001
         """A schedule set after today's time has passed starts tomorrow: today's post is marked done unposted, so

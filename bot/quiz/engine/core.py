@@ -312,6 +312,14 @@ def _as_int(col):  # noqa: ANN001, ANN202
     return cast(col, Integer)
 
 
+def _practice_in_season(klass: SchoolClass) -> ColumnElement[bool]:
+    """A condition on practice answered in the class's current season: after /seasonnew began it (an answer given as
+    it began is the season before's); in a first season, all of the class's."""
+    if klass.season <= 1:
+        return PracticePrompt.answered_at.is_not(None)
+    return PracticePrompt.answered_at > klass.season_started
+
+
 def _students_only(class_id: int, student_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """A condition on a class's rows (answers, practice) that leaves out its staff: teachers trying the quizzes."""
     staff = select(ClassStaff.id).where(ClassStaff.class_id == class_id, ClassStaff.student_id == student_id)

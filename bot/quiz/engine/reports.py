@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.quiz.engine.core import EngineCore, _students_only
+from bot.quiz.daily import class_day
+from bot.quiz.engine.core import EngineCore, _practice_in_season, _students_only
 from bot.quiz.values import GapRow, NotAllowed, QuestionRow, Report, StudentRow
 from bot.refs import ClassRef
-from bot.storage.gaps import list_gaps
-from bot.storage.models import DailyAnswer, PracticePrompt, Student
+from bot.storage.models import DailyAnswer, PracticePrompt, SchoolClass, Student, UnansweredQuestion
 from bot.text import normalise_question
+
+MAX_GAPS = 50
 
 
 class ReportsPart(EngineCore):
@@ -20,44 +23,15 @@ class ReportsPart(EngineCore):
     # --- teachers ------------------------------------------------------------------------------
 
     async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
-        """The class's students and how they answer; its staff's own tries are left out (not students, and a
-        teacher checking the quiz would skew what the questions show)."""
+        """The class's students and how they answer in its current season: daily answers, practice, topics and
+        questions asked that the notes do not cover, all since the season began. Its staff's own tries are left
+        out (not students, and a teacher checking the quiz would skew what the questions show)."""
         if not is_teacher:
             raise NotAllowed("report")
         async with self.sessions() as session:
             klass = await self._class(session, cls)
-            answers = (
-                await session.execute(
-                    select(
-                        DailyAnswer.student_id,
-                        DailyAnswer.question_id,
-                        DailyAnswer.correct,
-                        DailyAnswer.given,
-                        DailyAnswer.topic,
-                    ).where(
-                        DailyAnswer.class_id == klass.id,
-                        DailyAnswer.season == klass.season,
-                        _students_only(klass.id, DailyAnswer.student_id),
-                    )
-                )
-            ).all()
-            practice = (
-                await session.execute(
-                    select(
-                        PracticePrompt.student_id,
-                        PracticePrompt.question_id,
-                        PracticePrompt.correct,
-                        PracticePrompt.given,
-                        PracticePrompt.asked_at,
-                    )
-                    .where(
-                        PracticePrompt.class_id == klass.id,
-                        PracticePrompt.answered_at.is_not(None),
-                        _students_only(klass.id, PracticePrompt.student_id),
-                    )
-                    .order_by(PracticePrompt.asked_at, PracticePrompt.id)
-                )
-            ).all()
+            answers = await self._season_answers(session, klass)
+            practice = await self._season_practice(session, klass)
             ids = {r[0] for r in answers} | {r[0] for r in practice}
             students = {}
             if ids:
@@ -65,8 +39,8 @@ class ReportsPart(EngineCore):
                     s.id: s for s in (await session.execute(select(Student).where(Student.id.in_(ids)))).scalars()
                 }
             streaks = {sid: await self._streak(session, klass, sid) for sid in students}
-            topics = await self._topic_scores(session, klass.id)
-            gaps = await list_gaps(self.sessions, cls.key)
+            topics = await self._topic_scores(session, klass.id, season_of=klass)
+            gaps = await self._season_gaps(session, cls.key)
             await session.commit()
         per_student: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for sid, _qid, correct, _given, _topic in answers:
@@ -115,5 +89,54 @@ class ReportsPart(EngineCore):
             tuple(student_rows),
             tuple(q_rows),
             tuple(topics),
-            tuple(GapRow(g.text, g.count, g.last_asked.date().isoformat()) for g in gaps),
+            gaps,
+            class_day(klass.season_started, klass.timezone).isoformat(),
         )
+
+    async def _season_answers(self, session: AsyncSession, klass: SchoolClass):  # noqa: ANN202
+        """(student, question, correct, given, topic) of the season's daily answers, without the staff's."""
+        rows = await session.execute(
+            select(
+                DailyAnswer.student_id,
+                DailyAnswer.question_id,
+                DailyAnswer.correct,
+                DailyAnswer.given,
+                DailyAnswer.topic,
+            ).where(
+                DailyAnswer.class_id == klass.id,
+                DailyAnswer.season == klass.season,
+                _students_only(klass.id, DailyAnswer.student_id),
+            )
+        )
+        return rows.all()
+
+    async def _season_practice(self, session: AsyncSession, klass: SchoolClass):  # noqa: ANN202
+        """(student, question, correct, given, asked at) of the practice answered since the season began, oldest
+        first, without the staff's."""
+        rows = await session.execute(
+            select(
+                PracticePrompt.student_id,
+                PracticePrompt.question_id,
+                PracticePrompt.correct,
+                PracticePrompt.given,
+                PracticePrompt.asked_at,
+            )
+            .where(
+                PracticePrompt.class_id == klass.id,
+                _practice_in_season(klass),
+                _students_only(klass.id, PracticePrompt.student_id),
+            )
+            .order_by(PracticePrompt.asked_at, PracticePrompt.id)
+        )
+        return rows.all()
+
+    async def _season_gaps(self, session: AsyncSession, class_key: str) -> tuple[GapRow, ...]:
+        """The questions the notes did not answer, asked this season: how often since it began, commonest first."""
+        asked = UnansweredQuestion.count - UnansweredQuestion.earlier_count
+        rows = await session.execute(
+            select(UnansweredQuestion.text, asked, UnansweredQuestion.last_asked)
+            .where(UnansweredQuestion.class_key == class_key, asked > 0)
+            .order_by(asked.desc(), UnansweredQuestion.last_asked.desc())
+            .limit(MAX_GAPS)
+        )
+        return tuple(GapRow(text, int(n), last.date().isoformat()) for text, n, last in rows)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.daily import class_day, week_start
-from bot.quiz.engine.core import PERIODS, EngineCore, _as_int, _students_only
-from bot.quiz.values import Leaderboard, LeaderRow, ScoreCard, TopicScore
+from bot.quiz.engine.core import PERIODS, EngineCore, _as_int, _practice_in_season, _students_only
+from bot.quiz.values import Leaderboard, LeaderRow, ScoreCard, SeasonInfo, TopicScore
 from bot.refs import ClassRef, UserRef
-from bot.storage.models import DailyAnswer, PracticePrompt, ReviewCard, SchoolClass, Student
+from bot.storage.models import DailyAnswer, PracticePrompt, ReviewCard, SchoolClass, SeasonResult, Student
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +48,20 @@ class StandingsPart(EngineCore):
 
     # --- scores and boards ---------------------------------------------------------------------
 
-    async def _topic_scores(self, session: AsyncSession, class_id: int, student_id: int | None = None):
-        """Accuracy per topic: one student's, or the class's (its students', without its staff)."""
+    async def _topic_scores(
+        self, session: AsyncSession, class_id: int, student_id: int | None = None, season_of: SchoolClass | None = None
+    ):
+        """Accuracy per topic: one student's, or the class's (its students', without its staff); with `season_of`,
+        in that class's current season only."""
         q = select(DailyAnswer.topic, func.count(), func.sum(_as_int(DailyAnswer.correct))).where(
             DailyAnswer.class_id == class_id
         )
         p = select(PracticePrompt.topic, func.count(), func.sum(_as_int(PracticePrompt.correct))).where(
             PracticePrompt.class_id == class_id, PracticePrompt.answered_at.is_not(None)
         )
+        if season_of is not None:
+            q = q.where(DailyAnswer.season == season_of.season)
+            p = p.where(_practice_in_season(season_of))
         if student_id is not None:
             q = q.where(DailyAnswer.student_id == student_id)
             p = p.where(PracticePrompt.student_id == student_id)
@@ -80,15 +87,7 @@ class StandingsPart(EngineCore):
                 DailyAnswer.season == klass.season,
             )
             n, c, pts = (await session.execute(base)).one()
-            (today_pts,) = (
-                await session.execute(
-                    select(func.sum(DailyAnswer.points)).where(
-                        DailyAnswer.class_id == klass.id,
-                        DailyAnswer.student_id == student.id,
-                        DailyAnswer.day == self._today(klass),
-                    )
-                )
-            ).one()
+            today_pts, earlier_today = await self._points_today(session, klass, student.id)
             pn, pc = (
                 await session.execute(
                     select(func.count(), func.sum(_as_int(PracticePrompt.correct))).where(
@@ -119,22 +118,111 @@ class StandingsPart(EngineCore):
                 int(pc or 0),
                 student.hidden,
                 klass.season,
+                earlier_today,
             )
 
-    async def leaderboard(self, cls: ClassRef, user: UserRef | None, period: str = "week", limit: int = 10):
-        period = period if period in PERIODS else "week"
+    async def _points_today(self, session: AsyncSession, klass: SchoolClass, student_id: int) -> tuple[int, int]:
+        """A student's points today: (in this season, before it began). A season begun today leaves the day's earlier
+        answers in the season before, on its board and not on today's."""
+        rows = await session.execute(
+            select(DailyAnswer.season, func.sum(DailyAnswer.points))
+            .where(
+                DailyAnswer.class_id == klass.id,
+                DailyAnswer.student_id == student_id,
+                DailyAnswer.day == self._today(klass),
+            )
+            .group_by(DailyAnswer.season)
+        )
+        by_season = {season: int(points or 0) for season, points in rows}
+        this_season = by_season.pop(klass.season, 0)
+        return this_season, sum(by_season.values())
+
+    async def leaderboard(
+        self, cls: ClassRef, user: UserRef | None, period: str = "week", limit: int = 10, season: int | None = None
+    ) -> Leaderboard:
+        """Today's, this week's or a season's board: the current season's unless `season` names another."""
+        if season is not None:
+            period = "season"
+        elif period not in PERIODS:
+            period = "week"
         async with self.sessions() as session:
             klass = await self._class(session, cls)
-            today = class_day(self.clock(), klass.timezone)
-            cond = []
-            if period == "today":
-                cond.append(DailyAnswer.day == today.isoformat())
-            elif period == "week":
-                cond.append(DailyAnswer.day >= week_start(today).isoformat())
-            rows = await self._standings(session, klass, *cond)
             me = await self._student(session, user, create=False) if user else None
+            if period == "season":
+                board = await self._season_board(session, klass, me, season, limit)
+            else:
+                board = await self._period_board(session, klass, me, period, limit)
             await session.commit()
-        return _board(period, rows, me, klass.season, limit)
+        return board
+
+    async def _period_board(
+        self, session: AsyncSession, klass: SchoolClass, me: Student | None, period: str, limit: int
+    ) -> Leaderboard:
+        """Today's or this week's board in the current season; when the season began within the period, the board
+        says so (the period's earlier answers are on the season before's board)."""
+        today = class_day(self.clock(), klass.timezone)
+        start = today if period == "today" else week_start(today)
+        rows = await self._standings(session, klass, DailyAnswer.day >= start.isoformat())
+        began = class_day(klass.season_started, klass.timezone)
+        board = _board(period, rows, me, klass.season, limit)
+        return replace(board, season_began=began.isoformat()) if klass.season > 1 and began >= start else board
+
+    async def _season_board(
+        self, session: AsyncSession, klass: SchoolClass, me: Student | None, number: int | None, limit: int
+    ) -> Leaderboard:
+        """The current season's standings, or an earlier season's as archived; a number the class never had gives
+        an empty board marked missing. Every season board lists the class's seasons."""
+        seasons = await self._seasons(session, klass)
+        if number is None or number == klass.season:
+            rows = await self._standings(session, klass)
+            return replace(_board("season", rows, me, klass.season, limit), seasons=seasons)
+        info = next((s for s in seasons if s.number == number), None)
+        if info is None:
+            return Leaderboard("season", (), season=number, missing=True, seasons=seasons)
+        rows = await self._archived_standings(session, klass.id, number)
+        return replace(_board("season", rows, me, number, limit), archived=info, seasons=seasons)
+
+    async def _archived_standings(self, session: AsyncSession, class_id: int, season: int) -> list[_Standing]:
+        """An earlier season's standings as /seasonnew archived them (a student who has since gone is not on it)."""
+        rows = await session.execute(
+            select(
+                Student.id,
+                Student.display_name,
+                Student.hidden,
+                SeasonResult.points,
+                SeasonResult.answered,
+                SeasonResult.correct,
+            )
+            .join(Student, Student.id == SeasonResult.student_id)
+            .where(SeasonResult.class_id == class_id, SeasonResult.season == season)
+            .order_by(SeasonResult.rank, SeasonResult.id)
+        )
+        return [_Standing(*row) for row in rows]
+
+    async def _seasons(self, session: AsyncSession, klass: SchoolClass) -> tuple[SeasonInfo, ...]:
+        """The class's seasons, oldest first, with their dates: a season ends when the next one begins (the current
+        one's start, or an archive's date); the first one's start is its first answer's day."""
+        archived = await session.execute(
+            select(SeasonResult.season, func.max(SeasonResult.ended_at), func.sum(_as_int(~Student.hidden)))
+            .join(Student, Student.id == SeasonResult.student_id)
+            .where(SeasonResult.class_id == klass.id)
+            .group_by(SeasonResult.season)
+        )
+        ended: dict[int, datetime] = {}
+        students: dict[int, int] = {}
+        for season, at, shown in archived:
+            ended[season], students[season] = at, int(shown or 0)
+        ended[klass.season - 1] = klass.season_started
+        unknown_starts = [n for n in range(1, klass.season) if n - 1 not in ended]
+        first_days = await self._first_days(session, klass.id, unknown_starts)
+
+        def day(n: int) -> str:
+            return class_day(ended[n], klass.timezone).isoformat() if n in ended else ""
+
+        return tuple(
+            SeasonInfo(n, day(n - 1) or first_days.get(n, ""), day(n), students.get(n, 0))
+            for n in range(1, klass.season)
+        ) + (SeasonInfo(klass.season, day(klass.season - 1), current=True),)
 
     async def _standings(self, session: AsyncSession, klass: SchoolClass, *cond) -> list[_Standing]:
         """Every student's daily-quiz totals this season (within `cond`), best first; the class's staff are not
@@ -161,3 +249,14 @@ class StandingsPart(EngineCore):
         ).all()
         standings = [_Standing(r[0], r[1], r[2], int(r[3] or 0), int(r[4]), int(r[5] or 0)) for r in rows]
         return sorted(standings, key=lambda r: (-r.points, -r.correct, r.name.casefold(), r.student_id))
+
+    async def _first_days(self, session: AsyncSession, class_id: int, seasons: list[int]) -> dict[int, str]:
+        """The day of each season's first daily answer."""
+        if not seasons:
+            return {}
+        rows = await session.execute(
+            select(DailyAnswer.season, func.min(DailyAnswer.day))
+            .where(DailyAnswer.class_id == class_id, DailyAnswer.season.in_(seasons))
+            .group_by(DailyAnswer.season)
+        )
+        return dict(rows.all())
