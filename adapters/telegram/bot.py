@@ -7,9 +7,6 @@ import logging
 
 from telegram import (
     Bot,
-    BotCommand,
-    BotCommandScopeAllChatAdministrators,
-    BotCommandScopeChat,
     LinkPreviewOptions,
     Update,
 )
@@ -50,8 +47,8 @@ from adapters.telegram.handlers import (
     on_unknown_command,
     send_question,
 )
+from adapters.telegram.menu import register_commands
 from adapters.telegram.send import make_rate_limiter, send_html
-from bot.commands import BY_NAME, COMMANDS
 from bot.config import Settings
 from bot.service import RevisionService
 
@@ -59,8 +56,6 @@ __all__ = ["build_application", "run_telegram", "post_due_dailies", "DAILY_JOB"]
 
 log = logging.getLogger(__name__)
 
-MENU = ("start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme")
-TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only)
 DAILY_JOB = "daily-quiz"
 # my_chat_member: being added to or removed from a group (not sent unless asked for).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL_ANSWER, Update.MY_CHAT_MEMBER]
@@ -134,23 +129,6 @@ def schedule_daily(job_queue: JobQueue, every: float) -> None:
 
 
 # --- the application ---------------------------------------------------------------------------------
-
-
-def menu() -> tuple[list[BotCommand], list[BotCommand]]:
-    students = [BotCommand(n, "What this bot does" if n == "start" else BY_NAME[n].summary) for n in MENU]
-    return students, students + [BotCommand(n, BY_NAME[n].summary) for n in TEACHER_MENU]
-
-
-async def register_commands(bot: Bot, settings: Settings) -> None:
-    """Students' menu everywhere; the teacher commands too for group admins and configured teachers."""
-    students, teachers = menu()
-    await bot.set_my_commands(students)
-    await bot.set_my_commands(teachers, scope=BotCommandScopeAllChatAdministrators())
-    for teacher_id in sorted(settings.telegram_teacher_ids):
-        try:
-            await bot.set_my_commands(teachers, scope=BotCommandScopeChat(int(teacher_id)))
-        except (TelegramError, ValueError) as exc:  # "chat not found" until the teacher has pressed Start
-            log.warning("could not set the teacher menu for %s: %s", teacher_id, exc)
 
 
 async def setup(app: Application) -> None:

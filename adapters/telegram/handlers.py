@@ -33,6 +33,7 @@ from telegram.ext import ContextTypes
 from adapters.console.questions import questions_command
 from adapters.console.season import season_command
 from adapters.telegram import render
+from adapters.telegram.menu import teacher_menu
 from adapters.telegram.render import escape
 from adapters.telegram.send import MAX_CHARS, send_html, tg_len
 from bot.commands import (
@@ -408,6 +409,8 @@ async def cmd_start(t: Turn, rest: str) -> None:
     if found:  # the link an anonymous administrator was given in the group
         await _for_group(t, found.group(1), int(found.group(2)))
         return
+    if t.private and str(t.tg_user.id) in t.state.settings.telegram_teacher_ids:
+        await teacher_menu(t.bot, t.tg_user.id)  # Telegram refused it before they pressed Start
     intro = "Hi! I answer questions from your class's revision notes, and run a daily quiz."
     await t.reply(f"{intro}\n\n{render.render_help(t.service.help(await t.is_teacher(), user=t.user), t.private)}")
 

@@ -309,6 +309,11 @@ class FakeBotAPI:
         return self.ok(BOT_USER)
 
     async def api_setMyCommands(self, params: dict) -> tuple[int, dict]:
+        scope = params.get("scope") or {}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if scope.get("type") == "chat" and int(scope["chat_id"]) in self.unreachable:
+            return self.bad(400, "Bad Request: chat not found")  # a person who never pressed Start
         return self.ok(True)
 
     async def api_deleteWebhook(self, params: dict) -> tuple[int, dict]:

@@ -400,7 +400,11 @@ async def test_a_daily_choice_question_in_a_group_is_a_non_anonymous_quiz_poll(t
         assert params["question"] == f"{number}/5. {q.prompt}"
         assert [o["text"] for o in params["options"]] == list(q.options)
         # plain text: the application's default parse mode (HTML) must not reach the poll
-        assert "question_parse_mode" not in params and "explanation_parse_mode" not in params
+        assert (
+            "parse_mode" not in params
+            and "question_parse_mode" not in params
+            and "explanation_parse_mode" not in params
+        )
         assert all("text_parse_mode" not in o for o in params["options"])
         explanation = params["explanation"]
         assert len(explanation) <= 200 and q.explanation.startswith(explanation.removesuffix("…"))
@@ -1163,3 +1167,22 @@ async def test_an_archived_season_in_a_group_and_the_day_of_a_new_one(tg):
     assert today.startswith("Today, since season 2 began: no answers.") and "count in season 1" in today
     score = await tg.send(GROUP, ANA, "/score")
     assert "(0 today)" in score and "your points from earlier today (1) count in season 1" in score
+
+
+async def test_a_configured_teacher_gets_the_teacher_menu_when_they_press_start(service, clock):
+    api = FakeBotAPI(clock)
+    api.unreachable.add(TEACHER["id"])  # has never pressed Start: Telegram refuses a menu for their chat
+
+    def chat_menus() -> list:
+        return [c for c in api.calls_to("setMyCommands") if (c.params.get("scope") or {}).get("type") == "chat"]
+
+    harness = await start(service, api)
+    try:
+        assert len(chat_menus()) == 1  # tried at start-up, refused
+        api.unreachable.discard(TEACHER["id"])
+        assert "revision notes" in await harness.send(TEACHER["id"], TEACHER, "/start")
+        assert len(chat_menus()) == 2
+        assert [c["command"] for c in chat_menus()[-1].params["commands"]][-1] == "questions"
+    finally:
+        await harness.app.shutdown()
+    assert harness.errors == []
