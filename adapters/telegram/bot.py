@@ -10,7 +10,6 @@ from telegram import (
     LinkPreviewOptions,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -162,7 +161,9 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # No default parse_mode: the bot's HTML messages say so where they are sent (send.py), and a default would
+        # reach every sendPoll as a field it does not have.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(make_rate_limiter())
         .concurrent_updates(32)  # the core is safe under concurrency; one slow student does not hold up the class
         .post_init(setup)
