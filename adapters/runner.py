@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from adapters.errors import TokenRefused
 from bot.app import bootstrap
 from bot.config import Settings
 from bot.storage.db import DatabaseError
@@ -38,6 +39,9 @@ async def run_configured(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         await asyncio.gather(*tasks)
         return 0
+    except TokenRefused as exc:
+        print(f"revisionbot: {exc}", file=sys.stderr)
+        return 2
     except ImportError as exc:
         hint = "install the extra, e.g. pip install -e '.[discord,telegram]'"
         print(f"revisionbot: a platform library is missing ({exc.name}); {hint}", file=sys.stderr)

@@ -16,6 +16,7 @@ from adapters.discord.context import FOR_TEACHERS, PLATFORM, SORRY, class_for, c
 from adapters.discord.permissions import POST_NEEDS, and_list
 from adapters.discord.render import NO_MENTIONS, answer_embed, daily_post_embed, safe
 from adapters.discord.views import QUIZ_ITEMS, answer_forms, start_view
+from adapters.errors import TokenRefused
 from bot.config import Settings
 from bot.quiz.values import DailySettings, NotAllowed
 from bot.ratelimit import RateLimited
@@ -223,5 +224,10 @@ class RevisionBot(commands.Bot):
 async def run_discord(service: RevisionService, settings: Settings) -> None:
     """`revisionbot run` with DISCORD_TOKEN set: run until stopped."""
     bot = RevisionBot(service, settings)
-    async with bot:
-        await bot.start(settings.discord_token)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure as exc:  # one line from `revisionbot run`, exit code 2, never the token
+        raise TokenRefused(
+            "Discord refused DISCORD_TOKEN: copy it again from the Bot page of the Developer Portal"
+        ) from exc

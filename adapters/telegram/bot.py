@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from adapters.errors import TokenRefused
 from adapters.telegram import render
 from adapters.telegram.handlers import (
     COMMAND_HANDLERS,
@@ -200,7 +201,7 @@ async def run_telegram(service: RevisionService, settings: Settings) -> None:
     try:
         async with app:  # initialize() (getMe: a wrong token fails here) ... shutdown()
             await app.post_init(app)
-            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=polling_failed)
             await app.start()
             log.info("Telegram bot @%s is running", app.bot.username)
             try:
@@ -210,6 +211,11 @@ async def run_telegram(service: RevisionService, settings: Settings) -> None:
                     await app.updater.stop()
                 if app.running:
                     await app.stop()
-    except InvalidToken:
-        log.error("Telegram refused TELEGRAM_TOKEN: copy it again from @BotFather")
-        raise
+    except InvalidToken as exc:  # one line from `revisionbot run`, exit code 2, never the token
+        raise TokenRefused("Telegram refused TELEGRAM_TOKEN: copy it again from @BotFather") from exc
+
+
+def polling_failed(exc: TelegramError) -> None:
+    """getUpdates failed (a 502, a network error): the library tries again with a back-off. One line, no
+    traceback (its default callback logs an ERROR with one each time)."""
+    log.warning("Telegram getUpdates failed (%s); trying again", exc)

@@ -42,6 +42,7 @@ def user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": str(user_id), "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot}
 
 
+BOT_TOKEN = "fake-token"  # what the bot must log in with
 BOT_USER = user(BOT_ID, "revisionbot", bot=True)
 
 
@@ -233,6 +234,10 @@ class FakeDiscord:
     # --- the routes --------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bot {BOT_TOKEN}" and not request.path.startswith(
+            "/api/v10/interactions/"
+        ) and "/webhooks/" not in request.path:  # fmt: skip
+            return web.Response(body=b'{"message": "401: Unauthorized", "code": 0}', status=401)
         rec = await self._record(request)
         method, path, body = rec.method, rec.path, rec.body
         for i, (pattern, status, data) in enumerate(self.failures):

@@ -731,3 +731,12 @@ async def test_an_earlier_season_by_the_leaderboards_season_option(dc, service):
     today = last_shown(await dc.command("leaderboard", {"period": "today"})).text()
     score = reply_text(await dc.command("score"))
     assert "since season 2 began" in today and "count in season 1" in today and "count in season 1" in score
+
+
+async def test_a_wrong_token_is_said_in_one_line_without_the_token(fake, service):
+    from adapters.discord.bot import run_discord
+    from adapters.errors import TokenRefused
+
+    with pytest.raises(TokenRefused, match="Discord refused DISCORD_TOKEN") as refused:
+        await asyncio.wait_for(run_discord(service, Settings(discord_token="wrong-token")), 10)
+    assert "wrong-token" not in str(refused.value)

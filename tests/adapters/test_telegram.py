@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken
+from telegram.error import BadRequest
 from telegram.ext import Application
 
+from adapters.errors import TokenRefused
 from adapters.telegram.bot import DAILY_JOB, api_urls, build_application, run_telegram
 from adapters.telegram.render import clip, quiz_poll
 from adapters.telegram.send import FloodRetry, split_html
@@ -32,6 +35,7 @@ from tests.adapters.telegram_fake import (
     serve_http,
     user,
 )
+from tests.conftest import ROOT
 
 GROUP = -1001234
 ANA = user(11, "Ana", "Brown")
@@ -877,6 +881,7 @@ async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, clo
     settings = Settings(telegram_token=TOKEN, telegram_api_base_url=f"http://127.0.0.1:{port}/")
     group = ClassRef("telegram", str(GROUP))
     await service.daily_settings(group, True)  # a class whose daily quiz is due: posted a second after start
+    api.fail_next("getUpdates", 502, "Bad Gateway")  # Telegram's front end fails for a moment: one warning
     task = asyncio.create_task(run_telegram(service, settings))
     try:
         api.queue(api.message_update(ANA["id"], ANA, "/start"))
@@ -912,6 +917,8 @@ async def test_run_telegram_polls_a_local_bot_api_and_stops_cleanly(service, clo
     offsets = [int(c.params.get("offset") or 0) for c in api.calls_to("getUpdates")]
     assert max(offsets) == api.last_update_id + 1  # all were confirmed, so a restart does not see them again
     assert errors_logged(caplog) == []
+    polling = [r for r in caplog.records if "getUpdates failed" in r.getMessage()]
+    assert len(polling) == 1 and polling[0].levelno == logging.WARNING and polling[0].exc_info is None
 
 
 async def tg_quiz_over_http(api: FakeBotAPI) -> None:
@@ -933,17 +940,44 @@ async def tg_quiz_over_http(api: FakeBotAPI) -> None:
     assert len(api.texts(ANA["id"])) >= 4
 
 
-async def test_a_wrong_token_stops_run_telegram_with_a_clear_log_line(service, caplog):
+async def test_a_wrong_token_stops_revisionbot_run_with_one_line_and_exit_code_2(tmp_path):
+    api = FakeBotAPI()
+    runner, port = await serve_http(api)
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": "123:WRONG",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}",
+        "REVISIONBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "REVISIONBOT_PARAPHRASE": "off",
+    }
+    env.pop("DISCORD_TOKEN", None)
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "adapters.cli", "run", env=env, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        api.close()
+        await runner.cleanup()
+    assert proc.returncode == 2
+    said = (out + err).decode()
+    assert "revisionbot: Telegram refused TELEGRAM_TOKEN: copy it again from @BotFather" in said
+    assert "Traceback" not in said and "WRONG" not in said
+    assert err.decode().strip().count("\n") == 0  # one line
+
+
+async def test_run_telegram_says_a_refused_token_in_words(service):
     api = FakeBotAPI()
     runner, port = await serve_http(api)
     settings = Settings(telegram_token="123:WRONG", telegram_api_base_url=f"http://127.0.0.1:{port}")
     try:
-        with pytest.raises(InvalidToken):
+        with pytest.raises(TokenRefused, match="Telegram refused TELEGRAM_TOKEN") as refused:
             await asyncio.wait_for(run_telegram(service, settings), 10)
     finally:
         api.close()
         await runner.cleanup()
-    assert "Telegram refused TELEGRAM_TOKEN" in caplog.text
+    assert "WRONG" not in str(refused.value)
 
 
 # --- small pieces -----------------------------------------------------------------------------------------
