@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -13,6 +12,7 @@ from adapters.console.render import render_answer
 from bot.config import ConfigError, Settings
 from bot.config import check as check_settings
 from bot.knowledge.base import Knowledge
+from bot.knowledge.lexicon import save_lemma_cache
 
 # The database and quiz stack (SQLAlchemy, Alembic) is imported only by the commands that use it: `ask`
 # and `mark` start in a fraction of the time.
@@ -53,6 +53,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(render_answer(answer))
     if index.paraphrases is not None:  # the vectors made for these questions serve the next run too
         index.paraphrases.cache.flush()
+    save_lemma_cache()  # and the lemmas of their words
     return 0
 
 
@@ -110,10 +111,14 @@ def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     return asyncio.run(_chat(settings, args))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from adapters.runner import run_configured
 
     return asyncio.run(run_configured(settings, args))

@@ -10,6 +10,7 @@ from bot.knowledge.aliases import ALIAS_FILE, AliasTable
 from bot.knowledge.index import SearchIndex
 from bot.knowledge.ingest import load_knowledge
 from bot.knowledge.learned import learned_aliases
+from bot.knowledge.lexicon import save_lemma_cache, use_lemma_cache
 from bot.knowledge.model import KnowledgeBase, Snippet
 from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
 
@@ -35,6 +36,7 @@ class Knowledge:
     def load(cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None) -> Knowledge:
         """Read the notes and build the index. With `paraphrase`, close candidates are also ordered by meaning
         when the optional sentence model is installed (vectors cached under `cache_dir`; see paraphrase.py)."""
+        use_lemma_cache(cache_dir)
         base = load_knowledge(folder)
         teacher = AliasTable.load(folder / ALIAS_FILE)
         # The teacher's groups first (their ids and names stay as written), then what the notes teach.
@@ -44,6 +46,7 @@ class Knowledge:
         skipped = sum(1 for r in base.reports if r.error)
         log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
         index = SearchIndex(base.snippets, aliases)
+        save_lemma_cache()
         encoder = load_encoder() if paraphrase else None
         if encoder is not None:
             index.paraphrases = Paraphrases(index.snippets, encoder, VectorCache(cache_dir, encoder.name))

@@ -281,7 +281,6 @@ class SearchIndex:
         del docs
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
-        self._english = english_words()
         by_prefix: dict[str, list[str]] = {}
         for w in self._vocab:  # the vocabulary's words are distinct
             if len(w) >= 5:
@@ -344,7 +343,7 @@ class SearchIndex:
         tol = _typo_tolerance(word)
         if tol == 0 or word[0].isdigit():
             return None
-        zipf = self._english.get(word)
+        zipf = english_words().get(word)
         if zipf is None:
             best = process.extractOne(word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
             if best:
@@ -360,7 +359,8 @@ class SearchIndex:
         never reach here."""
         alike = self._by_sound.get(metaphone(word))
         if alike and rare_only:
-            alike = [w for w in alike if self._english.get(w, 0.0) < SOUND_ALIKE_ZIPF]
+            english = english_words()
+            alike = [w for w in alike if english.get(w, 0.0) < SOUND_ALIKE_ZIPF]
         if not alike:
             return None
         best = process.extractOne(word, alike, scorer=Levenshtein.distance, score_cutoff=most, processor=None)

