@@ -15,6 +15,7 @@ ALIAS_FILE = "aliases.txt"
 # An all-capitals name of up to three letters ("K", "US", "UN") only counts when written in
 # capitals, so that "us" or "un" in a sentence are not read as the United States or Nations.
 _SHORT_CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
+_CAPS_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{0,2}(?![A-Za-z0-9])")
 
 
 @dataclass(slots=True)
@@ -70,14 +71,16 @@ class AliasTable:
             groups.append(names)
         return cls.from_groups(groups)
 
-    def groups_in(self, text: str) -> set[int]:
-        """The alias groups whose names occur in `text` as whole words."""
+    def groups_in(self, text: str, toks: list[str] | None = None) -> set[int]:
+        """The alias groups whose names occur in `text` as whole words (`toks`: its words, when already split)."""
         found: set[int] = set()
         if not self.groups:
             return found
-        for tok in re.findall(r"[A-Za-z0-9]+", text):
-            found |= self._caps.get(tok, set())
-        toks = words(text)
+        if self._caps:
+            for tok in _CAPS_WORD.findall(text):
+                found |= self._caps.get(tok, set())
+        if toks is None:
+            toks = words(text)
         for i in range(len(toks)):
             if toks[i] not in self._starts:
                 continue

@@ -197,9 +197,11 @@ class SearchIndex:
         # Every set of stems below is kept compact (termrows.py): term numbers end to end, not sets of strings.
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects are made and none is garbage: collecting would only cost time
+        self._stem_memo: dict[str, str] | None = {}
         try:
             self._build()
         finally:
+            self._stem_memo = None
             if gc_was_on:
                 gc.enable()
 
@@ -220,18 +222,23 @@ class SearchIndex:
         part_stems: dict[str, list[str]] = {}
         part_codes = PairRows(terms)  # the neighbouring pairs of topics and titles, for _has_phrase
 
+        part_groups: dict[str, set[int]] = {}
+
         def part(text: str) -> int:
             row = part_row.get(text)
             if row is None:
-                stems = part_stems[text] = self._key_stems(text, vocab)
+                toks = words(text)
+                stems = part_stems[text] = self._stems_of(toks, vocab)
                 ids = terms.intern(stems)
                 row = part_row[text] = part_rows.add(ids)
                 part_codes.add(ids)
+                part_groups[text] = self.aliases.groups_in(text, toks)
             return row
 
         opened: set[tuple[str, str]] = set()
         for s in self.snippets:
-            own = self._key_stems(s.text, vocab)
+            text_toks = words(s.text)
+            own = self._stems_of(text_toks, vocab)
             own_ids = terms.intern(own)
             topic_of.append(part(s.topic))
             title_of.append(part(s.title))
@@ -250,7 +257,7 @@ class SearchIndex:
             bigrams.add(own_ids)
             # the topic counts twice: in a mind map it often says more than the fragment under it
             stems = own + part_stems[s.topic] * 2 + part_stems[s.title]
-            groups = self.aliases.groups_in(f"{s.text} {s.topic} {s.title}")
+            groups = self.aliases.groups_in(s.text, text_toks) | part_groups[s.topic] | part_groups[s.title]
             docs.append(stems + [f"alias{g}" for g in sorted(groups)])
             self._doc_groups.add(groups)
             df.update(set(own_ids) | set(part_rows.ids(topic_of[-1])) | set(part_rows.ids(title_of[-1])))
@@ -322,9 +329,21 @@ class SearchIndex:
 
     def _key_stems(self, text: str, vocab: Counter[str]) -> list[str]:
         """The stems of a text's key words, in order; the words themselves join the notes' vocabulary."""
-        toks = [t for t in words(text) if t not in STOPWORDS]
-        vocab.update(toks)
-        return self._stem_all(toks)
+        return self._stems_of(words(text), vocab)
+
+    def _stems_of(self, toks: list[str], vocab: Counter[str]) -> list[str]:
+        keys = [t for t in toks if t not in STOPWORDS]
+        vocab.update(keys)
+        known = self._stem_memo  # while building: a word's stem once, however often the notes use it
+        if known is None:
+            return self._stem_all(keys)
+        out = []
+        for t in keys:
+            stem = known.get(t)
+            if stem is None:
+                stem = known[t] = self._stem(t)
+            out.append(stem)
+        return out
 
     @property
     def topics(self) -> list[str]:
