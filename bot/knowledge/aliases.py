@@ -28,6 +28,7 @@ class AliasTable:
     _longest: int = 1
     # first words of the folded names: a word that starts none is passed over at once
     _starts: set[str] = field(default_factory=set)
+    _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a name's folded words, once per name
 
     @classmethod
     def from_groups(cls, groups: list[list[str]]) -> AliasTable:
@@ -95,7 +96,12 @@ class AliasTable:
         name = name.strip()
         if _SHORT_CAPS.match(name) and name in self._caps:
             return set(self._caps[name])
-        return set(self._folded.get(tuple(words(name)), set()))
+        key = self._keys.get(name)
+        if key is None:  # the question bank asks about the same names many times
+            key = tuple(words(name))
+            if len(self._keys) < 65536:
+                self._keys[name] = key
+        return set(self._folded.get(key, set()))
 
     def same(self, a: str, b: str) -> bool:
         """True when a teacher listed `a` and `b` as names of the same thing."""

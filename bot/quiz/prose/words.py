@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.knowledge.aliases import AliasTable
@@ -98,6 +99,13 @@ class _Tok(NamedTuple):  # a tuple: sentences are tokenised several times over, 
 
 
 def _tokens(sentence: str) -> list[_Tok]:
+    """The sentence's words with their places; a sentence is read several times while the bank is built (its
+    lexicon, its names, its facts): split once."""
+    return list(_split(sentence))
+
+
+@lru_cache(maxsize=16384)
+def _split(sentence: str) -> tuple[_Tok, ...]:
     out: list[_Tok] = []
     for m in _TOKEN.finditer(sentence):
         text, start, end = m.group(), m.start(), m.end()
@@ -114,7 +122,7 @@ def _tokens(sentence: str) -> list[_Tok]:
                 continue
             end = start + len(text)
         out.append(_Tok(text, start, end, possessive, text.lower(), text[0].isupper()))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
