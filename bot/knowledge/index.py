@@ -207,7 +207,7 @@ class SearchIndex:
 
     def _build(self) -> None:
         terms = self._termset = Terms()
-        docs: list[list[str]] = []
+        docs: list[list[int]] = []  # term numbers: bm25s indexes them with this index's own dictionary
         text_rows = StemRows(terms)  # the snippet's own words
         part_rows = StemRows(terms)  # topics, titles and deepest headings: they repeat, stemmed once each
         lead_rows = StemRows(terms)  # the term a fact defines, if it reads as a definition
@@ -219,7 +219,7 @@ class SearchIndex:
         df: Counter[int] = Counter()
         group_df: Counter[int] = Counter()
         part_row: dict[str, int] = {}
-        part_stems: dict[str, list[str]] = {}
+        part_seq: dict[str, list[int]] = {}  # a heading's stems as numbers, in order, repeats kept (for BM25)
         part_codes = PairRows(terms)  # the neighbouring pairs of topics and titles, for _has_phrase
 
         part_groups: dict[str, set[int]] = {}
@@ -228,8 +228,7 @@ class SearchIndex:
             row = part_row.get(text)
             if row is None:
                 toks = words(text)
-                stems = part_stems[text] = self._stems_of(toks, vocab)
-                ids = terms.intern(stems)
+                ids = part_seq[text] = terms.intern(self._stems_of(toks, vocab))
                 row = part_row[text] = part_rows.add(ids)
                 part_codes.add(ids)
                 part_groups[text] = self.aliases.groups_in(text, toks)
@@ -256,9 +255,9 @@ class SearchIndex:
             opened.add((s.source, s.topic))
             bigrams.add(own_ids)
             # the topic counts twice: in a mind map it often says more than the fragment under it
-            stems = own + part_stems[s.topic] * 2 + part_stems[s.title]
             groups = self.aliases.groups_in(s.text, text_toks) | part_groups[s.topic] | part_groups[s.title]
-            docs.append(stems + [f"alias{g}" for g in sorted(groups)])
+            alias_ids = terms.intern(f"alias{g}" for g in sorted(groups))
+            docs.append(own_ids + part_seq[s.topic] * 2 + part_seq[s.title] + alias_ids)
             self._doc_groups.add(groups)
             df.update(set(own_ids) | set(part_rows.ids(topic_of[-1])) | set(part_rows.ids(title_of[-1])))
             group_df.update(groups)
@@ -283,8 +282,8 @@ class SearchIndex:
         self._group_idf = {g: self._idf_of(c, n) for g, c in group_df.items()}
         self._max_idf = self._idf_of(0, n)
         self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        if docs:
-            self._bm25.index(docs, show_progress=False)
+        if docs:  # the same dictionary, not a second one of every word (a class's index is small)
+            self._bm25.index((docs, terms.ids), create_empty_token=False, show_progress=False)
         del docs
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
