@@ -7,6 +7,7 @@ import re
 import threading
 
 from bot.config import Settings
+from bot.knowledge import lexicon
 from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.engine import QuizEngine
@@ -74,6 +75,7 @@ async def bootstrap(
     context = marking_context(knowledge, settings)
     # Units are read by pint, whose registry takes half a second to build: not on the first quantity answer.
     threading.Thread(target=quantities.warm_up, name="units-warm-up", daemon=True).start()
+    threading.Thread(target=lexicon.warm_up, name="lexicon-warm-up", daemon=True).start()
     if knowledge.index.paraphrases is not None:  # the notes' sentence vectors, before students need them
         knowledge.index.paraphrases.start_warming()
     quiz = QuizEngine(

@@ -102,6 +102,15 @@ class _LemmaCache:
 _lemmas = _LemmaCache()
 
 
+def warm_up() -> None:
+    """Load simplemma's dictionary and the word list now (a quarter of a second together), in a thread at the
+    bot's start-up: not on the first typed answer or question that brings a word never seen before."""
+    import simplemma
+
+    simplemma.lemmatize("went", lang="en")
+    english_words()
+
+
 def use_lemma_cache(folder: Path | None) -> None:
     """Read (and later keep) the lemmas already looked up, in `folder`."""
     if folder is not None:

@@ -47,3 +47,10 @@ def test_a_damaged_or_unwritable_lemma_cache_costs_only_time(tmp_path, fresh_cac
         lexicon.save_lemma_cache()
         lexicon.save_lemma_cache()
     assert caplog.text.count("not saved") == 1
+
+
+def test_the_bot_loads_the_dictionaries_before_the_first_new_word():
+    import sys
+
+    lexicon.warm_up()
+    assert "simplemma" in sys.modules and lexicon.english_words.cache_info().currsize == 1
