@@ -134,6 +134,20 @@ def _typo_tolerance(word: str) -> int:
     return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 9 else 3
 
 
+LETTER_FILTER_FROM = 5000  # vocabulary size from which typo correction first filters by letter counts
+
+
+def _letter_counts(items: Sequence[str]) -> np.ndarray:
+    """How often each letter a-z occurs in each word, and (last column) every other character."""
+    out = np.zeros((len(items), 27), dtype=np.int16)
+    if items:
+        codes = np.frombuffer("".join(items).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - 97
+        codes[(codes < 0) | (codes >= 26)] = 26
+        rows = np.repeat(np.arange(len(items)), [len(w) for w in items])
+        np.add.at(out, (rows, codes), 1)
+    return out
+
+
 def unknown_weight(word: str, rarest: float) -> float:
     """How much a key word the notes never use counts against answering.
 
@@ -264,6 +278,7 @@ class SearchIndex:
         for name in self.aliases.all_names():
             vocab.update(t for t in words(name) if t not in STOPWORDS)
         self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
+        self._letter_counts = _letter_counts(self._vocab) if len(self._vocab) >= LETTER_FILTER_FROM else None
         self._vocab_set = set(vocab)
         # The notes' own terms (used more than once: once may be a slip of the notes): marking never takes a
         # student's word that is one of them for a misspelling of another.
@@ -363,12 +378,26 @@ class SearchIndex:
             return None
         zipf = english_words().get(word)
         if zipf is None:
-            best = process.extractOne(word, self._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
+            best = process.extractOne(
+                word, self._within_letters(word, tol), scorer=Levenshtein.distance, score_cutoff=tol, processor=None
+            )
             if best:
                 return best[0]
         if zipf is None or zipf < SOUND_ALIKE_ZIPF:
             return self._sounds_like(word, tol + 1, rare_only=zipf is not None)
         return None
+
+    def _within_letters(self, word: str, tol: int) -> list[str]:
+        """The words of the notes that can be within `tol` edits of `word`, in the vocabulary's order.
+
+        An edit changes a word's letter counts by at most two, so a word whose counts differ by more than 2 * tol
+        is out of reach: on a large vocabulary one numpy pass leaves a few hundred words for rapidfuzz instead of
+        tens of thousands. A small one is scanned whole."""
+        counts = self._letter_counts
+        if counts is None:
+            return self._vocab
+        far = np.abs(counts - _letter_counts([word])[0]).sum(axis=1, dtype=np.int32)
+        return [self._vocab[i] for i in np.flatnonzero(far <= 2 * tol)]
 
     def _sounds_like(self, word: str, most: int, rare_only: bool) -> str | None:
         """The notes' word that sounds the same as a rare or unknown one, within `most` edits: another spelling
