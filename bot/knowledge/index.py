@@ -99,7 +99,12 @@ BM25_K1, BM25_B = 1.5, 0.75
 
 _CAPS_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{0,2}\b")
 _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
-_WHEN = re.compile(r"^\s*(?:when\b|(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)", re.I)
+# "When did ...", "when was ...": a time. "When can ionic compounds conduct", "when does a star ...": a condition.
+_WHEN = re.compile(
+    r"^\s*(?:when\b(?!\s+(?:can|could|does|do|is|are|should|would|will|must|might|may)\b)|"
+    r"(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)",
+    re.I,
+)
 _DEFINE = re.compile(
     r"^\s*(?:(?:what|who)(?:'s|\s+(?:is|are|was|were|s))\s+|define\s+|definition\s+of\s+|meaning\s+of\s+|"
     r"what\s+(?:does|do)\s+(?=.+\bmean\b))",

@@ -272,3 +272,27 @@ def test_typo_correction_on_a_large_vocabulary_finds_what_a_whole_scan_finds():
             typo, index._within_letters(typo, tol), scorer=Levenshtein.distance, score_cutoff=tol, processor=None
         )
         assert (whole and whole[0]) == (filtered and filtered[0]), typo
+
+
+BONDING = """# Bonding
+## Ionic
+- Ionic compounds have high melting points.
+- Ionic compounds conduct electricity only when they are molten or dissolved in water.
+## History of bonding
+- The ionic bond was described by Kossel in 1916.
+- Ionic compounds were shown to conduct electricity by Arrhenius in 1884.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["When can ionic compounds conduct electricity?", "when do ionic compounds conduct"]
+)
+def test_when_can_asks_for_a_condition_not_a_date(question):
+    answer = SearchIndex(segment(BONDING, "bonding.md")).ask(question)
+    assert answer.answered
+    assert "molten" in answer.hits[0].snippet.text
+
+
+def test_when_did_still_asks_for_a_date():
+    answer = SearchIndex(segment(BONDING, "bonding.md")).ask("when was the ionic bond described")
+    assert answer.answered and "1916" in answer.hits[0].snippet.text
