@@ -515,8 +515,9 @@ class SearchIndex:
                     rank += OWN_SECTION_BONUS
             scored.append((rank, cover, idx))
         scored.sort(key=lambda x: (-x[0], x[2]))
-        shown = [i for _, _, i in scored[:top]]
-        hits = tuple(Hit(self.snippets[i], round(cover, 3)) for _, cover, i in scored[:top])
+        cover = {i: c for _, c, i in scored}
+        shown = self._distinct([i for _, _, i in scored], top)
+        hits = tuple(Hit(self.snippets[i], round(cover[i], 3)) for i in shown)
         confidence = hits[0].score if hits else 0.0
         if scored:
             # More words the notes never use than words the best fact has: it is about something else
@@ -551,9 +552,7 @@ class SearchIndex:
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         if answered and self.paraphrases is not None and len(scored) >= 2 and scored[1][1] >= NEAR * scored[0][1]:
-            order = self._by_meaning(text, [i for _, _, i in scored])
-            cover = {i: c for _, c, i in scored}
-            shown = order[:top]
+            shown = self._distinct(self._by_meaning(text, [i for _, _, i in scored]), top)
             hits = tuple(Hit(self.snippets[i], round(cover[i], 3)) for i in shown)
         if answered and self.paraphrases is not None and confidence < DOUBT and self._far(text, shown[0]):
             answered = False  # a weak match of words that is far in meaning too: not in the notes
@@ -593,6 +592,22 @@ class SearchIndex:
                 s = replace(s, text=f"{s.text} — {nxt.text}")
             out.append(Hit(s, h.score))
         return tuple(out)
+
+    def _distinct(self, order: list[int], top: int) -> list[int]:
+        """The first `top` facts of `order` that say different things: a fact the notes repeat word for word, also
+        under a label ("Melting/Boiling: When a substance ..." in a flashcard section, "When a substance ..." in
+        its own), takes one place, so the next places go to other facts."""
+        out: list[int] = []
+        said: set[tuple[str, ...]] = set()
+        for i in order:
+            key = tuple(words(_LABEL.sub("", self.snippets[i].text, count=1)))
+            if key in said:
+                continue
+            said.add(key)
+            out.append(i)
+            if len(out) == top:
+                break
+        return out
 
     def _restates(self, idx: int, asked: set[str]) -> bool:
         """Whether a fact says nothing the question did not: past a leading label, its key words are the

@@ -296,3 +296,21 @@ def test_when_can_asks_for_a_condition_not_a_date(question):
 def test_when_did_still_asks_for_a_date():
     answer = SearchIndex(segment(BONDING, "bonding.md")).ask("when was the ionic bond described")
     assert answer.answered and "1916" in answer.hits[0].snippet.text
+
+
+REPEATED = """# Bonding
+## Simple covalent
+- When simple covalent substances melt, only the weak forces between molecules are overcome.
+- They have low melting points due to weak intermolecular forces.
+- They do not conduct electricity.
+## Flashcards
+- Melting: When simple covalent substances melt, only the weak forces between molecules are overcome.
+"""
+
+
+def test_a_fact_repeated_in_the_notes_takes_one_place_among_the_answers():
+    answer = SearchIndex(segment(REPEATED, "bonding.md")).ask("why do simple covalent substances melt easily")
+    assert answer.answered
+    texts = [h.snippet.text.removeprefix("Melting: ") for h in answer.hits]
+    assert len(texts) == len(set(texts)), texts
+    assert any("low melting points" in t for t in texts)
