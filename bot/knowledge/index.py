@@ -426,7 +426,13 @@ class SearchIndex:
         # A function word in capitals in a question not typed in capitals is a name: "US", "IT", "WHO".
         acronyms = set(caps) if any(c.islower() for c in question) else set()
         for pos, tok in enumerate(words(question)):
-            if (tok in STOPWORDS and tok not in acronyms) or tok in seen or (len(tok) < 2 and not tok.isdigit()):
+            # a letter in capitals is a name too ("the M in SMART"), except the pronoun and the article
+            letter = tok in acronyms and tok not in ("i", "a")
+            if (
+                (tok in STOPWORDS and tok not in acronyms)
+                or tok in seen
+                or (len(tok) < 2 and not tok.isdigit() and not letter)
+            ):
                 continue
             seen.add(tok)
             fixed = self._correct(tok)

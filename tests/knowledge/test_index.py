@@ -314,3 +314,24 @@ def test_a_fact_repeated_in_the_notes_takes_one_place_among_the_answers():
     texts = [h.snippet.text.removeprefix("Melting: ") for h in answer.hits]
     assert len(texts) == len(set(texts)), texts
     assert any("low melting points" in t for t in texts)
+
+
+ACRONYM = """# Objectives
+## SMART objectives
+- SMART objectives keep a business focused on what matters.
+- Businesses should set SMART objectives every year.
+- SMART objectives are reviewed by managers.
+- S: Specific, the objective says exactly what is to be achieved.
+- M: Measurable, progress towards the objective can be measured.
+- A: Achievable, the objective can be reached with the means at hand.
+- T: Time bound, the objective has a deadline.
+"""
+
+
+def test_a_capital_letter_in_a_question_is_a_key_word():
+    answer = SearchIndex(segment(ACRONYM, "objectives.md")).ask("What does the M in SMART objectives stand for?")
+    assert answer.answered
+    assert any(h.snippet.text.startswith("M: Measurable") for h in answer.hits)
+    # "I" and "a" stay function words
+    answer = SearchIndex(segment(ACRONYM, "objectives.md")).ask("What is A SMART objective?")
+    assert answer.answered and not answer.hits[0].snippet.text.startswith("A:")
