@@ -40,6 +40,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "[TOPIC | hide ID | unhide ID | generated on|off]",
         teacher_only=True,
     ),
+    CommandSpec(
+        "notes",
+        "The class's notes: list them, show how one was split; teachers add, replace and remove them",
+        "[show FILE | add FILE | replace FILE | remove FILE]",
+    ),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 
@@ -104,3 +109,20 @@ def parse_leaderboard(rest: str) -> tuple[str, int | None] | None:
     if len(words) == 2 and words[0] == "season" and _SEASON_NUMBER.fullmatch(words[1]):
         return ("season", int(words[1]))
     return None
+
+
+NOTES_USAGE = (
+    "Use: /notes (list them), /notes show FILE, and for teachers /notes add, /notes replace (with the file "
+    "attached) and /notes remove FILE"
+)
+NOTES_ACTIONS = ("list", "show", "add", "replace", "remove")
+
+
+def parse_notes(rest: str) -> tuple[str, str]:
+    """What "/notes ..." asks: (action, the rest: a file name or path), ("list", "") with nothing, or
+    ("usage", "") when the first word is no action."""
+    head, _, arg = rest.strip().partition(" ")
+    action = head.lower() or "list"
+    if action not in NOTES_ACTIONS:
+        return ("usage", "")
+    return (action, arg.strip())

@@ -53,6 +53,12 @@ class Settings:
     # test or a tool builds no vectors unless it asks.
     paraphrase: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
+    # Each class's own notes, added by its teacher from the chat (bot/classnotes). A class with none uses the notes
+    # folder (`shared_notes`), or has no notes until its teacher adds some (a hosted bot's choice).
+    shared_notes: bool = True
+    note_max_mb: float = 10.0  # a file
+    note_max_files: int = 30  # a class
+    notes_cache_mb: int = 512  # the built notes of the classes used most recently, kept in memory
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -71,8 +77,12 @@ class Settings:
             daily_questions=_int(env, "REVISIONBOT_DAILY_QUESTIONS", 5),
             rate_limit_per_minute=_int(env, "REVISIONBOT_RATE_LIMIT", 20),
             date_order=(env.get("REVISIONBOT_DATE_ORDER") or "day-first").strip().lower(),
-            paraphrase=(env.get("REVISIONBOT_PARAPHRASE") or "on").strip().lower() not in ("off", "0", "no", "false"),
+            paraphrase=_on(env, "REVISIONBOT_PARAPHRASE", True),
             cache_dir=Path(env.get("REVISIONBOT_CACHE_DIR") or default_cache_dir()),
+            shared_notes=_on(env, "REVISIONBOT_SHARED_NOTES", True),
+            note_max_mb=_float(env, "REVISIONBOT_NOTE_MAX_MB", 10.0),
+            note_max_files=_int(env, "REVISIONBOT_NOTE_MAX_FILES", 30),
+            notes_cache_mb=_int(env, "REVISIONBOT_NOTES_CACHE_MB", 512),
         )
 
     @property
@@ -113,6 +123,12 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"REVISIONBOT_DATE_ORDER must be one of {', '.join(DATE_ORDERS)}")
     if settings.rate_limit_per_minute < 0:
         raise ConfigError("REVISIONBOT_RATE_LIMIT must be 0 (no limit) or more")
+    if not 0 < settings.note_max_mb <= 20:  # the readers' own bound on any note file
+        raise ConfigError("REVISIONBOT_NOTE_MAX_MB must be more than 0 and at most 20")
+    if settings.note_max_files < 1:
+        raise ConfigError("REVISIONBOT_NOTE_MAX_FILES must be 1 or more")
+    if settings.notes_cache_mb < 1:
+        raise ConfigError("REVISIONBOT_NOTES_CACHE_MB must be 1 or more")
 
 
 def _int(env: dict[str, str], name: str, default: int | None) -> int | None:
@@ -121,3 +137,18 @@ def _int(env: dict[str, str], name: str, default: int | None) -> int | None:
         return int(value) if value else default
     except ValueError:
         raise ConfigError(f"{name}={value[:40]!r} is not a whole number") from None
+
+
+def _on(env: dict[str, str], name: str, default: bool) -> bool:
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    return value not in ("off", "0", "no", "false")
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name}={value[:40]!r} is not a number") from None

@@ -12,6 +12,10 @@ from datetime import UTC, datetime
 from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.classnotes.build import ClassNotes
+from bot.classnotes.library import NotesLibrary
+from bot.classnotes.teacher import ClassNotesDesk
+from bot.classnotes.values import NoteLimits, NotesChange, NotesList, NoteSplit
 from bot.commands import CommandSpec, visible_commands
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Answer
@@ -32,6 +36,7 @@ from bot.quiz.values import (
 from bot.ratelimit import RateLimited, RateLimiter
 from bot.refs import ClassRef, UserRef
 from bot.storage import chatrefs
+from bot.storage import notes as notes_store
 from bot.storage.faults import describe
 from bot.storage.gaps import class_member_names, record_gap, scrub_gap
 
@@ -75,6 +80,41 @@ class RevisionService:
         self.limiter = limiter or RateLimiter(0)
         self._bank_future: asyncio.Future[QuestionBank] | None = None
         self._background: set[asyncio.Task] = set()
+        self.library: NotesLibrary | None = None  # each class's own notes (bot.classnotes), when set up
+        self.desk: ClassNotesDesk | None = None
+        self._no_notes: ClassNotes | None = None  # what a class without notes uses when nothing is shared
+
+    def use_class_notes(self, library: NotesLibrary, desk: ClassNotesDesk, shared: bool = True) -> None:
+        """Classes may have notes of their own; those without use the shared notes (`shared`) or none."""
+        self.library = library
+        self.desk = desk
+        if not shared:
+            self._no_notes = ClassNotes(Knowledge.from_files([]), QuestionBank(), self.quiz.marking)
+        if self._quiz is not None:
+            self._quiz.notes_for = self._class_bank
+
+    def shared_notes(self) -> ClassNotes:
+        """The notes of a class without notes of its own: the bot's notes folder (or none, when so set)."""
+        if self._no_notes is not None:
+            return self._no_notes
+        marking = self._quiz.marking if self._quiz is not None else None
+        return ClassNotes(self.knowledge, self.bank or QuestionBank(), marking)
+
+    async def _class_notes(self, cls: ClassRef | None) -> ClassNotes:
+        await self.bank_built()
+        if cls is None or self.library is None:
+            return self.shared_notes()
+        return await self.library.for_class(cls.key)
+
+    async def _knowledge(self, cls: ClassRef | None) -> Knowledge:
+        if cls is None or self.library is None:  # answers never wait for the shared question bank
+            return self.knowledge if self._no_notes is None else self._no_notes.knowledge
+        notes = await self.library.for_class(cls.key)
+        return notes.knowledge
+
+    async def _class_bank(self, class_key: str):  # noqa: ANN202
+        notes = await self.library.for_class(class_key)
+        return notes.bank, notes.marking
 
     def build_bank_in_background(self, build: Callable[[], QuestionBank]) -> None:
         """Build the question bank off the event loop: questions are answered meanwhile, quiz commands wait."""
@@ -106,6 +146,8 @@ class RevisionService:
 
     async def close(self) -> None:
         await self.settled()
+        if self.library is not None:
+            await self.library.close()
         if self._quiz is not None:
             await self._quiz.writer.close()
         if self.engine is not None:
@@ -119,19 +161,20 @@ class RevisionService:
         """Raises RateLimited when `user` asks too often."""
         if user is not None:
             self.limiter.check(user.key)
-        answer = self.knowledge.index.ask(question, top=top)
+        knowledge = await self._knowledge(cls)
+        answer = knowledge.index.ask(question, top=top)
         if not answer.answered and not answer.problem and cls is not None and self.sessions is not None:
             # Off the reply's path: a slow or locked database never holds the answer back.
-            task = asyncio.get_running_loop().create_task(self._record_gap(cls, answer.question, user))
+            task = asyncio.get_running_loop().create_task(self._record_gap(cls, answer.question, user, knowledge))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
         return answer
 
-    async def _record_gap(self, cls: ClassRef, question: str, user: UserRef | None) -> None:
+    async def _record_gap(self, cls: ClassRef, question: str, user: UserRef | None, knowledge: Knowledge) -> None:
         assert self.sessions is not None
         try:
             names = await class_member_names(self.sessions, cls.key)
-            text = scrub_gap(question, [*names, user.display_name if user else ""], self.knowledge.index.knows)
+            text = scrub_gap(question, [*names, user.display_name if user else ""], knowledge.index.knows)
             await record_gap(self.sessions, cls.key, text, self.clock())
         except Exception as exc:  # the student has the answer already; the teacher's report misses one
             known = describe(exc, self.engine.url) if self.engine is not None else None
@@ -145,11 +188,12 @@ class RevisionService:
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
-    def topics(self, user: UserRef | None = None) -> list[TopicInfo]:
-        """Raises RateLimited when `user` sends commands too often."""
+    async def topics(self, cls: ClassRef | None = None, user: UserRef | None = None) -> list[TopicInfo]:
+        """The topics of the class's notes. Raises RateLimited when `user` sends commands too often."""
         if user is not None:
             self.limiter.check(user.key)
-        counts = Counter((s.topic, s.source) for s in self.knowledge.snippets)
+        knowledge = await self._knowledge(cls)
+        counts = Counter((s.topic, s.source) for s in knowledge.snippets)
         return [TopicInfo(topic, source, n) for (topic, source), n in counts.items()]
 
     def help(self, is_teacher: bool = False, user: UserRef | None = None) -> list[CommandSpec]:
@@ -159,12 +203,13 @@ class RevisionService:
 
     # --- quizzes (see bot.quiz.engine) ---------------------------------------------------------
 
-    def quiz_topics(self) -> list[str]:
-        return self.bank.topics() if self.bank else []
+    async def quiz_topics(self, cls: ClassRef | None = None) -> list[str]:
+        notes = await self._class_notes(cls)
+        return notes.bank.topics()
 
-    def no_questions(self, topic: str | None) -> str:
+    async def no_questions(self, cls: ClassRef | None, topic: str | None) -> str:
         """What to say when /quiz finds nothing: the topics closest to what was typed (plain text)."""
-        topics = self.quiz_topics()
+        topics = await self.quiz_topics(cls)
         if not topics:
             return "There are no quiz questions yet."
         if not topic:
@@ -199,7 +244,8 @@ class RevisionService:
         await self.bank_built()
         result = await self.quiz.answer(cls, user, ref, given, is_teacher)
         if result.problem == "question":  # not marked: the notes answer it, the quiz question stays open
-            result = replace(result, asked=self.knowledge.index.ask(given, top=1))
+            knowledge = await self._knowledge(cls)
+            result = replace(result, asked=knowledge.index.ask(given, top=1))
         return result
 
     async def question_for(self, ref: str):  # noqa: ANN201
@@ -259,6 +305,49 @@ class RevisionService:
         await self.settled()  # the questions just asked are the season's that ends
         return await self.quiz.new_season(cls, is_teacher)
 
+    # --- the class's notes (see bot.classnotes) -----------------------------------------------------
+
+    def note_limits(self) -> NoteLimits:
+        """What an uploaded note may be: adapters refuse a file by its size and type before downloading it."""
+        return self._desk.limits
+
+    async def notes_add(
+        self, cls: ClassRef, user: UserRef, is_teacher: bool, filename: str, data: bytes, replace: bool = False
+    ) -> NotesChange:
+        """Add one file to the class's notes (or with `replace`, put it in place of the file of that name). The
+        file is read first: one the bot cannot use changes nothing and says why. Raises NotAllowed for a
+        student, RateLimited when sent too often."""
+        self.limiter.check(user.key)
+        if not is_teacher:
+            raise NotAllowed("notes")
+        await self.bank_built()
+        return await self._desk.add(cls, user, filename, data, replace=replace)
+
+    async def notes_remove(self, cls: ClassRef, user: UserRef, is_teacher: bool, name: str) -> NotesChange:
+        self.limiter.check(user.key)
+        if not is_teacher:
+            raise NotAllowed("notes")
+        return await self._desk.remove(cls, name)
+
+    async def notes_list(self, cls: ClassRef, user: UserRef | None = None) -> NotesList:
+        """The class's notes with what each gave (students may list them too)."""
+        if user is not None:
+            self.limiter.check(user.key)
+        await self.bank_built()
+        return await self._desk.listing(cls)
+
+    async def notes_show(self, cls: ClassRef, name: str, user: UserRef | None = None) -> NoteSplit | None:
+        """How one of the class's notes was split into topics and facts; None when it has no such file."""
+        if user is not None:
+            self.limiter.check(user.key)
+        return await self._desk.show(cls, name)
+
+    @property
+    def _desk(self) -> ClassNotesDesk:
+        if self.desk is None:
+            raise RuntimeError("class notes need a database: build the service with bot.app.bootstrap()")
+        return self.desk
+
     # --- scheduling, for the platform adapters ---------------------------------------------------
 
     async def classes_due(self, platform: str) -> list[tuple[ClassRef, DailySettings]]:
@@ -283,8 +372,13 @@ class RevisionService:
         await chatrefs.remember(self.sessions, platform, key, ref, cls, self.clock(), replace=replace)
 
     async def move_class(self, old: ClassRef, new: ClassRef) -> bool:
-        """A chat changed its id (a Telegram group upgraded to a supergroup): its class follows it."""
-        return await self.quiz.move_class(old, new)
+        """A chat changed its id (a Telegram group upgraded to a supergroup): its class and notes follow it."""
+        moved = await self.quiz.move_class(old, new)
+        if self.library is not None:
+            await notes_store.move_class(self.sessions, old.key, new.key)
+            self.library.forget(old.key)
+            self.library.forget(new.key)
+        return moved
 
     async def forget_ref(self, platform: str, key: str, *, prefix: bool = False) -> None:
         await chatrefs.forget(self.sessions, platform, key, prefix=prefix)

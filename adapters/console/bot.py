@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.console.notes import notes_command
 from adapters.console.questions import questions_command
 from adapters.console.render import (
     render_answer,
@@ -100,7 +101,7 @@ class ConsoleBot:
     async def cmd_quiz(self, rest: str) -> str:
         prompt = await self.service.practice(self.cls, self.user, rest or None, is_teacher=self.is_teacher)
         if prompt is None:
-            return self.service.no_questions(rest)
+            return await self.service.no_questions(self.cls, rest)
         text = render_prompt(prompt)
         self.pending = prompt.ref  # only a question the student was shown can be answered
         return text
@@ -180,6 +181,9 @@ class ConsoleBot:
     async def cmd_questions(self, rest: str) -> str:
         return await questions_command(self.service, self.cls, self.is_teacher, rest)
 
+    async def cmd_notes(self, rest: str) -> str:
+        return await notes_command(self.service, self.cls, self.user, self.is_teacher, rest)
+
     async def cmd_ask(self, rest: str) -> str:
         return render_answer(await self.service.ask(rest, self.cls, user=self.user))
 
@@ -187,7 +191,7 @@ class ConsoleBot:
         return render_help(self.service.help(self.is_teacher, user=self.user))
 
     async def cmd_topics(self, rest: str) -> str:
-        topics = self.service.topics(user=self.user)
+        topics = await self.service.topics(self.cls, user=self.user)
         if not topics:
             return "No notes are loaded yet."
         lines = ["Topics in the notes:"]

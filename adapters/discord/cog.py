@@ -115,14 +115,14 @@ class RevisionCog(commands.Cog):
             class_for(interaction), user_for(interaction), topic or None, is_teacher=teacher
         )
         if prompt is None:
-            await send(interaction, safe(self.service.no_questions(topic)))
+            await send(interaction, safe(await self.service.no_questions(class_for(interaction), topic)))
             return
         await send(interaction, embed=prompt_embed(prompt), view=prompt_view(prompt))
 
     @quiz.autocomplete("topic")
     async def _topic_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         wanted = current.casefold().strip()
-        names = [t for t in self.service.quiz_topics() if wanted in t.casefold()]
+        names = [t for t in await self.service.quiz_topics(class_for(interaction)) if wanted in t.casefold()]
         # the core matches topics loosely, so a topic cut to 100 characters still finds itself
         return [app_commands.Choice(name=clip(t, CHOICE_LIMIT), value=t[:CHOICE_LIMIT]) for t in names[:CHOICES_LIMIT]]
 
@@ -153,7 +153,8 @@ class RevisionCog(commands.Cog):
 
     @app_commands.command(name="topics", description=summary("topics"))
     async def topics(self, interaction: discord.Interaction) -> None:
-        await send(interaction, embed=topics_embed(self.service.topics(user=user_for(interaction))))
+        topics = await self.service.topics(class_for(interaction), user=user_for(interaction))
+        await send(interaction, embed=topics_embed(topics))
 
     @app_commands.command(name="help", description=summary("help"))
     async def help(self, interaction: discord.Interaction) -> None:

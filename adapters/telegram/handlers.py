@@ -424,7 +424,7 @@ async def cmd_ask(t: Turn, rest: str) -> None:
 
 
 async def cmd_topics(t: Turn, rest: str) -> None:
-    await t.reply(render.render_topics(t.service.topics(user=t.user)))
+    await t.reply(render.render_topics(await t.service.topics(t.cls, user=t.user)))
 
 
 async def cmd_quiz(t: Turn, rest: str) -> None:
@@ -432,7 +432,7 @@ async def cmd_quiz(t: Turn, rest: str) -> None:
     if prompt is not None:
         await t.put(prompt)
         return
-    await t.reply(escape(t.service.no_questions(rest)))
+    await t.reply(escape(await t.service.no_questions(t.cls, rest)))
 
 
 async def cmd_daily(t: Turn, rest: str) -> None:

@@ -53,21 +53,26 @@ class AliasTable:
     @classmethod
     def load(cls, path: Path) -> AliasTable:
         """Read `Name = Other name = ...` lines; '#' starts a comment. A bad line is skipped with a warning."""
-        groups: list[list[str]] = []
         try:
-            text = clean(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls()
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("alias file %s skipped: %s", path, exc)
             return cls()
-        for lineno, line in enumerate(text.splitlines(), 1):
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, name: str = "aliases.txt") -> AliasTable:
+        """The table of an alias file's text (`name`: how warnings name the file)."""
+        groups: list[list[str]] = []
+        for lineno, line in enumerate(clean(text).splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
             names = [n for n in (p.strip() for p in line.split("=")) if n]
             if len(names) < 2:
-                log.warning("%s:%d: an alias line needs two names separated by '=': %r", path, lineno, line)
+                log.warning("%s:%d: an alias line needs two names separated by '=': %r", name, lineno, line)
                 continue
             groups.append(names)
         return cls.from_groups(groups)

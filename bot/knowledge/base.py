@@ -8,11 +8,13 @@ from pathlib import Path
 
 from bot.knowledge.aliases import ALIAS_FILE, AliasTable
 from bot.knowledge.index import SearchIndex
-from bot.knowledge.ingest import load_knowledge
+from bot.knowledge.ingest import knowledge_from_files, load_knowledge
 from bot.knowledge.learned import learned_aliases
 from bot.knowledge.lexicon import save_lemma_cache, use_lemma_cache
 from bot.knowledge.model import KnowledgeBase, Snippet
 from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
+from bot.knowledge.readers import NoteError
+from bot.knowledge.readers.encoding import decode_text
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +40,35 @@ class Knowledge:
         when the optional sentence model is installed (vectors cached under `cache_dir`; see paraphrase.py)."""
         use_lemma_cache(cache_dir)
         base = load_knowledge(folder)
-        teacher = AliasTable.load(folder / ALIAS_FILE)
+        skipped = sum(1 for r in base.reports if r.error)
+        log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
+        return cls.build(folder, base, AliasTable.load(folder / ALIAS_FILE), paraphrase, cache_dir)
+
+    @classmethod
+    def from_files(
+        cls, files: list[tuple[str, bytes]], paraphrase: bool = False, cache_dir: Path | None = None
+    ) -> Knowledge:
+        """The knowledge of notes given as (name, bytes): a class's notes added from the chat. An alias file
+        among them ("aliases.txt") is read as the folder's would be."""
+        use_lemma_cache(cache_dir)
+        base = knowledge_from_files(files)
+        teacher = AliasTable()
+        for name, data in files:
+            if Path(name).name.lower() == ALIAS_FILE:
+                try:
+                    teacher = AliasTable.parse(decode_text(data), name)
+                except NoteError as exc:
+                    base.warnings.append(f"{name}: {exc}")
+        return cls.build(Path(), base, teacher, paraphrase, cache_dir)
+
+    @classmethod
+    def build(
+        cls, folder: Path, base: KnowledgeBase, teacher: AliasTable, paraphrase: bool, cache_dir: Path | None
+    ) -> Knowledge:
         # The teacher's groups first (their ids and names stay as written), then what the notes teach.
         aliases = AliasTable.from_groups(
             [list(g) for g in teacher.groups] + learned_aliases(s.text for s in base.snippets)
         )
-        skipped = sum(1 for r in base.reports if r.error)
-        log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
         index = SearchIndex(base.snippets, aliases)
         save_lemma_cache()
         encoder = load_encoder() if paraphrase else None

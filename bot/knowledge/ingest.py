@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bot.knowledge.document import Document
 from bot.knowledge.model import KnowledgeBase, NoteReport, Snippet
-from bot.knowledge.readers import READERS, UNSUPPORTED, NoteError
+from bot.knowledge.readers import READERS, UNSUPPORTED, NoteError, Reader
 from bot.knowledge.readers.base import MAX_FILE_BYTES
 from bot.knowledge.segment import segment
 
@@ -46,7 +46,7 @@ def note_files(folder: Path) -> list[Path]:
                 if depth < MAX_FOLDER_DEPTH and not path.is_symlink():
                     walk(path, depth + 1)
                 continue
-            if name in NOT_NOTES or name.endswith(NOT_NOTES_SUFFIX):
+            if is_not_note(name):
                 continue
             if path.is_file() or path.is_symlink():
                 out.append(path)
@@ -78,27 +78,54 @@ def read_document(path: Path, name: str = "") -> Document:
     """Read one file into the document model; NoteError says why a file cannot be used."""
     if path.is_symlink() and not path.exists():
         raise NoteError("a link to a file that is not there")
-    suffix = path.suffix.lower()
+    reader = reader_for(path.name)
+    size = path.stat().st_size
+    _check_size(size)
+    return reader(path.read_bytes(), name or display_name(path))
+
+
+def document_from_bytes(data: bytes, name: str) -> Document:
+    """A file given as bytes (uploaded from a chat) into the document model; NoteError says why it cannot be
+    used. `name` picks the reader by its suffix and names the note; it is never used as a path."""
+    reader = reader_for(name)
+    _check_size(len(data))
+    return reader(data, name)
+
+
+def reader_for(name: str) -> Reader:
+    """The reader of a file of this name (by its suffix); NoteError for a format the bot cannot read."""
+    suffix = Path(name).suffix.lower()
     if suffix in UNSUPPORTED:
         raise NoteError(UNSUPPORTED[suffix])
     reader = READERS.get(suffix)
     if reader is None:
         raise NoteError(f"'{suffix or 'no extension'}' files are not notes the bot can read")
-    size = path.stat().st_size
+    return reader
+
+
+def _check_size(size: int) -> None:
     if size == 0:
         raise NoteError("the file is empty")
     if size > MAX_FILE_BYTES:
         raise NoteError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    return reader(path.read_bytes(), name or display_name(path))
 
 
 def read_note(path: Path, name: str = "") -> tuple[list[Snippet], NoteReport]:
     """One file's snippets and its report (`name`: how the file is named to the teacher, its path in the
     notes folder). Never raises: a bad file is reported, not fatal."""
     name = name or display_name(path)
+    return _note(lambda: read_document(path, name), name)
+
+
+def read_note_data(data: bytes, name: str) -> tuple[list[Snippet], NoteReport]:
+    """As read_note, for a file given as bytes."""
+    return _note(lambda: document_from_bytes(data, name), name)
+
+
+def _note(read: Callable[[], Document], name: str) -> tuple[list[Snippet], NoteReport]:
     report = NoteReport(name)
     try:
-        doc = read_document(path, name)
+        doc = read()
     except NoteError as exc:
         report.error = str(exc)
         return [], report
@@ -124,7 +151,24 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
         kb.warnings.append(f"knowledge folder {folder} does not exist")
         return kb
     files = note_files(folder)
-    for snippets, report in _read_all(files, [display_name(p, folder) for p in files]):
+    return _gather(_read_all(files, [display_name(p, folder) for p in files]))
+
+
+def knowledge_from_files(files: list[tuple[str, bytes]]) -> KnowledgeBase:
+    """The notes given as (name, bytes), as load_knowledge reads a folder's; question and alias files left out."""
+    notes = [(name, data) for name, data in files if not is_not_note(name)]
+    return _gather(read_note_data(data, name) for name, data in notes)
+
+
+def is_not_note(name: str) -> bool:
+    """A file of the notes that holds no notes: the README, the alias file, quiz question files."""
+    low = Path(name).name.lower()
+    return low in NOT_NOTES or low.endswith(NOT_NOTES_SUFFIX)
+
+
+def _gather(read: Iterable[tuple[list[Snippet], NoteReport]]) -> KnowledgeBase:
+    kb = KnowledgeBase()
+    for snippets, report in read:
         kb.reports.append(report)
         if report.error:
             kb.warnings.append(f"{report.source}: {report.error}")

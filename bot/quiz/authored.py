@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,32 +64,39 @@ def load_authored(folder: Path) -> tuple[list[Question], list[str]]:
 
     A bad block is skipped and the rest still load; an unreadable file is skipped whole. Never raises.
     """
+    try:
+        paths = [p for p in folder.iterdir() if p.is_file() and is_question_file(p.name)]
+    except OSError:
+        return [], []  # no knowledge folder: no authored questions, nothing to report
+    return _authored([(p.name, p.read_bytes) for p in paths])
+
+
+def authored_from_files(files: list[tuple[str, bytes]]) -> tuple[list[Question], list[str]]:
+    """As load_authored, for files given as (name, bytes): a class's notes added from the chat."""
+    return _authored([(name, lambda data=data: data) for name, data in files if is_question_file(name)])
+
+
+def _authored(files: list[tuple[str, Callable[[], bytes]]]) -> tuple[list[Question], list[str]]:
     questions: list[Question] = []
     errors: list[str] = []
-    try:
-        # questions.txt first, then the other question files by name: a stable order, so a stable bank.
-        paths = sorted(
-            (p for p in folder.iterdir() if p.is_file() and is_question_file(p.name)),
-            key=lambda p: (p.name.lower() != QUESTION_FILE, p.name),
-        )
-    except OSError:
-        return questions, errors  # no knowledge folder: no authored questions, nothing to report
+    # questions.txt first, then the other question files by name: a stable order, so a stable bank.
+    files = sorted(files, key=lambda f: (f[0].lower() != QUESTION_FILE, f[0]))
     seen: dict[str, str] = {}  # question text (folded) -> "file:line" of its first copy
-    for path in paths:
+    for name, read in files:
         try:
-            text = _read(path)
+            text = _text(read())
         except _FileProblem as exc:
-            errors.append(f"{path.name}: {exc}")
+            errors.append(f"{name}: {exc}")
             continue
         except Exception as exc:  # a question file must never stop the bot from starting
-            errors.append(f"{path.name}: could not be read ({exc.__class__.__name__})")
-            log.exception("question file %s skipped", path)
+            errors.append(f"{name}: could not be read ({exc.__class__.__name__})")
+            log.exception("question file %s skipped", name)
             continue
         try:
-            qs, errs = parse_questions(text, path.name)
+            qs, errs = parse_questions(text, name)
         except Exception as exc:  # a parser bug should cost one file, not the bank
-            errors.append(f"{path.name}: could not be read ({exc.__class__.__name__})")
-            log.exception("question file %s skipped", path)
+            errors.append(f"{name}: could not be read ({exc.__class__.__name__})")
+            log.exception("question file %s skipped", name)
             continue
         errors.extend(errs)
         for q, where in qs:
@@ -107,8 +115,7 @@ class _FileProblem(ValueError):
     """A question file that cannot be used, with a reason a teacher understands."""
 
 
-def _read(path: Path) -> str:
-    data = path.read_bytes()
+def _text(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise _FileProblem(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
     try:  # UTF-8, UTF-16 (Notepad's "Unicode") or Windows-1252, as notes are read

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
-from bot.quiz.authored import is_question_file, load_authored
+from bot.quiz.authored import authored_from_files, is_question_file, load_authored
 from bot.quiz.generate import PER_SNIPPET, STOP, generate_questions
 from bot.quiz.model import Question
 from bot.quiz.structured import structured_questions
@@ -122,9 +122,11 @@ def build_bank(
     folder: Path,
     seed: int = 0,
     per_snippet: int = PER_SNIPPET,
+    files: list[tuple[str, bytes]] | None = None,
 ) -> QuestionBank:
-    """Authored questions from `folder` (first), then generated ones; deterministic for a seed, ids unique."""
-    authored, errors = load_authored(folder)
+    """Authored questions from `folder`, or from the question files among `files` (a class's notes given as
+    (name, bytes)), first, then generated ones; deterministic for a seed, ids unique."""
+    authored, errors = load_authored(folder) if files is None else authored_from_files(files)
     notes = [s for s in snippets if not is_question_file(s.source)]
     # Questions from the notes' structure (definitions, tables, lists, Q&A) first, then from their prose.
     generated = structured_questions(notes, seed=seed) + generate_questions(

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -233,3 +234,32 @@ class ChatRef(Base):
     ref: Mapped[str] = mapped_column(String(40))
     class_key: Mapped[str] = mapped_column(String(200))
     created: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ClassNote(Base):
+    """A note file a teacher gave a class from the chat: its bytes (read again when the readers improve), what it
+    gave when it was added, and who added it (a display name) and when. The class's notes are these rows."""
+
+    __tablename__ = "class_notes"
+    __table_args__ = (UniqueConstraint("class_key", "name", name="uq_class_notes_class_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_key: Mapped[str] = mapped_column(String(200))  # "<platform>:<chat or server id>", as ClassRef.key
+    name: Mapped[str] = mapped_column(String(200))  # the file's name as shown: never a path on the server
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: facts, topics, questions, warnings
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassNoteSet(Base):
+    """A class's notes revision, moved on by every change in the same transaction: each process compares it with
+    the revision its cached index was built from, so a change made through one process is used by all."""
+
+    __tablename__ = "class_note_sets"
+
+    class_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

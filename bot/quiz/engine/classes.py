@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bot.quiz.bank import QuestionBank
 from bot.quiz.daily import canonical_zone, zone
 from bot.quiz.engine.core import _TIME, EngineCore
 from bot.quiz.engine.standings import _board
@@ -42,6 +43,7 @@ class ClassesPart(EngineCore):
         if not is_teacher:
             raise NotAllowed("dailysettings")
         changed, errors = [], []
+        bank, _context = await self._notes(cls.key)  # before a connection is held: it may read the database
         async with self.sessions() as session:
             k = await self._class(session, cls)
             if time is not None:
@@ -79,7 +81,8 @@ class ClassesPart(EngineCore):
             self._class_cache.pop(cls.key, None)
             await session.commit()
             note = ""
-            if k.daily_enabled and {"time", "timezone", "on"} & set(changed) and await self._skip_today(session, k):
+            rescheduled = {"time", "timezone", "on"} & set(changed)
+            if k.daily_enabled and rescheduled and await self._skip_today(session, k, bank):
                 note = f"Today's time has passed: the first post is tomorrow at {k.daily_time}."
             return DailySettings(
                 k.daily_enabled,
@@ -129,13 +132,13 @@ class ClassesPart(EngineCore):
             await session.commit()
         return replace(final, archived=archived)
 
-    async def _skip_today(self, session, klass: SchoolClass) -> bool:  # noqa: ANN001
+    async def _skip_today(self, session, klass: SchoolClass, bank: QuestionBank) -> bool:  # noqa: ANN001
         """A schedule set after today's time has passed starts tomorrow: today's post is marked done unposted, so
         the whole quiz is not dumped in the chat within seconds (students still get it with /daily)."""
         local = self.clock().astimezone(zone(klass.timezone))
         if local.strftime("%H:%M") < klass.daily_time:
             return False
-        quiz = await self._daily_quiz(session, klass, self._today(klass))
+        quiz = await self._daily_quiz(session, klass, self._today(klass), bank)
         await session.commit()
         res = await session.execute(
             update(DailyQuiz).where(DailyQuiz.id == quiz.id, DailyQuiz.posted.is_(False)).values(posted=True)
@@ -208,9 +211,10 @@ class ClassesPart(EngineCore):
 
     async def claim_daily_post(self, cls: ClassRef) -> DailyStatus | None:
         """Mark today's quiz of the class as posted; only the one caller that flips the flag gets it."""
+        bank, _context = await self._notes(cls.key)  # before a connection is held: it may read the database
         async with self.sessions() as session:
             klass = await self._class(session, cls)
-            quiz = await self._daily_quiz(session, klass, self._today(klass))
+            quiz = await self._daily_quiz(session, klass, self._today(klass), bank)
             await session.commit()
             res = await session.execute(
                 update(DailyQuiz).where(DailyQuiz.id == quiz.id, DailyQuiz.posted.is_(False)).values(posted=True)
@@ -219,7 +223,7 @@ class ClassesPart(EngineCore):
             if res.rowcount != 1:
                 return None
             ids = json.loads(quiz.question_ids)
-            prompts = tuple(p for i in range(len(ids)) if (p := self._daily_prompt(quiz.id, ids, i)) is not None)
+            prompts = tuple(p for i in range(len(ids)) if (p := self._daily_prompt(bank, quiz.id, ids, i)) is not None)
             return DailyStatus(quiz.day, len(ids), 0, 0, 0, prompts[0] if prompts else None, prompts=prompts)
 
     async def release_daily_post(self, cls: ClassRef) -> None:

@@ -9,7 +9,7 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -62,6 +62,10 @@ class _QuizInfo:
     ids: tuple[str, ...]
 
 
+def _quiz_info_of(quiz: DailyQuiz) -> _QuizInfo:
+    return _QuizInfo(quiz.class_id, quiz.day, tuple(json.loads(quiz.question_ids)))
+
+
 class EngineCore:
     """What every part of the engine shares: settings, caches, look-ups."""
 
@@ -76,6 +80,7 @@ class EngineCore:
         default_count: int = 5,
         writer: AnswerWriter | None = None,
         marking: Context | None = None,
+        notes: Callable[[str], Awaitable[tuple[QuestionBank, Context]]] | None = None,
     ):
         self.sessions = sessions
         self.writer = writer or AnswerWriter(sessions.kw["bind"])
@@ -89,15 +94,24 @@ class EngineCore:
         self.known_names = known_names
         # What the notes and settings add to marking: aliases, names, the notes' compounds, the date order.
         self.marking = marking or Context(aliases=aliases, known_names=known_names)
+        # A class's own question bank and marking context, by class key (its notes; see bot/classnotes). Without
+        # it every class uses `bank` and `marking`.
+        self.notes_for = notes
         self.clock = clock
         self.default_timezone = default_timezone
         self.default_count = default_count
 
     # --- marking -------------------------------------------------------------------------------
 
-    def mark(self, question: Question, given: str) -> Marking:
+    async def _notes(self, class_key: str) -> tuple[QuestionBank, Context]:
+        """The question bank and marking context of the class's notes."""
+        if self.notes_for is None:
+            return self.bank, self.marking
+        return await self.notes_for(class_key)
+
+    def mark(self, question: Question, given: str, context: Context | None = None) -> Marking:
         if question.typed:
-            context = self.marking
+            context = context or self.marking
             asked = asked_count(question.prompt)
             if asked is not None:  # "Name two of ...": two right items will do
                 context = replace(context, asked=asked)
@@ -200,9 +214,17 @@ class EngineCore:
             if parsed[0] == "d":
                 quiz = await session.get(DailyQuiz, parsed[1])
                 ids = json.loads(quiz.question_ids) if quiz else []
-                return self.bank.get(ids[parsed[2]]) if quiz and parsed[2] < len(ids) else None
-            prompt = await session.get(PracticePrompt, parsed[1])
-            return self.bank.get(prompt.question_id) if prompt else None
+                if quiz is None or parsed[2] >= len(ids):
+                    return None
+                class_id, question_id = quiz.class_id, ids[parsed[2]]
+            else:
+                prompt = await session.get(PracticePrompt, parsed[1])
+                if prompt is None:
+                    return None
+                class_id, question_id = prompt.class_id, prompt.question_id
+            key = await session.scalar(select(SchoolClass.key).where(SchoolClass.id == class_id))
+        bank, _context = await self._notes(key or "")
+        return bank.get(question_id)
 
     async def _unmarked(
         self, user: UserRef, ref: str, question: Question, given: str, marking: Marking, answered: bool | None = None
@@ -260,6 +282,20 @@ class EngineCore:
         self._class_cache[cls.key] = (time.monotonic() + CLASS_CACHE_SECONDS, info)
         return info
 
+    def _remember_daily(self, cls: ClassRef, klass: SchoolClass, quiz: DailyQuiz) -> None:
+        """Keep the class and its quiz as just read: the answers that follow the quiz's question need no
+        look-up of their own."""
+        self._class_cache[cls.key] = (
+            time.monotonic() + CLASS_CACHE_SECONDS,
+            _ClassInfo(klass.id, klass.season, klass.timezone),
+        )
+        self._keep_quiz(quiz.id, _quiz_info_of(quiz))
+
+    def _keep_quiz(self, daily_id: int, info: _QuizInfo) -> None:
+        if len(self._quiz_cache) > 10_000:
+            self._quiz_cache.clear()
+        self._quiz_cache[daily_id] = info  # a quiz never changes once chosen
+
     async def _load_class_info(self, cls: ClassRef) -> _ClassInfo:
         async with self.sessions() as session:
             k = await self._class(session, cls)
@@ -281,15 +317,13 @@ class EngineCore:
         if info is None:
             info = await self._once(("quiz", daily_id), lambda: self._load_quiz_info(daily_id))
             if info is not None:
-                if len(self._quiz_cache) > 10_000:
-                    self._quiz_cache.clear()
-                self._quiz_cache[daily_id] = info  # a quiz never changes once chosen
+                self._keep_quiz(daily_id, info)
         return info
 
     async def _load_quiz_info(self, daily_id: int) -> _QuizInfo | None:
         async with self.sessions() as session:
             quiz = await session.get(DailyQuiz, daily_id)
-            return _QuizInfo(quiz.class_id, quiz.day, tuple(json.loads(quiz.question_ids))) if quiz else None
+            return _quiz_info_of(quiz) if quiz else None
 
     async def _student_id(self, user: UserRef) -> int:
         sid = self._student_cache.get(user.key)

@@ -6,16 +6,17 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.quiz.bank import QuestionBank
 from bot.quiz.daily import class_day, pick_daily, streak_from
 from bot.quiz.engine.core import POINTS_PER_CORRECT, RECENT_DAYS, EngineCore, _as_given, _repeat, _result
 from bot.quiz.values import AnswerResult, DailyStatus, QuizPrompt
 from bot.refs import ClassRef, UserRef
+from bot.storage.answer_batch import AnswerRow
 from bot.storage.models import DailyAnswer, DailyCompletion, DailyQuiz, SchoolClass, Student
-from bot.storage.writer import AnswerRow
 
 
 class DailyPart(EngineCore):
@@ -23,7 +24,7 @@ class DailyPart(EngineCore):
 
     # --- the daily quiz --------------------------------------------------------------------------
 
-    async def _daily_quiz(self, session: AsyncSession, klass: SchoolClass, day: str) -> DailyQuiz:
+    async def _daily_quiz(self, session: AsyncSession, klass: SchoolClass, day: str, bank: QuestionBank) -> DailyQuiz:
         """Today's quiz of the class, chosen once: the first process to insert it wins, others read it."""
         q = select(DailyQuiz).where(DailyQuiz.class_id == klass.id, DailyQuiz.day == day)
         row = (await session.execute(q)).scalar_one_or_none()
@@ -35,7 +36,7 @@ class DailyPart(EngineCore):
         )
         recent = {qid for (ids,) in recent_rows for qid in json.loads(ids)}
         accuracy = {t.topic: t.accuracy for t in await self._topic_scores(session, klass.id) if t.answered}
-        asked = await self._asked_in(session, klass, self.bank.questions)
+        asked = await self._asked_in(session, klass, bank.questions)
         ids = pick_daily(asked, klass.key, day, klass.daily_count, accuracy, recent)
         try:
             async with session.begin_nested():
@@ -45,22 +46,25 @@ class DailyPart(EngineCore):
             row = (await session.execute(q)).scalar_one()
         return row
 
-    def _daily_prompt(self, daily_id: int, ids: Sequence[str], position: int) -> QuizPrompt | None:
+    def _daily_prompt(self, bank: QuestionBank, daily_id: int, ids: Sequence[str], position: int) -> QuizPrompt | None:
         if position >= len(ids):
             return None
-        question = self.bank.get(ids[position])
+        question = bank.get(ids[position])
         if question is None:
             return None
         return QuizPrompt(f"d:{daily_id}:{position}", question, "daily", position + 1, len(ids))
 
-    def _next_prompt(self, daily_id: int, ids: Sequence[str], done: Collection[int]) -> QuizPrompt | None:
+    def _next_prompt(
+        self, bank: QuestionBank, daily_id: int, ids: Sequence[str], done: Collection[int]
+    ) -> QuizPrompt | None:
         """The first question of the day this student has not answered yet."""
         nxt = next((i for i in range(len(ids)) if i not in done), None)
-        return self._daily_prompt(daily_id, ids, nxt) if nxt is not None else None
+        return self._daily_prompt(bank, daily_id, ids, nxt) if nxt is not None else None
 
     async def daily(self, cls: ClassRef, user: UserRef, is_teacher: bool | None = None) -> DailyStatus:
         """The student's progress in today's quiz and their next question; a teacher (`is_teacher`, as the platform
         says) may try it too, kept off the class's boards and report (see ClassStaff)."""
+        bank, _context = await self._notes(cls.key)  # before a connection is held: it may read the database
         async with self.sessions() as session:
             klass = await self._class(session, cls)
             student = await self._student(session, user)
@@ -71,15 +75,16 @@ class DailyPart(EngineCore):
             if not klass.daily_enabled:
                 await session.commit()
                 return DailyStatus(day, 0, 0, 0, 0, None, enabled=False)
-            quiz = await self._daily_quiz(session, klass, day)
-            status = await self._daily_status(session, klass, quiz, student)
+            quiz = await self._daily_quiz(session, klass, day, bank)
+            status = await self._daily_status(session, klass, quiz, student, bank)
             await session.commit()
+            self._remember_daily(cls, klass, quiz)
             return status
 
     async def _daily_status(
-        self, session: AsyncSession, klass: SchoolClass, quiz: DailyQuiz, student: Student
+        self, session: AsyncSession, klass: SchoolClass, quiz: DailyQuiz, student: Student, bank: QuestionBank
     ) -> DailyStatus:
-        ids = [qid for qid in json.loads(quiz.question_ids) if self.bank.get(qid)]
+        ids = [qid for qid in json.loads(quiz.question_ids) if bank.get(qid)]
         done = await session.execute(
             select(DailyAnswer.position, DailyAnswer.correct).where(
                 DailyAnswer.daily_id == quiz.id, DailyAnswer.student_id == student.id
@@ -92,7 +97,7 @@ class DailyPart(EngineCore):
                 self.writer.add_completion, {"class_id": klass.id, "student_id": student.id, "day": quiz.day}
             )
         streak = await self._streak(session, klass, student.id)
-        prompt = self._next_prompt(quiz.id, ids, answered)
+        prompt = self._next_prompt(bank, quiz.id, ids, answered)
         return DailyStatus(quiz.day, len(ids), len(answered), sum(answered.values()), streak, prompt)
 
     async def _streak(self, session: AsyncSession, klass: SchoolClass, student_id: int) -> int:
@@ -118,10 +123,11 @@ class DailyPart(EngineCore):
         if quiz.day != class_day(now, klass.timezone).isoformat():
             # A daily question counts on its day only: yesterday's button or reply scores nothing today.
             return AnswerResult(ref, False, problem="expired")
-        question = self.bank.get(quiz.ids[position])
+        bank, context = await self._notes(cls.key)
+        question = bank.get(quiz.ids[position])
         if question is None:
             return AnswerResult(ref, False, problem="unknown")
-        marking = self.mark(question, given)
+        marking = self.mark(question, given, context)
         if (unmarked := await self._unmarked(user, ref, question, given, marking)) is not None:
             return unmarked
         for attempt in range(2):
@@ -141,27 +147,17 @@ class DailyPart(EngineCore):
                 now,
             )
             try:
-                recorded, done = await self.writer.record(row, len(quiz.ids))
+                outcome = await self.writer.record(row, len(quiz.ids))
                 break
             except IntegrityError:  # the student was deleted (/forgetme) by another process meanwhile
                 self._student_cache.pop(user.key, None)
                 if attempt:
                     raise
+        recorded, done = outcome.recorded, outcome.done
         finished = len(done) >= len(quiz.ids)
-        streak = right = 0
-        if finished:
-            async with self.sessions() as session:
-                streak = await self._streak_of(session, klass.id, klass.timezone, student_id)
-                right = (
-                    await session.execute(
-                        select(func.count()).where(
-                            DailyAnswer.daily_id == daily_id,
-                            DailyAnswer.student_id == student_id,
-                            DailyAnswer.correct.is_(True),
-                        )
-                    )
-                ).scalar_one()
-        prompt = self._next_prompt(daily_id, quiz.ids, done)
+        # The streak and the day's score come with the write, read in its transaction: no session of their own.
+        streak = streak_from(set(outcome.days), class_day(now, klass.timezone)) if finished else 0
+        prompt = self._next_prompt(bank, daily_id, quiz.ids, done)
         if not recorded:  # a repeat (a double click, a second process): nothing scored, nothing more to read
             return _repeat(ref, question, streak=streak, next=prompt, finished_daily=finished)
         return _result(
@@ -172,5 +168,5 @@ class DailyPart(EngineCore):
             finished_daily=finished,
             streak=streak,
             next=prompt,
-            day_score=(right, len(quiz.ids)) if finished else None,
+            day_score=(outcome.right, len(quiz.ids)) if finished else None,
         )

@@ -12,7 +12,7 @@ from bot.quiz.srs import review
 from bot.quiz.values import AnswerResult, QuizPrompt
 from bot.refs import ClassRef, UserRef
 from bot.storage.cards import card_state_query, card_upsert
-from bot.storage.models import PracticePrompt, ReviewCard
+from bot.storage.models import PracticePrompt, ReviewCard, SchoolClass
 
 
 class PracticePart(EngineCore):
@@ -26,7 +26,8 @@ class PracticePart(EngineCore):
         """The next personal question: one that is due, else a new one, else the one due soonest. A teacher
         (`is_teacher`) practises too, and is left out of the class's report (see ClassStaff)."""
         now = self.clock()
-        pool = self.bank.for_topic(topic)
+        bank, _context = await self._notes(cls.key)
+        pool = bank.for_topic(topic)
         if not pool:
             return None
         async with self.sessions() as session:
@@ -79,14 +80,21 @@ class PracticePart(EngineCore):
 
     async def _answer_practice(self, user: UserRef, ref: str, prompt_id: int, given: str) -> AnswerResult:
         now = self.clock()
+        async with self.sessions() as session:  # the question is in the bank of the class it was asked in
+            key = await session.scalar(
+                select(SchoolClass.key)
+                .join(PracticePrompt, PracticePrompt.class_id == SchoolClass.id)
+                .where(PracticePrompt.id == prompt_id)
+            )
+        bank, context = await self._notes(key or "")
         async with self.sessions() as session:
             student = await self._student(session, user, create=False)
             prompt = await session.get(PracticePrompt, prompt_id)
-            if prompt is None or (question := self.bank.get(prompt.question_id)) is None:
+            if prompt is None or (question := bank.get(prompt.question_id)) is None:
                 return AnswerResult(ref, False, problem="unknown")
             if student is None or prompt.student_id != student.id:
                 return AnswerResult(ref, False, problem="not-yours")
-            marking = self.mark(question, given)
+            marking = self.mark(question, given, context)
             answered = prompt.answered_at is not None
             if (unmarked := await self._unmarked(user, ref, question, given, marking, answered)) is not None:
                 return unmarked

@@ -20,7 +20,8 @@ class QuestionsPart(EngineCore):
     async def class_questions(self, cls: ClassRef, is_teacher: bool, topic: str | None = None) -> QuestionList:
         if not is_teacher:
             raise NotAllowed("questions")
-        pool = self.bank.for_topic(topic) if topic else list(self.bank.questions)
+        bank, _context = await self._notes(cls.key)
+        pool = bank.for_topic(topic) if topic else list(bank.questions)
         async with self.sessions() as session:
             klass = await self._class(session, cls)
             hidden = await self._hidden(session, klass.id)
@@ -41,7 +42,8 @@ class QuestionsPart(EngineCore):
         """Take a question out of the class's quizzes (or put it back); None when there is no such question."""
         if not is_teacher:
             raise NotAllowed("questions")
-        question = self.bank.get(question_id.strip())
+        bank, _context = await self._notes(cls.key)
+        question = bank.get(question_id.strip())
         if question is None:
             return None
         async with self.sessions() as session:

@@ -69,8 +69,9 @@ class ReportsPart(EngineCore):
             if not correct and given:
                 per_q[qid][2][normalise_question(given)[:60] or given[:60]] += 1
         q_rows = []
+        bank, _context = await self._notes(cls.key)
         for qid, (n, c, wrong) in per_q.items():
-            q = self.bank.get(qid)
+            q = bank.get(qid)
             q_rows.append(
                 QuestionRow(
                     qid,
