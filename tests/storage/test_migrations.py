@@ -24,6 +24,8 @@ QUIZ_TABLES = {
     "chat_refs",
     "hidden_questions",
     "class_staff",
+    "class_notes",
+    "class_note_sets",
 }
 
 
