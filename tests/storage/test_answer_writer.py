@@ -1,13 +1,16 @@
-"""The answer writer (bot/storage/writer.py, answer_batch.py): what a batch reads back with its write. Runs on
-SQLite and on PostgreSQL (tests/storage/conftest.py)."""
+"""The answer writer (bot/storage/writer.py, answer_batch.py): what a batch reads back with its write, and how it
+keeps its PostgreSQL connection. Runs on SQLite and on PostgreSQL (tests/storage/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import delete, func, select
+import pytest
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.engine import make_url
 
 from bot.refs import ClassRef, UserRef
+from bot.storage import writer as writer_module
 from bot.storage.models import DailyCompletion
 
 CLS = ClassRef("console", "7b")
@@ -77,3 +80,59 @@ async def test_answers_in_one_batch_are_counted_once_each(service):
     assert sum(r.already for r in results) == len(students)
     for u in students:
         assert (await service.daily(CLS, u)).answered == 1
+
+
+@pytest.fixture
+def checkouts(service):  # noqa: ANN001, ANN201
+    """How many times a connection is taken from the pool."""
+    counted = []
+    pool = service.quiz.writer.engine.sync_engine.pool
+    listener = lambda *_a: counted.append(1)  # noqa: E731
+    event.listen(pool, "checkout", listener)
+    yield counted
+    event.remove(pool, "checkout", listener)
+
+
+async def test_a_burst_of_answers_keeps_the_writers_connection(service, backend, checkouts):
+    if backend != "postgresql":
+        pytest.skip("SQLite's writer uses its own thread's connection")
+    students = [UserRef("console", f"s{n}", f"S {n}") for n in range(6)]
+    prompts = {u: (await service.daily(CLS, u)).next for u in students}
+    checkouts.clear()
+    for u, p in prompts.items():  # one batch each, one after the other
+        assert not (await service.answer(CLS, u, p.ref, right(p.question))).already
+    assert len(checkouts) == 1
+
+
+async def test_after_an_idle_spell_a_dropped_connection_costs_no_failed_batch(
+    service, backend, postgres_server, db_url, monkeypatch
+):
+    """The server restarted (or a proxy closed idle connections) while the bot was idle: the writer takes a
+    connection checked by the pool for its next batch, instead of failing a batch on the dead one and retrying."""
+    if backend != "postgresql":
+        pytest.skip("a PostgreSQL connection")
+    import asyncpg
+
+    monkeypatch.setattr(writer_module, "KEEP_CONNECTION_SECONDS", 0.0)  # every batch comes after an idle spell
+    first = await service.daily(CLS, ANA)
+    await service.answer(CLS, ANA, first.next.ref, right(first.next.question))
+    conn = await asyncpg.connect(host="127.0.0.1", port=postgres_server.port, user="revisionbot", database="postgres")
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            make_url(db_url).database,
+        )
+    finally:
+        await conn.close()
+    real = service.quiz.writer._transact
+    attempts = []
+
+    async def counted(items: list) -> list:
+        attempts.append(len(items))
+        return await real(items)
+
+    monkeypatch.setattr(service.quiz.writer, "_transact", counted)
+    nxt = (await service.daily(CLS, ANA)).next
+    res = await service.answer(CLS, ANA, nxt.ref, right(nxt.question))
+    assert not res.already and res.correct
+    assert attempts == [1]
