@@ -15,12 +15,11 @@ from discord.ext import commands
 from adapters.console.questions import questions_command
 from adapters.console.render import render_leaderboard, render_report, render_score
 from adapters.console.season import season_command
-from adapters.discord.context import class_for, send, user_for
+from adapters.discord.context import class_for, send, send_text, user_for
 from adapters.discord.permissions import post_refusal
 from adapters.discord.render import (
     CHOICE_LIMIT,
     CHOICES_LIMIT,
-    DESCRIPTION_LIMIT,
     answer_embed,
     clip,
     help_embed,
@@ -189,13 +188,9 @@ class RevisionCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         cls = class_for(interaction)
         text = render_report(await self.service.report(cls, True))
-        if len(text) <= DESCRIPTION_LIMIT:
-            await send(interaction, embed=text_embed(text))
-            return
-        # A large class's report does not fit an embed: its start is shown, all of it is attached, nothing lost.
+        # a large class's report does not fit an embed: its start is shown, all of it is attached
         name = report_file_name(cls.chat_id, self.service.clock().date()).removesuffix(".csv") + ".txt"
-        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
-        await send(interaction, "The whole report is attached.", embed=text_embed(text), file=file)
+        await send_text(interaction, text, name, "The whole report is attached.")
 
     @teacher_command("export")
     async def export(self, interaction: discord.Interaction) -> None:

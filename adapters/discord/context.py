@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
 import discord
 
-from adapters.discord.render import MESSAGE_LIMIT, NO_MENTIONS, clip
+from adapters.discord.render import DESCRIPTION_LIMIT, MESSAGE_LIMIT, NO_MENTIONS, clip, text_embed
 from bot.ratelimit import RateLimited
 from bot.refs import ClassRef, UserRef
 from bot.service import RevisionService
@@ -56,6 +57,16 @@ async def send(
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+async def send_text(interaction: discord.Interaction, text: str, file_name: str, attached: str) -> None:
+    """A console text as an embed. One too long for an embed shows its start and comes whole as a text file
+    (`attached` says so): nothing is lost."""
+    if len(text) <= DESCRIPTION_LIMIT:
+        await send(interaction, embed=text_embed(text))
+        return
+    file = discord.File(io.BytesIO(text.encode("utf-8")), filename=file_name)
+    await send(interaction, attached, embed=text_embed(text), file=file)
 
 
 async def send_short(interaction: discord.Interaction, text: str) -> None:
