@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from adapters.discord.cog import RevisionCog
 from adapters.discord.context import FOR_TEACHERS, PLATFORM, SORRY, class_for, class_ref, send_short, slow_down
+from adapters.discord.notes import NotesCog
 from adapters.discord.permissions import POST_NEEDS, and_list
 from adapters.discord.render import NO_MENTIONS, answer_embed, daily_post_embed, safe
 from adapters.discord.views import QUIZ_ITEMS, answer_forms, start_view
@@ -87,6 +88,7 @@ class RevisionBot(commands.Bot):
         self.add_dynamic_items(*QUIZ_ITEMS)  # quiz buttons keep working after a restart
         self.add_listener(answer_forms, "on_interaction")  # and so do answer forms left open
         await self.add_cog(RevisionCog(self))
+        await self.add_cog(NotesCog(self))
         if not self.shard_id:  # one shard registers the commands for all
             await self.tree.sync()
         self._scheduler = asyncio.create_task(self._schedule(), name="revisionbot-daily-posts")

@@ -54,6 +54,7 @@ SLASH_NAMES = {
     "dailysettings": "daily-settings",
     "seasonnew": "season-new",
     "questions": "questions",
+    "notes": "notes",  # a group: adapters/discord/notes.py
 }
 
 

@@ -4,6 +4,7 @@ FakeDiscord answers the routes the bot uses and records every request; Harness i
 (GUILD_CREATE, CHANNEL_UPDATE, MESSAGE_CREATE, INTERACTION_CREATE) into a logged-in bot and waits for its
 replies. The server's roles and channel overwrites live in FakeDiscord: the gateway events carry them as
 Discord does, and a post the bot may not make is refused with Discord's 403 "Missing Permissions".
+FakeDiscord is also the CDN that serves attached files (at their `url` and `proxy_url`), well or badly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 import discord
 from aiohttp import web
@@ -92,6 +94,16 @@ class Request:
         return [c["custom_id"] for c in components(self.message or {}) if "custom_id" in c]
 
 
+# How the fake CDN serves a file: as Discord does, or with a fault the bot must survive
+Serve = Literal["ok", "slow", "missing", "forbidden", "chunked"]
+
+
+@dataclass
+class CdnFile:
+    data: bytes
+    serve: Serve = "ok"  # slow: half the body, then nothing; chunked: no Content-Length (the body may be longer)
+
+
 def components(message: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for row in message.get("components") or []:
@@ -140,9 +152,13 @@ class FakeDiscord:
             BLOCKED_CHANNEL_ID: [overwrite(GUILD_ID, deny=discord.Permissions(send_messages=True))],
         }
         self.failures: list[tuple[str, int, dict[str, Any]]] = []  # (path regex, status, body): answered once each
+        self.cdn: dict[str, CdnFile] = {}  # attachment id -> its bytes and how they are served
+        self.cdn_requests: list[str] = []  # the CDN paths the bot fetched
+        self._closing: asyncio.Event | None = None  # set when the fake stops: a slow download gives up
         self._ids = itertools.count(950000000000000000)
         self._runner: web.AppRunner | None = None
         self.base = ""
+        self.root = ""
 
     def next_id(self) -> str:
         return str(next(self._ids))
@@ -150,17 +166,68 @@ class FakeDiscord:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/v10/{path:.*}", self.handle)
+        for prefix in ("", "/media"):  # cdn.discordapp.com and media.discordapp.net (the proxy_url)
+            app.router.add_get(prefix + "/attachments/{channel}/{id}/{name}", self.serve_attachment)
+        self._closing = asyncio.Event()
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base = f"http://127.0.0.1:{port}/api/v10"
+        self.root = f"http://127.0.0.1:{port}"
+        self.base = f"{self.root}/api/v10"
         return self.base
 
     async def stop(self) -> None:
+        if self._closing is not None:
+            self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    # --- the CDN -----------------------------------------------------------------------------------
+
+    def attachment(self, filename: str, data: bytes, *, size: int | None = None, serve: Serve = "ok") -> dict[str, Any]:
+        """A file attached to a command, as the interaction's resolved data carries it; `size` is what Discord
+        declares (the length of `data` unless told)."""
+        attachment_id = self.next_id()
+        self.cdn[attachment_id] = CdnFile(data, serve)
+        path = f"attachments/{CHANNEL_ID}/{attachment_id}/{quote(filename)}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": f"{self.root}/{path}?ex=1&is=2&hm=3",
+            "proxy_url": f"{self.root}/media/{path}?ex=1&is=2&hm=3",
+            "content_type": "application/octet-stream",
+        }
+
+    async def serve_attachment(self, request: web.Request) -> web.StreamResponse:
+        self.cdn_requests.append(request.path)
+        file = self.cdn.get(request.match_info["id"])
+        if file is None or file.serve == "missing":
+            return web.Response(status=404, text="404: Not Found")
+        if file.serve == "forbidden":
+            return web.Response(status=403, text="This content is no longer available.")
+        if file.serve == "ok":
+            return web.Response(body=file.data, content_type="application/octet-stream")
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        if file.serve == "chunked":
+            response.enable_chunked_encoding()
+        else:
+            response.content_length = len(file.data)
+        await response.prepare(request)
+        if file.serve == "chunked":
+            for start in range(0, len(file.data), 16384):
+                await response.write(file.data[start : start + 16384])
+            await response.write_eof()
+            return response
+        await response.write(file.data[: len(file.data) // 2])  # slow: the rest never comes (until the fake stops)
+        assert self._closing is not None
+        try:
+            await asyncio.wait_for(self._closing.wait(), 60)
+        except TimeoutError:
+            pass
+        return response
 
     # --- permissions, computed as Discord does -----------------------------------------------------
 
@@ -458,8 +525,7 @@ class Harness:
         dm: bool = False,
         resolved: dict[str, Any] | None = None,
     ) -> list[Request]:
-        types = {str: 3, int: 4, bool: 5}
-        opts = [{"name": k, "type": types.get(type(v), 3), "value": v} for k, v in (options or {}).items()]
+        opts = _options(options)
         data: dict[str, Any] = {"id": "1", "name": name, "type": 1, "options": opts}
         if resolved:
             data["resolved"] = resolved
@@ -471,13 +537,39 @@ class Harness:
         payload = self._base(2, data, who or self.STUDENT, perms, roles or [], dm)
         return await self.inject(payload)
 
-    async def autocomplete(self, name: str, option: str, current: str) -> list[Request]:
-        data = {
+    async def subcommand(
+        self,
+        group: str,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        files: dict[str, dict[str, Any]] | None = None,
+        who: dict[str, Any] | None = None,
+        perms: str = STUDENT_PERMS,
+        roles: list[str] | None = None,
+        dm: bool = False,
+        timeout: float = 5.0,
+    ) -> list[Request]:
+        """A command of a group (/notes add), with `files` attached: option name -> FakeDiscord.attachment()."""
+        opts = _options(options)
+        opts += [{"name": k, "type": 11, "value": a["id"]} for k, a in (files or {}).items()]
+        data: dict[str, Any] = {
             "id": "1",
-            "name": name,
+            "name": group,
             "type": 1,
-            "options": [{"name": option, "type": 3, "value": current, "focused": True}],
+            "options": [{"name": name, "type": 1, "options": opts}],
         }
+        if files:
+            data["resolved"] = {"attachments": {a["id"]: a for a in files.values()}}
+        payload = self._base(2, data, who or self.STUDENT, perms, roles or [], dm)
+        return await self.inject(payload, timeout)
+
+    async def autocomplete(self, name: str, option: str, current: str, *, sub: str | None = None) -> list[Request]:
+        """Typing in an option that suggests values (`sub`: the option of a group's command)."""
+        options = [{"name": option, "type": 3, "value": current, "focused": True}]
+        if sub is not None:
+            options = [{"name": sub, "type": 1, "options": options}]
+        data = {"id": "1", "name": name, "type": 1, "options": options}
         return await self.inject(self._base(4, data, self.STUDENT, STUDENT_PERMS, [], False))
 
     async def click(
@@ -535,6 +627,11 @@ class Harness:
         if not dm:
             payload["guild_id"] = str(GUILD_ID)
         self.bot._connection.parsers["MESSAGE_CREATE"](payload)
+
+
+def _options(options: dict[str, Any] | None) -> list[dict[str, Any]]:
+    types = {str: 3, int: 4, bool: 5}
+    return [{"name": k, "type": types.get(type(v), 3), "value": v} for k, v in (options or {}).items()]
 
 
 async def wait_for(condition: Any, timeout: float = 5.0, what: str = "condition") -> None:

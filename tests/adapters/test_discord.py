@@ -129,7 +129,7 @@ async def test_the_registered_commands_have_descriptions_options_and_teacher_per
     commands = {c["name"]: c for c in dc.fake.commands}
     assert set(commands) == {
         "ask", "quiz", "daily", "score", "leaderboard", "topics", "help", "forgetme", "hideme",
-        "report", "export", "daily-settings", "season-new", "questions",
+        "report", "export", "daily-settings", "season-new", "questions", "notes",
     }  # fmt: skip
     assert all(0 < len(c["description"]) <= 100 for c in commands.values())
     assert commands["ask"]["description"] == "Ask a question about the notes"
