@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
-from bot.quiz.marking import Context, default_known_names
+from bot.quiz.marking import Context
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,9 @@ def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
             symbols.update(symbols_in(s.text))
     return Context(
         aliases=knowledge.aliases,
-        known_names=names_in_notes(knowledge) | default_known_names(),
+        # The real names of places and countries are always known to marking (marking/names.py indexes them once
+        # for every class); a class adds its notes' own.
+        known_names=names_in_notes(knowledge),
         compounds=compounds,
         symbols=symbols,
         terms=knowledge.index.repeated_words,  # counted while the index was built
@@ -67,10 +68,11 @@ def marking_context(knowledge: Knowledge, settings: Settings) -> Context:
     )
 
 
-# Measured with tracemalloc on classes of 1-50 pages of notes (bench/bench_classes.py): a class's index, bank and
-# context hold about this many bytes for each byte of their facts' text, plus a fixed part.
-COST_PER_TEXT_BYTE = 40
-COST_FIXED = 60_000
+# Measured with tracemalloc on classes of 700, 5,000 and 20,000 words of notes (87, 344 and 1,310 facts: 340 KB,
+# 1.1 MB and 3.3 MB): a class's index, bank and marking context hold about this many bytes for each byte of their
+# facts' text, plus a fixed part.
+COST_PER_TEXT_BYTE = 17
+COST_FIXED = 150_000
 
 
 def build_class_notes(files: list[tuple[str, bytes]], settings: Settings, revision: int) -> ClassNotes:
@@ -78,5 +80,5 @@ def build_class_notes(files: list[tuple[str, bytes]], settings: Settings, revisi
     knowledge = Knowledge.from_files(files, settings.paraphrase, settings.cache_dir)
     bank = load_bank(knowledge, files)
     text = sum(len(s.text) + len(s.topic) for s in knowledge.snippets)
-    cost = COST_FIXED + COST_PER_TEXT_BYTE * text + sys.getsizeof(bank.questions) * 8
+    cost = COST_FIXED + COST_PER_TEXT_BYTE * text
     return ClassNotes(knowledge, bank, marking_context(knowledge, settings), revision, cost)

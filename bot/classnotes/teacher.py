@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -76,7 +77,8 @@ class ClassNotesDesk:
             return NotesChange(action, name, problem=problem)
         notes = await self.library.changed(cls.key, revision)
         skipped = tuple(f"{reason} ({n})" for reason, n in summary.get("skipped", {}).items())
-        return NotesChange(action, name, _info(name, notes, summary), skipped=skipped[:MAX_SKIPPED_SHOWN])
+        info = _with_who(_info(name, notes, summary), user.display_name, self.clock(), len(data))
+        return NotesChange(action, name, info, skipped=skipped[:MAX_SKIPPED_SHOWN])
 
     async def remove(self, cls: ClassRef, name: str) -> NotesChange:
         removed = await store.remove(self.sessions, cls.key, note_name(name), self.clock())
@@ -154,8 +156,9 @@ def _info(name: str, notes: ClassNotes, summary: dict) -> NoteInfo:
     warnings = tuple(summary.get("warnings", ()))
     if report is not None and report.error:
         warnings = (report.error, *warnings)
-    return NoteInfo(name, 0, summary.get("facts", 0), summary.get("topics", 0), questions, warnings)
+    facts, topics, aliases = summary.get("facts", 0), summary.get("topics", 0), summary.get("aliases", 0)
+    return NoteInfo(name, 0, facts, topics, questions, warnings, aliases=aliases)
 
 
 def _with_who(info: NoteInfo, added_by: str, added_at: datetime, size: int) -> NoteInfo:
-    return NoteInfo(info.name, size, info.facts, info.topics, info.questions, info.warnings, added_by, added_at)
+    return replace(info, size=size, added_by=added_by, added_at=added_at)

@@ -34,11 +34,14 @@ class NoteInfo:
     warnings: tuple[str, ...] = ()
     added_by: str = ""
     added_at: datetime | None = None
+    aliases: int = 0  # lines of an alias file (aliases.txt)
 
     @property
     def line(self) -> str:
-        """ "Cells.docx: 48 facts in 6 topics, 22 quiz questions" (what it gave, in one line)."""
-        if self.facts or not self.questions:
+        """What the file gave, in one line: "Cells.docx: 48 facts in 6 topics, 22 quiz questions"."""
+        if self.aliases:
+            text = f"{self.name}: {plural(self.aliases, 'alias line')}"
+        elif self.facts or not self.questions:
             text = f"{self.name}: {plural(self.facts, 'fact')} in {plural(self.topics, 'topic')}"
             text += f", {plural(self.questions, 'quiz question')}"
         else:

@@ -83,10 +83,12 @@ class _WordIndex:
     """Texts by their key words, so "/quiz TOPIC" costs the vocabulary, not a fuzzy match per question."""
 
     def __init__(self, texts: Sequence[str]):
-        self.by_word: dict[str, set[int]] = {}
+        found: dict[str, dict[int, None]] = {}
         for i, text in enumerate(texts):
             for w in _key_words(text):
-                self.by_word.setdefault(w, set()).add(i)
+                found.setdefault(w, {})[i] = None
+        # Kept as tuples: a class's bank lives as long as its notes are cached, and a set costs four times more.
+        self.by_word: dict[str, tuple[int, ...]] = {w: tuple(ids) for w, ids in found.items()}
         self.vocab = list(self.by_word)
 
     def matching(self, query: str) -> set[int]:
@@ -98,7 +100,7 @@ class _WordIndex:
         for w in want:
             hits: set[int] = set()
             for h in self._words_for(w):
-                hits |= self.by_word[h]
+                hits.update(self.by_word[h])
             found = hits if found is None else found & hits
             if not found:
                 return set()

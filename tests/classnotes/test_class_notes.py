@@ -183,7 +183,7 @@ async def test_a_question_file_and_an_alias_file_among_the_notes(notes_service):
     bad = await add(svc, "more.questions.txt", b"nothing to see\n")
     assert not bad.ok
     aliases = await add(svc, "aliases.txt", b"chlorophyll = the green stuff\n")
-    assert aliases.ok
+    assert aliases.ok and aliases.note.line == "aliases.txt: 1 alias line"
     answer = await svc.ask("what does the green stuff absorb", BIO)
     assert answer.answered and "chlorophyll" in answer.hits[0].snippet.text.lower()
 
