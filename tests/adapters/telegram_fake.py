@@ -2,7 +2,8 @@
 
 It checks what real Telegram checks (HTML that does not parse, texts over 4,096 characters, pop-ups over
 200, quiz polls beyond their limits) and answers with complete JSON, so PTB's status handling runs: a 429
-becomes a real RetryAfter, and a Poll lacking a field PTB 22.8 requires would fail to parse.
+becomes a real RetryAfter, and a Poll lacking a field PTB 22.8 requires would fail to parse. Files sent to the
+bot are served as Telegram serves them: getFile (refused over 20 MB), then a download from /file/bot<token>/<path>.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import html
 import itertools
 import json
 import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +39,7 @@ _TAG = re.compile(r"<[^>]*>")
 DATE = 1_795_000_000
 # How far ahead a poll's close_date may be, in seconds (Bot API 9.6 raised the upper bound from 600).
 POLL_CLOSE_MIN, POLL_CLOSE_MAX = 5, 2_628_000
+DOWNLOAD_MAX = 20 * 1024 * 1024  # getFile refuses bigger files: bots may download files of up to 20 MB
 
 
 def user(uid: int, first: str, last: str | None = None) -> dict:
@@ -99,6 +102,18 @@ class Call:
     ok: bool = False
 
 
+@dataclass
+class StoredFile:
+    """A file someone sent, as Telegram keeps it: its bytes (None: gone, its download fails), its size (and whether
+    Telegram tells it: its file_size fields are optional), and how long its download takes."""
+
+    data: bytes | None
+    size: int
+    delay: float = 0.0
+    size_known: bool = True
+    path: str = ""  # given by getFile
+
+
 class PollClosed(Exception):
     """A test tried to vote in a closed poll: Telegram's clients take no vote there."""
 
@@ -128,6 +143,9 @@ class FakeBotAPI:
         self.polls: dict[str, dict] = {}  # poll id -> the Poll, as sent back
         self._new_update = asyncio.Event()
         self.closed = False
+        self.files: dict[str, StoredFile] = {}  # file id -> the file
+        self._file_ids = itertools.count(1)
+        self.downloads: list[str] = []  # file paths whose download was asked for
 
     # --- what the tests use ---------------------------------------------------------------------
 
@@ -192,6 +210,52 @@ class FakeBotAPI:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
+        if sender_chat is not None:
+            message["sender_chat"] = sender_chat
+        self.messages[(chat_id, message["message_id"])] = message
+        return {"update_id": self._next_update_id(), "message": message}
+
+    def store_file(
+        self, data: bytes | None, *, size: int | None = None, delay: float = 0.0, size_known: bool = True
+    ) -> str:
+        """Keep a file as if someone had sent it; its file id. `size` claims a size without holding the bytes."""
+        file_id = f"BQACAgFILE{next(self._file_ids)}"
+        self.files[file_id] = StoredFile(data, len(data or b"") if size is None else size, delay, size_known)
+        return file_id
+
+    def document_update(
+        self,
+        chat_id: int,
+        sender: dict,
+        file_name: str | None,
+        data: bytes | None,
+        caption: str | None = None,
+        *,
+        size: int | None = None,
+        size_known: bool = True,
+        delay: float = 0.0,
+        sender_chat: dict | None = None,
+    ) -> dict:
+        """A file sent as a document (with a caption, whose /command Telegram marks as a bot command)."""
+        file_id = self.store_file(data, size=size, delay=delay, size_known=size_known)
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
+        if file_name is not None:
+            document["file_name"] = file_name
+            document["mime_type"] = "application/octet-stream"
+        if size_known:
+            document["file_size"] = self.files[file_id].size
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": DATE,
+            "chat": self.chat(chat_id),
+            "from": sender,
+            "document": document,
+        }
+        if caption:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                command = {"type": "bot_command", "offset": 0, "length": utf16_len(caption.split()[0])}
+                message["caption_entities"] = [command]
         if sender_chat is not None:
             message["sender_chat"] = sender_chat
         self.messages[(chat_id, message["message_id"])] = message
@@ -501,6 +565,37 @@ class FakeBotAPI:
         document = {"file_id": "doc1", "file_unique_id": "udoc1", "file_name": "report.csv"}
         return self.ok(self._store(chat_id, {"document": document, "caption": plain_text(caption, mode)}))
 
+    async def api_getFile(self, params: dict) -> tuple[int, dict]:
+        stored = self.files.get(str(params.get("file_id")))
+        if stored is None:
+            return self.bad(400, "Bad Request: invalid file_id")
+        if stored.size > DOWNLOAD_MAX:
+            return self.bad(400, "Bad Request: file is too big")
+        file_id = str(params["file_id"])
+        stored.path = stored.path or f"documents/file_{file_id[-6:]}"
+        found = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": stored.path}
+        return self.ok(found | ({"file_size": stored.size} if stored.size_known else {}))
+
+    async def download(self, token: str, path: str) -> tuple[int, bytes]:
+        """GET /file/bot<token>/<path>: the file's bytes, after its delay; a 404 for an unknown or lost file."""
+        if token != TOKEN:
+            return 401, json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
+        self.downloads.append(path)
+        stored = next((f for f in self.files.values() if f.path and f.path == path), None)
+        if stored is None or stored.data is None:
+            return 404, json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}).encode()
+        if stored.delay:
+            await asyncio.sleep(stored.delay)
+        return 200, stored.data
+
+    async def api_getChat(self, params: dict) -> tuple[int, dict]:
+        chat_id = int(params["chat_id"])
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False
+        )
+        info = self.chat(chat_id) | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+        return self.ok(info)
+
     async def api_getChatMember(self, params: dict) -> tuple[int, dict]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         return self.ok(self._member(user_id, self.members.get((chat_id, user_id), "member")))
@@ -566,6 +661,9 @@ class FakeRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # File.download_*: a GET of the file's path
+            token, _, path = urllib.parse.unquote(url.split("/file/bot", 1)[1]).partition("/")
+            return await self.api.download(token, path)
         params = request_data.parameters if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         status, payload = await self.api.call(url.rsplit("/", 1)[-1], params, files)
@@ -599,8 +697,13 @@ async def serve_http(api: FakeBotAPI) -> tuple[web.AppRunner, int]:
         status, payload = await api.call(request.match_info["method"], params, files)
         return web.json_response(payload, status=status)
 
+    async def file(request: web.Request) -> web.Response:
+        status, body = await api.download(request.match_info["token"], request.match_info["path"])
+        return web.Response(body=body, status=status, content_type="application/octet-stream")
+
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", endpoint)
+    app.router.add_get("/file/bot{token}/{path:.+}", file)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
