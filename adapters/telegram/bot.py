@@ -48,6 +48,7 @@ from adapters.telegram.handlers import (
     send_question,
 )
 from adapters.telegram.menu import register_commands
+from adapters.telegram.notes import START_FILTER, on_notes_command, on_notes_document, on_notes_start
 from adapters.telegram.send import make_rate_limiter, send_html
 from bot.config import Settings
 from bot.service import RevisionService
@@ -182,9 +183,13 @@ def build_application(
 
     people = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
     new = filters.UpdateType.MESSAGE  # an edited message is not a second question or a second answer
+    # /notes, and the link a group's /notes gives its teachers ("/start notes-<group id>"): adapters/telegram/notes.py
+    app.add_handler(CommandHandler("start", on_notes_start, filters=new & filters.ChatType.PRIVATE & START_FILTER))
+    app.add_handler(CommandHandler("notes", on_notes_command, filters=new & people))
     app.add_handler(CommandHandler(list(COMMAND_HANDLERS), on_command, filters=new & people))
     app.add_handler(MessageHandler(new & people & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(new & people & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(new & people & filters.Document.ALL, on_notes_document))
     app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^a\|"))
     app.add_handler(CallbackQueryHandler(on_forget_button, pattern=r"^f\|"))
     app.add_handler(CallbackQueryHandler(on_other_button))

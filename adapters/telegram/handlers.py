@@ -110,6 +110,11 @@ def poll_key(poll_id: str) -> str:
     return f"poll:{poll_id}"
 
 
+def notes_key(user_id: int) -> str:
+    """The slot of the group whose notes a teacher's private chat with the bot works on (adapters/telegram/notes.py)."""
+    return f"notes:{user_id}"
+
+
 @dataclass
 class TelegramState:
     """What the adapter keeps between updates (in bot_data): a cache only. The service stores which question
@@ -145,6 +150,18 @@ class TelegramState:
             if found is not None:
                 self.polls.remember(poll_id, found)
         return found
+
+
+async def teaches(bot: Bot, settings: Settings, group_id: int, user_id: int) -> bool:
+    """Whether someone may act for a group's teachers from their private chat with the bot: a configured teacher,
+    or the group's owner or an administrator of it (asked of Telegram each time)."""
+    if str(user_id) in settings.telegram_teacher_ids:
+        return True
+    try:
+        return (await bot.get_chat_member(group_id, user_id)).status in TEACHER_STATUSES
+    except TelegramError as exc:  # the group is gone, or the bot is not in it
+        log.info("could not check %s in %s: %s", user_id, group_id, exc)
+        return False
 
 
 async def is_staff(bot: Bot, state: TelegramState, chat_id: int, user_id: int) -> bool | None:
@@ -485,17 +502,12 @@ async def forget(t: Turn) -> None:
     for key in [k for k in t.state.pending if k[1] == t.tg_user.id]:
         del t.state.pending[key]
     await t.service.forget_ref(PLATFORM, f"pending:{t.tg_user.id}:", prefix=True)
+    await t.service.forget_ref(PLATFORM, notes_key(t.tg_user.id))  # the group a teacher's private chat works on
 
 
 async def _for_group(t: Turn, command: str, group_id: int) -> None:
     """The group's report or CSV, in this private chat, for an administrator of the group (or a configured teacher)."""
-    allowed = str(t.tg_user.id) in t.state.settings.telegram_teacher_ids
-    if not allowed:
-        try:
-            allowed = (await t.bot.get_chat_member(group_id, t.tg_user.id)).status in TEACHER_STATUSES
-        except TelegramError as exc:
-            log.info("could not check %s in %s: %s", t.tg_user.id, group_id, exc)
-    if not allowed:
+    if not await teaches(t.bot, t.state.settings, group_id, t.tg_user.id):
         await t.reply(f"The {command} of that group is for its teachers (its administrators).")
         return
     group = class_ref(group_id)

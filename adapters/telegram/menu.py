@@ -14,7 +14,7 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 MENU = ("start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme")
-TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only)
+TEACHER_MENU = tuple(c.name for c in COMMANDS if c.teacher_only) + ("notes",)  # students may list notes too
 
 
 def menu() -> tuple[list[BotCommand], list[BotCommand]]:

@@ -166,7 +166,7 @@ async def test_commands_are_registered_for_the_menu(tg):
     students = [c["command"] for c in by_scope["default"]["commands"]]
     assert students == ["start", "help", "ask", "quiz", "daily", "score", "leaderboard", "topics", "forgetme", "hideme"]
     teachers = [c["command"] for c in by_scope["all_chat_administrators"]["commands"]]
-    assert teachers == students + ["report", "export", "dailysettings", "seasonnew", "questions"]
+    assert teachers == students + ["report", "export", "dailysettings", "seasonnew", "questions", "notes"]
     assert by_scope["chat"]["scope"]["chat_id"] == TEACHER["id"]
     assert [c["command"] for c in by_scope["chat"]["commands"]] == teachers
     assert all(3 <= len(c["description"]) <= 256 for p in by_scope.values() for c in p["commands"])
@@ -1216,7 +1216,7 @@ async def test_a_configured_teacher_gets_the_teacher_menu_when_they_press_start(
         api.unreachable.discard(TEACHER["id"])
         assert "revision notes" in await harness.send(TEACHER["id"], TEACHER, "/start")
         assert len(chat_menus()) == 2
-        assert [c["command"] for c in chat_menus()[-1].params["commands"]][-1] == "questions"
+        assert [c["command"] for c in chat_menus()[-1].params["commands"]][-1] == "notes"
     finally:
         await harness.app.shutdown()
     assert harness.errors == []
