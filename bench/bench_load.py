@@ -13,7 +13,7 @@ server started from the local binaries by tests.pg.PostgresServer, fsync=off):
 
   * saturation: all 300 students at once, each a coroutine submitting its answers in order and waiting
     for each reply -> recorded answers per second (1,500 / wall time of the whole burst);
-  * open loop at 300/s and at 600/s: submissions arrive as a Poisson process (seeded), each one taken by a
+  * open loop at 300/s, 600/s and 1,500/s: submissions arrive as a Poisson process (seeded), each one taken by a
     random student who still has answers to give and is not waiting for a reply (when all of them are
     waiting, near the end, one of them sends its next answer anyway, as a fast double tap would) -> p50/p99
     latency per submission, measured from its scheduled arrival time (so a stalled server is charged for
@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
+import os
 import platform
 import random
 import statistics
@@ -70,11 +72,12 @@ N_STUDENTS = N_CLASSES * PER_CLASS
 N_QUESTIONS = 5
 DUP_SHARE = 0.10
 P_RIGHT = 0.7
-RATES = (300, 600)
+RATES = (300, 600, 1500)
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
-THROUGHPUT_TARGET = {"sqlite": 1000.0}  # recorded answers/s at saturation, for the service
-P99_TARGET_MS = 50.0  # at each steady offered load, for the service
+THROUGHPUT_TARGET = {"sqlite": 1500.0, "postgresql": 3000.0}  # recorded answers/s at saturation, for the service
+P99_TARGET_MS = 50.0  # for the service, at each offered load up to the backend's below
+P99_UP_TO = {"sqlite": 600, "postgresql": 1500}
 
 
 # --- the workload ----------------------------------------------------------------------------------
@@ -396,6 +399,12 @@ async def check_counts(world: World, plan: Plan, results: list[tuple[Submission,
     }
 
 
+def collect_garbage() -> None:
+    """Collect, before the clock starts, what the earlier scenarios left (their services, engines and results):
+    a bot runs one service for its whole life, so their collection is no part of its answers' latency."""
+    gc.collect()
+
+
 def pct(values: list[float], q: float) -> float:
     xs = sorted(values)
     return xs[max(0, math.ceil(q * len(xs)) - 1)]
@@ -405,6 +414,7 @@ async def run_scenario(dbs: Databases, knowledge, bank, impl_name: str, mode: st
     plan = make_plan(seed)
     world = await build_world(await dbs.fresh(), knowledge, bank)
     impl = IMPLS[impl_name]
+    collect_garbage()
     try:
         if mode == "saturation":
             elapsed, results = await saturation(world, plan, impl)
@@ -442,10 +452,10 @@ async def breakdown(dbs: Databases, knowledge, bank, seed: int) -> dict:  # noqa
     acc = {"mark_cpu_s": 0.0, "writer_thread_cpu_s": 0.0, "writer_busy_s": 0.0, "batches": 0}
     real_mark, real_transact, real_sync = quiz.mark, writer._transact, writer._transact_sync
 
-    def mark(question, given):  # noqa: ANN001, ANN202
+    def mark(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         t = time.thread_time()
         try:
-            return real_mark(question, given)
+            return real_mark(*args, **kwargs)
         finally:
             acc["mark_cpu_s"] += time.thread_time() - t
 
@@ -465,6 +475,7 @@ async def breakdown(dbs: Databases, knowledge, bank, seed: int) -> dict:  # noqa
             acc["batches"] += 1
 
     quiz.mark, writer._transact_sync, writer._transact = mark, transact_sync, transact
+    collect_garbage()
     try:
         cpu0 = time.process_time()
         elapsed, _results = await saturation(world, plan, service_answer)
@@ -547,7 +558,7 @@ def verdicts(summary: dict) -> list[tuple[str, bool]]:
                     svc["recorded_per_s"] >= target,
                 )
             )
-        for r in RATES:
+        for r in (r for r in RATES if r <= P99_UP_TO.get(backend, 0)):
             p99 = svc[f"p99_ms@{r}"]
             lines.append(
                 (f"{backend}: p99 <= {P99_TARGET_MS:.0f} ms at {r} answers/s (got {p99:.1f} ms)", p99 <= P99_TARGET_MS)
@@ -590,7 +601,26 @@ def table(summary: dict, reps: int) -> str:
     return "\n".join(lines)
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 async def main_async(args: argparse.Namespace) -> int:
+    impls = [i.strip() for i in args.impls.split(",") if i.strip()]
+    print(f"{os.cpu_count()} x {cpu_model()}; load average (1/5/15 min) at the start: {load_average()}", flush=True)
     knowledge = load_knowledge(Settings())
     bank = load_bank(knowledge)
     raw: dict = {}
@@ -605,9 +635,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 skipped[backend] = reason
                 continue
             try:
-                raw[backend] = {impl: {m: [] for m in modes()} for impl in IMPLS}
+                raw[backend] = {impl: {m: [] for m in modes()} for impl in impls}
                 for rep in range(args.reps):
-                    for impl in IMPLS:
+                    for impl in impls:
                         for mode in modes():
                             seed = args.seed + rep
                             res = await run_scenario(dbs, knowledge, bank, impl, mode, seed)
@@ -632,7 +662,7 @@ async def main_async(args: argparse.Namespace) -> int:
             finally:
                 dbs.stop()
     summary = summarise(raw)
-    print()
+    print(f"\nload average (1/5/15 min) at the end: {load_average()}")
     print(table(summary, args.reps))
     print()
     results = verdicts(summary)
@@ -643,6 +673,7 @@ async def main_async(args: argparse.Namespace) -> int:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": sys.version.split()[0],
             "machine": platform.platform(),
+            "cpu": f"{os.cpu_count()} x {cpu_model()}",
             "reps": args.reps,
             "skipped": skipped,
             "summary": summary,
@@ -658,6 +689,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--impls", default="service,naive", help="service, naive or both (the baseline)")
     ap.add_argument("--json", default="")
     ap.add_argument("--seed", type=int, default=20261124)
     ap.add_argument("--breakdown", action="store_true", help="one more, instrumented run: where the CPU goes")
