@@ -9,6 +9,7 @@ reaches it, for the few dozen candidates a question looks at.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable
 
@@ -42,6 +43,29 @@ class Terms:
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+class Weights:
+    """A weight for some of the notes' stems (their idf), kept by stem number in one array: a dictionary of stems
+    to floats costs five times more, once per class."""
+
+    __slots__ = ("_terms", "_values")
+
+    def __init__(self, terms: Terms, weights: dict[int, float]):
+        self._terms = terms
+        self._values = array("d", [math.nan]) * len(terms)
+        for t, w in weights.items():
+            self._values[t] = w
+
+    def get(self, stem: str, default: float | None = None) -> float | None:
+        t = self._terms.ids.get(stem)
+        if t is None or t >= len(self._values):
+            return default
+        w = self._values[t]
+        return default if w != w else w  # NaN: a stem of the notes with no weight
+
+    def __contains__(self, stem: object) -> bool:
+        return self.get(stem) is not None  # type: ignore[arg-type]
 
 
 class StemRows:
