@@ -49,14 +49,6 @@ def no_error_logged(caplog):
     assert not errors, "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
 
 
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    monkeypatch.setattr(discord.http.Route, "BASE", await server.start())
-    yield server
-    await server.stop()
-
-
 async def start_bot(fake: FakeDiscord, service, **settings: Any) -> Harness:
     bot = RevisionBot(service, Settings(database_url="sqlite+aiosqlite://", **settings))
     await bot.login("fake-token")

@@ -7,12 +7,11 @@ import io
 import logging
 import re
 
-import discord
 import pytest
 
 from adapters.discord.notes import ADD_FILES
 from bot.refs import ClassRef
-from tests.adapters.discord_fake import MANAGE_GUILD, FakeDiscord, Harness, Request, user
+from tests.adapters.discord_fake import MANAGE_GUILD, Harness, Request, user
 from tests.adapters.test_discord import assert_within_discord_limits, last_shown, start_bot
 from tests.knowledge.readers.test_hostile import zip_bomb
 
@@ -57,14 +56,6 @@ def no_traceback_logged(caplog):
     records = caplog.get_records("call")
     assert not [r.getMessage() for r in records if r.levelno >= logging.ERROR]
     assert not [r.getMessage() for r in records if r.exc_info and r.name.startswith("adapters")]
-
-
-@pytest.fixture
-async def fake(monkeypatch):
-    server = FakeDiscord()
-    monkeypatch.setattr(discord.http.Route, "BASE", await server.start())
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
