@@ -317,11 +317,18 @@ class RevisionService:
         """Add one file to the class's notes (or with `replace`, put it in place of the file of that name). The
         file is read first: one the bot cannot use changes nothing and says why. Raises NotAllowed for a
         student, RateLimited when sent too often."""
+        return (await self.notes_add_files(cls, user, is_teacher, [(filename, data)], replace))[0]
+
+    async def notes_add_files(
+        self, cls: ClassRef, user: UserRef, is_teacher: bool, files: list[tuple[str, bytes]], replace: bool = False
+    ) -> list[NotesChange]:
+        """Add several files at once (one NotesChange each, in order): the class's notes are built once, after
+        the last. Raises NotAllowed for a student, RateLimited when sent too often."""
         self.limiter.check(user.key)
         if not is_teacher:
             raise NotAllowed("notes")
         await self.bank_built()
-        return await self._desk.add(cls, user, filename, data, replace=replace)
+        return await self._desk.add(cls, user, files, replace=replace)
 
     async def notes_remove(self, cls: ClassRef, user: UserRef, is_teacher: bool, name: str) -> NotesChange:
         self.limiter.check(user.key)

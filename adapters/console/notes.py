@@ -107,23 +107,32 @@ async def notes_command(service: RevisionService, cls: ClassRef, user: UserRef, 
         return 'Put a path with spaces in quotes: /notes add "My notes.docx".'
     if not paths:
         return f"Which file? /notes {action} PATH (one or several)."
-    replies = []
+    replies: list[str | None] = []
+    files: list[tuple[str, bytes]] = []
     for raw in paths:
-        replies.append(await _add_path(service, cls, user, Path(raw).expanduser(), action == "replace"))
-    return "\n".join(replies)
+        path = Path(raw).expanduser()
+        data, problem = _read(path, service.note_limits().max_file_bytes)
+        replies.append(problem)
+        if data is not None:
+            files.append((path.name, data))
+    if files:  # the class's notes are built once, after the last file
+        changes = iter(await service.notes_add_files(cls, user, is_teacher, files, replace=action == "replace"))
+        replies = [r if r is not None else render_change(next(changes)) for r in replies]
+    return "\n".join(r for r in replies if r is not None)
 
 
-async def _add_path(service: RevisionService, cls: ClassRef, user: UserRef, path: Path, replace: bool) -> str:
-    limit = service.note_limits().max_file_bytes
+def _read(path: Path, limit: int) -> tuple[bytes | None, str | None]:
+    """A file's bytes, or why it cannot be read (refused by its size before it is read into memory)."""
     try:
         if not path.is_file():
-            return f"{path}: no such file."
-        if path.stat().st_size > limit:  # refused before it is read into memory
-            size = path.stat().st_size / 1_000_000
-            return f"{path.name}: not added: the file is {size:.1f} MB; notes may be at most {limit / 1e6:g} MB a file."
+            return None, f"{path}: no such file."
+        size = path.stat().st_size
+        if size > limit:
+            return None, (
+                f"{path.name}: not added: the file is {size / 1e6:.1f} MB; notes may be at most {limit / 1e6:g} MB"
+                " a file. Nothing was changed."
+            )
         with path.open("rb") as f:
-            data = f.read(limit + 1)
+            return f.read(limit + 1), None
     except OSError as exc:
-        return f"{path}: could not be read ({exc.strerror or exc.__class__.__name__})."
-    change = await service.notes_add(cls, user, True, path.name, data, replace=replace)
-    return render_change(change)
+        return None, f"{path}: could not be read ({exc.strerror or exc.__class__.__name__})."

@@ -167,23 +167,27 @@ class NotesCog(commands.GroupCog, group_name="notes", group_description=summary(
             return
         cls, user = class_for(interaction), user_for(interaction)
         limits = self.service.note_limits()
-        replies: list[str] = []
+        changes: list[NotesChange | None] = []
+        taken: list[tuple[str, bytes]] = []
         # discord.py's own session is private to its HTTP client: one of ours for the command, through its proxy
         proxy = {"proxy": self.bot.http.proxy, "proxy_auth": self.bot.http.proxy_auth}
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-            for n, attachment in enumerate(files):
+            for attachment in files:
                 try:
-                    data = await download(session, attachment, limits, **proxy)
-                    change = await self.service.notes_add(cls, user, True, attachment.filename, data, replace=replace)
+                    taken.append((attachment.filename, await download(session, attachment, limits, **proxy)))
+                    changes.append(None)  # the core's answer goes here
                 except NotDownloaded as exc:
                     log.warning("note %r for %s not taken: %s", attachment.filename[:120], cls.key, exc)
-                    change = NotesChange(action, note_name(attachment.filename) or "the file", problem=str(exc))
-                except RateLimited as exc:  # what was done is said; the rest waits
-                    left = ", ".join(note_name(f.filename) for f in files[n:])
-                    replies.append(f"{slow_down(exc)} Not {'replaced' if replace else 'added'} yet: {left}.")
-                    break
-                replies.append(render_change(change))
-        await send(interaction, _lines_text(replies))
+                    changes.append(NotesChange(action, note_name(attachment.filename) or "the file", problem=str(exc)))
+        if taken:  # the class's notes are built once, after the last file
+            try:
+                added = iter(await self.service.notes_add_files(cls, user, True, taken, replace=replace))
+            except RateLimited as exc:
+                names = ", ".join(note_name(name) for name, _ in taken)
+                await send(interaction, safe(f"{slow_down(exc)} Not {'replaced' if replace else 'added'}: {names}."))
+                return
+            changes = [c if c is not None else next(added) for c in changes]
+        await send(interaction, _lines_text([render_change(c) for c in changes if c is not None]))
 
     @app_commands.command(name="remove", description="Remove a file from the class's notes (teachers)")
     @app_commands.describe(file="The file's name (suggested as you type)")

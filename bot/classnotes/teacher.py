@@ -43,16 +43,43 @@ class ClassNotesDesk:
         self.limits = limits
         self.clock = clock
 
-    async def add(self, cls: ClassRef, user: UserRef, filename: str, data: bytes, *, replace: bool) -> NotesChange:
+    async def add(
+        self, cls: ClassRef, user: UserRef, files: list[tuple[str, bytes]], *, replace: bool
+    ) -> list[NotesChange]:
+        """Add (or replace) each file, in order; the class's notes are built again once, after the last."""
+        stored: list[tuple[int, str, dict, int]] = []  # (position, name, summary, size) of the files stored
+        changes: list[NotesChange | None] = []
+        revision = 0
+        for filename, data in files:
+            change, saved = await self._store(cls, user, filename, data, replace)
+            changes.append(change)
+            if saved is not None:
+                revision = saved[0]
+                stored.append((len(changes) - 1, saved[1], saved[2], len(data)))
+        if not stored:
+            return [c for c in changes if c is not None]
+        notes = await self.library.changed(cls.key, revision)
+        action = "replace" if replace else "add"
+        now = self.clock()
+        for position, name, summary, size in stored:
+            skipped = tuple(f"{reason} ({n})" for reason, n in summary.get("skipped", {}).items())
+            info = _with_who(_info(name, notes, summary), user.display_name, now, size)
+            changes[position] = NotesChange(action, name, info, skipped=skipped[:MAX_SKIPPED_SHOWN])
+        return [c for c in changes if c is not None]
+
+    async def _store(
+        self, cls: ClassRef, user: UserRef, filename: str, data: bytes, replace: bool
+    ) -> tuple[NotesChange | None, tuple[int, str, dict] | None]:
+        """Check and store one file: (None, (revision, name, summary)) when stored, else (the refusal, None)."""
         action = "replace" if replace else "add"
         name = note_name(filename)
         problem = upload_problem(name, len(data), self.limits)
         if problem:
-            return NotesChange(action, name or filename[:60], problem=problem)
+            return NotesChange(action, name or filename[:60], problem=problem), None
         loop = asyncio.get_running_loop()
         summary, problem = await loop.run_in_executor(None, _check, name, data)
         if problem:
-            return NotesChange(action, name, problem=problem)
+            return NotesChange(action, name, problem=problem), None
         try:
             revision = await store.save(
                 self.sessions,
@@ -71,14 +98,11 @@ class ClassNotesDesk:
                 problem = f"the class has no file named {name}: /notes add adds it"
             else:
                 problem = f"the class has a file named {name} already: /notes replace puts this one in its place"
-            return NotesChange(action, name, problem=problem)
+            return NotesChange(action, name, problem=problem), None
         except store.TooManyNotes:
             problem = f"a class may have at most {self.limits.max_files} files: remove one first (/notes remove)"
-            return NotesChange(action, name, problem=problem)
-        notes = await self.library.changed(cls.key, revision)
-        skipped = tuple(f"{reason} ({n})" for reason, n in summary.get("skipped", {}).items())
-        info = _with_who(_info(name, notes, summary), user.display_name, self.clock(), len(data))
-        return NotesChange(action, name, info, skipped=skipped[:MAX_SKIPPED_SHOWN])
+            return NotesChange(action, name, problem=problem), None
+        return None, (revision, name, summary)
 
     async def remove(self, cls: ClassRef, name: str) -> NotesChange:
         removed = await store.remove(self.sessions, cls.key, note_name(name), self.clock())

@@ -297,15 +297,18 @@ async def test_a_failed_download_is_one_line_and_changes_nothing(dc, service, ca
     assert "(added)" in await add(dc, dc.fake.attachment("photosynthesis.md", PHOTOSYNTHESIS))
 
 
-async def test_a_teacher_adding_too_fast_is_told_which_files_wait(dc, service, monkeypatch):
-    monkeypatch.setattr(service.limiter, "limit", 2)
+async def test_several_files_are_one_change_and_a_teacher_adding_too_fast_is_told_which_wait(dc, service, monkeypatch):
+    """The files of one /notes add are read and the class's notes built once; the rate limit counts the command."""
+    monkeypatch.setattr(service.limiter, "limit", 1)
     files = [
         dc.fake.attachment(f"part{n}.md", PHOTOSYNTHESIS.replace(b"Photosynthesis", f"Part {n}".encode()))
-        for n in (1, 2, 3, 4)
+        for n in (1, 2, 3)
     ]
+    builds = service.library.stats.builds
     lines = (await add(dc, *files)).splitlines()
-    assert [line.split(":")[0] for line in lines[:2]] == ["part1.md", "part2.md"] and "(added)" in lines[1]
-    assert re.fullmatch(
-        r"Slow down a little: try again in \d+ seconds?\. Not added yet: part3\.md, part4\.md\.", lines[2]
-    )
-    assert len(lines) == 3 and await class_files(service) == ["part1.md", "part2.md"]
+    assert [line.split(":")[0] for line in lines] == ["part1.md", "part2.md", "part3.md"]
+    assert all("(added)" in line for line in lines) and service.library.stats.builds == builds + 1
+    later = [dc.fake.attachment(f"part{n}.md", PHOTOSYNTHESIS) for n in (4, 5)]
+    line = await add(dc, *later)
+    assert re.fullmatch(r"Slow down a little: try again in \d+ seconds?\. Not added: part4\.md, part5\.md\.", line)
+    assert await class_files(service) == ["part1.md", "part2.md", "part3.md"]

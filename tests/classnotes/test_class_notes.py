@@ -226,3 +226,18 @@ async def test_a_change_through_another_process_is_used_within_seconds(knowledge
     finally:
         await one.close()
         await two.close()
+
+
+async def test_several_files_at_once_are_built_once_and_a_refused_one_changes_nothing(notes_service):
+    svc = notes_service
+    builds = svc.library.stats.builds
+    changes = await svc.notes_add_files(
+        BIO,
+        TEACHER,
+        True,
+        [("photosynthesis.md", photosynthesis()), ("bad.exe", b"MZ"), ("rivers.md", (DATA / "rivers.md").read_bytes())],
+    )
+    assert [(c.name, c.ok) for c in changes] == [("photosynthesis.md", True), ("bad.exe", False), ("rivers.md", True)]
+    assert all(c.note.questions > 0 for c in changes if c.ok)
+    assert svc.library.stats.builds == builds + 1
+    assert [f.name for f in (await svc.notes_list(BIO)).files] == ["photosynthesis.md", "rivers.md"]
