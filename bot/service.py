@@ -271,7 +271,10 @@ class RevisionService:
         return await self.quiz.toggle_hidden(user)
 
     async def forgetme(self, user: UserRef) -> int:
-        return await self.quiz.forget(user)
+        gone = await self.quiz.forget(user)
+        if self.desk is not None:  # a teacher's notes stay the class's, without their name
+            gone += await notes_store.forget_author(self.sessions, user.key)
+        return gone
 
     async def report(self, cls: ClassRef, is_teacher: bool) -> Report:
         await self.bank_built()

@@ -92,6 +92,7 @@ class ClassNotesDesk:
                 self.clock(),
                 replace=replace,
                 max_files=self.limits.max_files,
+                added_by_key=user.key,
             )
         except store.NoteExists:
             if replace:

@@ -238,7 +238,8 @@ class ChatRef(Base):
 
 class ClassNote(Base):
     """A note file a teacher gave a class from the chat: its bytes (read again when the readers improve), what it
-    gave when it was added, and who added it (a display name) and when. The class's notes are these rows."""
+    gave when it was added, who added it (a display name, and the user key /forgetme finds it by) and when. The
+    class's notes are these rows."""
 
     __tablename__ = "class_notes"
     __table_args__ = (UniqueConstraint("class_key", "name", name="uq_class_notes_class_name"),)
@@ -251,6 +252,7 @@ class ClassNote(Base):
     size: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: facts, topics, questions, warnings
     added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_by_key: Mapped[str] = mapped_column(String(130), default="", index=True)  # for /forgetme
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -44,9 +44,7 @@ async def revision(sessions: async_sessionmaker, class_key: str) -> int:
         return found or 0
 
 
-async def revisions_since(
-    sessions: async_sessionmaker, since: datetime | None
-) -> list[tuple[str, int, datetime]]:
+async def revisions_since(sessions: async_sessionmaker, since: datetime | None) -> list[tuple[str, int, datetime]]:
     """(class key, revision, changed at) of the classes whose notes changed at or after `since` (all with None)."""
     async with sessions() as session:
         query = select(ClassNoteSet.class_key, ClassNoteSet.revision, ClassNoteSet.changed_at)
@@ -107,6 +105,7 @@ async def save(
     *,
     replace: bool,
     max_files: int,
+    added_by_key: str = "",
 ) -> int:
     """Add (or with `replace`, replace) one file and move the class's revision on; returns the new revision.
     Raises NoteExists or TooManyNotes, having changed nothing."""
@@ -139,6 +138,7 @@ async def save(
                         size=len(data),
                         summary=json.dumps(summary),
                         added_by=added_by[:100],
+                        added_by_key=added_by_key[:130],
                         added_at=now,
                     )
                 )
@@ -163,6 +163,15 @@ async def remove(sessions: async_sessionmaker, class_key: str, name: str, now: d
         revision = await _bump(session, class_key, now)
         await session.execute(delete(ClassNote).where(ClassNote.id == found[0]))
         return found[1], revision
+
+
+async def forget_author(sessions: async_sessionmaker, user_key: str) -> int:
+    """/forgetme: the notes a user added stay the class's, without their name; returns how many files."""
+    async with sessions() as session, session.begin():
+        res = await session.execute(
+            update(ClassNote).where(ClassNote.added_by_key == user_key).values(added_by="", added_by_key="")
+        )
+        return res.rowcount or 0
 
 
 async def move_class(sessions: async_sessionmaker, old_key: str, new_key: str) -> None:

@@ -241,3 +241,13 @@ async def test_several_files_at_once_are_built_once_and_a_refused_one_changes_no
     assert all(c.note.questions > 0 for c in changes if c.ok)
     assert svc.library.stats.builds == builds + 1
     assert [f.name for f in (await svc.notes_list(BIO)).files] == ["photosynthesis.md", "rivers.md"]
+
+
+async def test_forgetme_takes_the_teachers_name_off_the_notes_they_added(notes_service):
+    svc = notes_service
+    await add(svc, "photosynthesis.md", photosynthesis())
+    assert (await svc.notes_list(BIO)).files[0].added_by == "Mr K"
+    await svc.forgetme(TEACHER)
+    listed = await svc.notes_list(BIO)
+    assert [f.name for f in listed.files] == ["photosynthesis.md"] and listed.files[0].added_by == ""
+    assert (await svc.ask("what is chlorophyll", BIO)).answered

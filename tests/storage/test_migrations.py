@@ -206,3 +206,29 @@ async def test_messages_remember_their_quiz_question_across_restarts(db_url, clo
         assert await second.recall_ref("discord", "poll:5123") is None
     finally:
         await second.close()
+
+
+async def test_class_notes_are_added_to_a_database_in_use(db_url, clock):
+    """0008 on a database at 0007 with a class: no class has notes of its own, and notes can be added."""
+    from bot.storage import notes as store
+
+    engine = make_engine(db_url)
+    await upgrade(engine, "0007")
+    now = clock().replace(tzinfo=None) if engine.dialect.name == "sqlite" else clock()
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
+                " season_started, teacher_role, generated_questions) values"
+                " ('console:7b', 'UTC', true, '08:00', 5, '', 1, :t, '', true)"
+            ),
+            {"t": now},
+        )
+    await upgrade(engine, "head")
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    assert await store.revision(sessions, "console:7b") == 0
+    rev = await store.save(
+        sessions, "console:7b", "a.md", b"# A\n\nA fact.", "0" * 64, {}, "Mr K", clock(), replace=False, max_files=3
+    )
+    assert rev == 1 and (await store.files(sessions, "console:7b"))[1] == [("a.md", b"# A\n\nA fact.")]
+    await engine.dispose()

@@ -27,9 +27,11 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("added_by", sa.String(100), nullable=False),
+        sa.Column("added_by_key", sa.String(130), nullable=False),
         sa.Column("added_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("class_key", "name", name="uq_class_notes_class_name"),
     )
+    op.create_index("ix_class_notes_added_by_key", "class_notes", ["added_by_key"])
     op.create_table(
         "class_note_sets",
         sa.Column("class_key", sa.String(200), primary_key=True),
@@ -40,4 +42,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("class_note_sets")
+    op.drop_index("ix_class_notes_added_by_key", table_name="class_notes")
     op.drop_table("class_notes")
