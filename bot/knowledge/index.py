@@ -687,9 +687,7 @@ class SearchIndex:
         if len(q.split()) < 3 or not self._heading_keys:
             return {}
         out: dict[int, float] = {}
-        for key, score, _ in process.extract(
-            q, self._heading_keys, scorer=fuzz.ratio, score_cutoff=HEADING_MATCH, limit=3
-        ):
+        for key, score in _best(q, self._heading_keys, fuzz.ratio, HEADING_MATCH):
             for i in self._headings[key]:
                 out[i] = max(out.get(i, 0.0), score / 100)
         return out
@@ -752,6 +750,18 @@ class SearchIndex:
             if len(out) == 3:
                 return tuple(out)
         if not out and self._topics:
-            for topic, _score, _ in process.extract(text, self._topics, scorer=fuzz.token_set_ratio, limit=3):
-                out.append(topic)
+            out = [topic for topic, _score in _best(text, self._topics, fuzz.token_set_ratio)]
         return tuple(out[:3])
+
+
+def _best(query: str, choices: Sequence[str], scorer, cutoff: float = 0, limit: int = 3) -> list[tuple[str, float]]:  # noqa: ANN001
+    """The `limit` choices most like `query` (at least `cutoff`), best first, ties in the choices' order: what
+    rapidfuzz's process.extract gives, from one cdist row, which costs a third as much on thousands of choices."""
+    row = process.cdist([query], choices, scorer=scorer, score_cutoff=cutoff or None, dtype=np.float64)[0]
+    found = np.flatnonzero(row >= cutoff) if cutoff else np.arange(len(row))
+    if len(found) > limit:
+        found = found[np.argpartition(-row[found], limit - 1)[:limit]]  # the best `limit` (ties sorted below)
+        ties = np.flatnonzero(row == row[found].min())
+        found = np.union1d(found, ties)
+    best = sorted(found.tolist(), key=lambda i: (-row[i], i))[:limit]
+    return [(choices[i], float(row[i])) for i in best]
