@@ -145,14 +145,16 @@ LETTER_FILTER_FROM = 5000  # vocabulary size from which typo correction first fi
 
 
 def _letter_counts(items: Sequence[str]) -> np.ndarray:
-    """How often each letter a-z occurs in each word, and (last column) every other character."""
+    """How often each letter a-z occurs in each word, and (last column) every other character, counted up to 127
+    (one byte each: the table is scanned whole for a question; a count cut the same way in both texts still
+    differs by no more than the whole counts do)."""
     out = np.zeros((len(items), 27), dtype=np.int16)
     if items:
         codes = np.frombuffer("".join(items).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - 97
         codes[(codes < 0) | (codes >= 26)] = 26
         rows = np.repeat(np.arange(len(items)), [len(w) for w in items])
         np.add.at(out, (rows, codes), 1)
-    return out
+    return np.minimum(out, 127).astype(np.int8)
 
 
 def unknown_weight(word: str, rarest: float) -> float:
@@ -326,6 +328,9 @@ class SearchIndex:
         for k in section:
             self._section_groups.add(section_groups[k])
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
+        many = len(self._heading_keys) >= LETTER_FILTER_FROM
+        self._heading_counts = _letter_counts(self._heading_keys) if many else None
+        self._heading_lengths = np.array([len(h) for h in self._heading_keys], dtype=np.int32) if many else None
 
     @staticmethod
     def _idf_of(df: int, n: int) -> float:
@@ -686,8 +691,15 @@ class SearchIndex:
         q = " ".join(words(text))
         if len(q.split()) < 3 or not self._heading_keys:
             return {}
+        keys = self._heading_keys
+        if self._heading_counts is not None:
+            # fuzz.ratio >= HEADING_MATCH needs at most (100 - HEADING_MATCH)% of both lengths inserted or deleted,
+            # and a heading whose letter counts differ from the question's by more needs more: not scanned.
+            far = np.abs(self._heading_counts - _letter_counts([q])[0]).sum(axis=1, dtype=np.int32)
+            near = np.flatnonzero(far * 100 <= (100 - HEADING_MATCH) * (self._heading_lengths + len(q)))
+            keys = [keys[i] for i in near]
         out: dict[int, float] = {}
-        for key, score in _best(q, self._heading_keys, fuzz.ratio, HEADING_MATCH):
+        for key, score in _best(q, keys, fuzz.ratio, HEADING_MATCH):
             for i in self._headings[key]:
                 out[i] = max(out.get(i, 0.0), score / 100)
         return out
