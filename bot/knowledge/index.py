@@ -304,6 +304,13 @@ class SearchIndex:
             self._bm25.unique_token_ids_set = range(len(terms))
         del docs
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
+        # What an unanswered question with no word in the notes is offered: the closest topics, or on notes with
+        # thousands of topics the closest notes' titles (a fuzzy scan of every topic cost more than the rest of
+        # such a question, for topics that share no word with it).
+        if len(self._topics) >= LETTER_FILTER_FROM:
+            self._offered = list(dict.fromkeys(s.title or s.topic for s in self.snippets))
+        else:
+            self._offered = self._topics
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         # What each topic section, and each note, says as a whole: a mind-map fragment is read in its branch's
         # context; a term only another note uses is that note's subject.
@@ -761,8 +768,8 @@ class SearchIndex:
                 out.append(topic)
             if len(out) == 3:
                 return tuple(out)
-        if not out and self._topics:
-            out = [topic for topic, _score in _best(text, self._topics, fuzz.token_set_ratio)]
+        if not out and self._offered:
+            out = [topic for topic, _score in _best(text, self._offered, fuzz.token_set_ratio)]
         return tuple(out[:3])
 
 
