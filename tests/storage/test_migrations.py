@@ -90,20 +90,25 @@ async def test_upgrade_from_the_previous_revision_keeps_the_data(db_url, clock):
     assert [(g.text, g.count) for g in gaps] == [("what is the warsaw pact", 1)]
 
 
+async def _insert_class(conn, engine, clock) -> None:  # noqa: ANN001
+    """Class 'console:7b' as a database at 0005 or later holds it, written in SQL (the models may be newer)."""
+    now = clock().replace(tzinfo=None) if engine.dialect.name == "sqlite" else clock()
+    await conn.execute(
+        text(
+            "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
+            " season_started, teacher_role, generated_questions) values"
+            " ('console:7b', 'UTC', true, '08:00', 5, '', 1, :t, '', true)"
+        ),
+        {"t": now},
+    )
+
+
 async def test_class_staff_is_added_to_a_database_in_use_and_holds_two_ids_only(db_url, clock):
     """0006 on a database with classes and students: nobody becomes staff; the table keeps no name or text."""
     engine = make_engine(db_url)
     await upgrade(engine, "0005")
-    now = clock().replace(tzinfo=None) if engine.dialect.name == "sqlite" else clock()
     async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
-                " season_started, teacher_role, generated_questions) values"
-                " ('console:7b', 'UTC', true, '08:00', 5, '', 1, :t, '', true)"
-            ),
-            {"t": now},
-        )
+        await _insert_class(conn, engine, clock)
         await conn.execute(
             text(
                 "insert into students (platform, user_id, display_name, hidden) values"
@@ -214,16 +219,8 @@ async def test_class_notes_are_added_to_a_database_in_use(db_url, clock):
 
     engine = make_engine(db_url)
     await upgrade(engine, "0007")
-    now = clock().replace(tzinfo=None) if engine.dialect.name == "sqlite" else clock()
     async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "insert into classes (key, timezone, daily_enabled, daily_time, daily_count, daily_channel, season,"
-                " season_started, teacher_role, generated_questions) values"
-                " ('console:7b', 'UTC', true, '08:00', 5, '', 1, :t, '', true)"
-            ),
-            {"t": now},
-        )
+        await _insert_class(conn, engine, clock)
     await upgrade(engine, "head")
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     assert await store.revision(sessions, "console:7b") == 0
