@@ -43,7 +43,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "notes",
         "The class's notes: list them, show how one was split; teachers add, replace and remove them",
-        "[show FILE | add FILE | replace FILE | remove FILE]",
+        "[show|add|replace|remove FILE]",
     ),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
