@@ -78,7 +78,11 @@ COST_FIXED = 150_000
 def build_class_notes(files: list[tuple[str, bytes]], settings: Settings, revision: int) -> ClassNotes:
     """A class's notes from its files (run in a worker thread: reading and indexing take CPU)."""
     knowledge = Knowledge.from_files(files, settings.paraphrase, settings.cache_dir)
-    bank = load_bank(knowledge, files)
+    try:
+        bank = load_bank(knowledge, files)
+    except Exception:  # a bug in making questions must not take the class's answers with it
+        log.exception("the quiz questions of a class's notes could not be made")
+        bank = QuestionBank()
     text = sum(len(s.text) + len(s.topic) for s in knowledge.snippets)
     cost = COST_FIXED + COST_PER_TEXT_BYTE * text
     return ClassNotes(knowledge, bank, marking_context(knowledge, settings), revision, cost)

@@ -251,3 +251,18 @@ async def test_forgetme_takes_the_teachers_name_off_the_notes_they_added(notes_s
     listed = await svc.notes_list(BIO)
     assert [f.name for f in listed.files] == ["photosynthesis.md"] and listed.files[0].added_by == ""
     assert (await svc.ask("what is chlorophyll", BIO)).answered
+
+
+async def test_a_fault_making_questions_leaves_the_answers(notes_service, monkeypatch, caplog):
+    """A bug in making quiz questions from a class's notes is logged once; the class is still answered."""
+    import bot.classnotes.build as build
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(build, "load_bank", broken)
+    change = await add(notes_service, "photosynthesis.md", photosynthesis())
+    assert change.ok and change.note.questions == 0
+    assert (await notes_service.ask("what is chlorophyll", BIO)).answered
+    assert await notes_service.practice(BIO, STUDENT) is None
+    assert len([r for r in caplog.records if r.name == "bot.classnotes.build" and r.levelname == "ERROR"]) == 1
