@@ -123,3 +123,24 @@ async def test_a_database_that_cannot_be_read_keeps_the_answers_going(sessions, 
         assert len(errors) == 1
     finally:
         await lib.close()
+
+
+async def test_notes_that_cannot_be_built_are_tried_once_per_change(sessions, clock, caplog):
+    await put(sessions, clock, "t:a")
+    calls = []
+
+    def build(files, revision):
+        calls.append(len(files))
+        if files:
+            raise RuntimeError("a bug")
+        return notes(revision, 10)
+
+    lib = NotesLibrary(sessions, lambda: notes(0), build)
+    await lib.start()
+    try:
+        for _ in range(3):
+            assert (await lib.for_class("t:a")).revision == 1  # no notes, not the shared ones, no exception
+        assert calls == [1, 0]
+        assert len([r for r in caplog.records if r.name == "bot.classnotes.library" and r.levelname == "ERROR"]) == 1
+    finally:
+        await lib.close()
