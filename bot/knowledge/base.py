@@ -14,7 +14,6 @@ from bot.knowledge.lexicon import save_lemma_cache, use_lemma_cache
 from bot.knowledge.model import KnowledgeBase, Snippet
 from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
 from bot.knowledge.readers import NoteError
-from bot.knowledge.readers.encoding import decode_text
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +49,8 @@ class Knowledge:
     ) -> Knowledge:
         """The knowledge of notes given as (name, bytes): a class's notes added from the chat. An alias file
         among them ("aliases.txt") is read as the folder's would be."""
+        from bot.knowledge.readers.encoding import decode_text  # charset_normalizer: not on `ask`'s start-up
+
         use_lemma_cache(cache_dir)
         base = knowledge_from_files(files)
         teacher = AliasTable()
