@@ -175,6 +175,7 @@ def test_ctrl_c_leaves_the_console_at_once(tmp_path):
     import time
 
     env = {**os.environ, "REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"}
+    env.pop("PYTHONUNBUFFERED", None)  # the banner must come through a pipe without it, as on a fresh machine
     p = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "chat"],
         stdin=subprocess.PIPE,  # kept open: the console waits for a line that never comes
@@ -184,6 +185,10 @@ def test_ctrl_c_leaves_the_console_at_once(tmp_path):
         env=env,
     )
     try:
+        import select
+
+        ready, _, _ = select.select([p.stdout], [], [], 30)
+        assert ready, "no banner within 30 s"
         assert b"revisionbot:" in p.stdout.readline()  # the banner: it is waiting for input now
         time.sleep(0.3)
         p.send_signal(signal.SIGINT)

@@ -26,7 +26,7 @@ async def run_console(
     )
     for warning in service.knowledge.warnings:
         print(f"note skipped: {warning}")
-    print(BANNER)
+    print(BANNER, flush=True)  # through a pipe too: whoever drives the console sees it is ready
     lines = _stdin_lines()
     while True:
         if sys.stdin.isatty():
