@@ -57,7 +57,7 @@ class NotesLibrary:
         self._cache: OrderedDict[str, ClassNotes] = OrderedDict()
         self._empty: dict[str, int] = {}  # classes found with no files left, at this revision: the shared notes
         self._bytes = 0
-        self._building: dict[str, asyncio.Future[ClassNotes | None]] = {}
+        self._building: dict[str, asyncio.Task[ClassNotes | None]] = {}
         self._poller: asyncio.Task | None = None
         self._failing = False
         self.stats = CacheStats()
@@ -139,35 +139,30 @@ class NotesLibrary:
 
     async def _built(self, class_key: str) -> ClassNotes | None:
         """Build the class's notes once however many of its students ask at the same moment."""
-        future = self._building.get(class_key)
-        if future is None:
-            future = asyncio.get_running_loop().create_future()
-            self._building[class_key] = future
-            try:
-                revision, files = await store.files(self.sessions, class_key)
-                if revision > self._revisions.get(class_key, 0):
-                    self._revisions[class_key] = revision
-                notes = None
-                if files:
-                    loop = asyncio.get_running_loop()
-                    try:
-                        notes = await loop.run_in_executor(None, self._build, files, revision)
-                    except Exception:  # a bug: logged once, and the class has no notes until they change
-                        log.exception("the notes of class %s could not be built", class_key)
-                        notes = await loop.run_in_executor(None, self._build, [], revision)
-                    self.stats.builds += 1
-                    self._put(class_key, notes)
-                else:  # every file removed: the class is back on the shared notes
-                    self._drop(class_key)
-                    self._empty[class_key] = self._revisions.get(class_key, 0)
-                future.set_result(notes)
-            except BaseException as exc:
-                future.set_exception(exc)
-                future.exception()  # retrieved here: the waiters, if any, get it too
-                raise
-            finally:
-                del self._building[class_key]
-        return await asyncio.shield(future)
+        task = self._building.get(class_key)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._build_now(class_key))
+            self._building[class_key] = task
+            task.add_done_callback(lambda _done: self._building.pop(class_key, None))
+        return await asyncio.shield(task)
+
+    async def _build_now(self, class_key: str) -> ClassNotes | None:
+        revision, files = await store.files(self.sessions, class_key)
+        if revision > self._revisions.get(class_key, 0):
+            self._revisions[class_key] = revision
+        if not files:  # every file removed: the class is back on the shared notes
+            self._drop(class_key)
+            self._empty[class_key] = self._revisions.get(class_key, 0)
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            notes = await loop.run_in_executor(None, self._build, files, revision)
+        except Exception:  # a bug: logged once, and the class has no notes until they change
+            log.exception("the notes of class %s could not be built", class_key)
+            notes = await loop.run_in_executor(None, self._build, [], revision)
+        self.stats.builds += 1
+        self._put(class_key, notes)
+        return notes
 
     def _put(self, class_key: str, notes: ClassNotes) -> None:
         self._drop(class_key)

@@ -61,9 +61,10 @@ class ClassNotesDesk:
         notes = await self.library.changed(cls.key, revision)
         action = "replace" if replace else "add"
         now = self.clock()
+        questions = _questions_by_file(notes)
         for position, name, summary, size in stored:
             skipped = tuple(f"{reason} ({n})" for reason, n in summary.get("skipped", {}).items())
-            info = _with_who(_info(name, notes, summary), user.display_name, now, size)
+            info = _with_who(_info(name, notes, summary, questions), user.display_name, now, size)
             changes[position] = NotesChange(action, name, info, skipped=skipped[:MAX_SKIPPED_SHOWN])
         return [c for c in changes if c is not None]
 
@@ -118,8 +119,9 @@ class ClassNotesDesk:
         if not stored:
             return NotesList((), shared=True, shared_facts=len(notes.knowledge.snippets), limits=self.limits)
         files = []
+        questions = _questions_by_file(notes)
         for row in stored:
-            info = _info(row.name, notes, row.summary)
+            info = _info(row.name, notes, row.summary, questions)
             files.append(_with_who(info, row.added_by, row.added_at, row.size))
         return NotesList(tuple(files), shared=False, limits=self.limits)
 
@@ -172,10 +174,14 @@ def _check(name: str, data: bytes) -> tuple[dict, str]:
     }, ""
 
 
-def _info(name: str, notes: ClassNotes, summary: dict) -> NoteInfo:
+def _questions_by_file(notes: ClassNotes) -> Counter[str]:
+    return Counter(q.source for q in notes.bank.questions)
+
+
+def _info(name: str, notes: ClassNotes, summary: dict, questions_by_file: Counter[str]) -> NoteInfo:
     """What the file gives in the class's notes as built now (its add-time summary when it gives nothing now)."""
     report = next((r for r in notes.knowledge.base.reports if r.source == name), None)
-    questions = Counter(q.source for q in notes.bank.questions)[name]
+    questions = questions_by_file[name]
     if report is not None and not report.error:
         return NoteInfo(name, 0, report.facts, report.topics, questions, tuple(report.warnings))
     warnings = tuple(summary.get("warnings", ()))

@@ -5,9 +5,12 @@ read (readers/, one per format) -> Document (document.py) -> snippets (segment.p
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -117,9 +120,27 @@ def read_note(path: Path, name: str = "") -> tuple[list[Snippet], NoteReport]:
     return _note(lambda: read_document(path, name), name)
 
 
+# A file given as bytes is read when it is checked on upload and again when its class's notes are built (after each
+# change, or when the class comes back into the cache): the last files read are kept, by content and name.
+PARSED_KEPT = 64
+_parsed: OrderedDict[tuple[bytes, str], tuple[list[Snippet], NoteReport]] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
 def read_note_data(data: bytes, name: str) -> tuple[list[Snippet], NoteReport]:
-    """As read_note, for a file given as bytes."""
-    return _note(lambda: document_from_bytes(data, name), name)
+    """As read_note, for a file given as bytes. The result is shared: not to be changed."""
+    key = (hashlib.blake2b(data, digest_size=16).digest(), name)
+    with _parsed_lock:
+        found = _parsed.get(key)
+        if found is not None:
+            _parsed.move_to_end(key)
+            return found
+    found = _note(lambda: document_from_bytes(data, name), name)
+    with _parsed_lock:
+        _parsed[key] = found
+        while len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return found
 
 
 def _note(read: Callable[[], Document], name: str) -> tuple[list[Snippet], NoteReport]:

@@ -266,3 +266,15 @@ async def test_a_fault_making_questions_leaves_the_answers(notes_service, monkey
     assert (await notes_service.ask("what is chlorophyll", BIO)).answered
     assert await notes_service.practice(BIO, STUDENT) is None
     assert len([r for r in caplog.records if r.name == "bot.classnotes.build" and r.levelname == "ERROR"]) == 1
+
+
+async def test_a_file_added_is_read_once_for_its_check_and_its_class(notes_service, monkeypatch):
+    import bot.knowledge.ingest as ingest
+
+    reads = []
+    real = ingest.document_from_bytes
+    monkeypatch.setattr(ingest, "document_from_bytes", lambda data, name: reads.append(name) or real(data, name))
+    once = photosynthesis() + b"\n\nA line only this test's copy has."
+    assert (await add(notes_service, "photosynthesis.md", once)).ok
+    assert await add(notes_service, "rivers.md", (DATA / "rivers.md").read_bytes() + b"\n\nThis copy's own.")
+    assert reads == ["photosynthesis.md", "rivers.md"]  # the class was built twice, each file read once

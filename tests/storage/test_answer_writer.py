@@ -93,9 +93,8 @@ def checkouts(service):  # noqa: ANN001, ANN201
     event.remove(pool, "checkout", listener)
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite's writer uses its own thread's connection
 async def test_a_burst_of_answers_keeps_the_writers_connection(service, backend, checkouts):
-    if backend != "postgresql":
-        pytest.skip("SQLite's writer uses its own thread's connection")
     students = [UserRef("console", f"s{n}", f"S {n}") for n in range(6)]
     prompts = {u: (await service.daily(CLS, u)).next for u in students}
     checkouts.clear()
@@ -104,13 +103,12 @@ async def test_a_burst_of_answers_keeps_the_writers_connection(service, backend,
     assert len(checkouts) == 1
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])
 async def test_after_an_idle_spell_a_dropped_connection_costs_no_failed_batch(
     service, backend, postgres_server, db_url, monkeypatch
 ):
     """The server restarted (or a proxy closed idle connections) while the bot was idle: the writer takes a
     connection checked by the pool for its next batch, instead of failing a batch on the dead one and retrying."""
-    if backend != "postgresql":
-        pytest.skip("a PostgreSQL connection")
     import asyncpg
 
     monkeypatch.setattr(writer_module, "KEEP_CONNECTION_SECONDS", 0.0)  # every batch comes after an idle spell
