@@ -276,5 +276,5 @@ async def test_a_file_added_is_read_once_for_its_check_and_its_class(notes_servi
     monkeypatch.setattr(ingest, "document_from_bytes", lambda data, name: reads.append(name) or real(data, name))
     once = photosynthesis() + b"\n\nA line only this test's copy has."
     assert (await add(notes_service, "photosynthesis.md", once)).ok
-    assert await add(notes_service, "rivers.md", (DATA / "rivers.md").read_bytes() + b"\n\nThis copy's own.")
+    assert (await add(notes_service, "rivers.md", (DATA / "rivers.md").read_bytes() + b"\n\nThis copy's own.")).ok
     assert reads == ["photosynthesis.md", "rivers.md"]  # the class was built twice, each file read once
