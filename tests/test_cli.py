@@ -183,6 +183,9 @@ def test_ctrl_c_leaves_the_console_at_once(tmp_path):
         stderr=subprocess.PIPE,
         cwd=ROOT,
         env=env,
+        # Ctrl-C as at a terminal, even when these tests run as a background job (whose shell has the child ignore
+        # SIGINT: the console then rightly ignores it too).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         import select
