@@ -43,12 +43,35 @@ class _Candidate:
 _PRIORITY = {"person": 0, "year": 1, "number": 1, "term": 2, "place": 3, "keyword": 4}
 
 
+class _Blanks:
+    """The fair blanks of each sentence under each topic. They depend on the sentence, its topic and the notes as
+    a whole only, so they are found once however often the notes repeat a sentence; the wrong options, drawn
+    at random for each snippet, are not."""
+
+    def __init__(self, lex: _Lexicon):
+        self.lex = lex
+        self._facts: dict[str, list[_Fact]] = {}
+        self._fair: dict[tuple[str, str], tuple[_Fact, ...]] = {}
+
+    def of(self, sentence: str, topic: str) -> tuple[_Fact, ...]:
+        fair = self._fair.get((sentence, topic))
+        if fair is None:
+            facts = self._facts.get(sentence)
+            if facts is None:
+                usable = usable_sentence(sentence, self.lex.mid_caps)
+                facts = self._facts[sentence] = _facts(sentence, self.lex) if usable else []
+            fair = tuple(f for f in facts if _blank_ok(sentence, f, topic, self.lex))
+            self._fair[sentence, topic] = fair
+        return fair
+
+
 def generate_questions(
     snippets: Sequence[Snippet], aliases: AliasTable | None = None, seed: int = 0, per_snippet: int = PER_SNIPPET
 ) -> list[Question]:
     """Cloze, multiple-choice and true/false questions from the snippets, in snippet order; same seed, same list."""
     aliases = aliases or AliasTable()
     lex = _build_lexicon(snippets, aliases)
+    blanks = _Blanks(lex)
     out: list[Question] = []
     seen: set[str] = set()
     for sn in snippets:
@@ -56,7 +79,7 @@ def generate_questions(
             # A table row is asked cell by cell, a list by its items (bot/quiz/structured.py); a blank among a
             # list's items could be any of them.
             continue
-        for q in _for_snippet(sn, lex, seed, per_snippet):
+        for q in _for_snippet(sn, lex, blanks, seed, per_snippet):
             # The same fact can stand in two snippets (a Q&A answer and a note): asked once.
             m = _ASKED.search(q.prompt)
             fact = f"{m.group(1) if m else q.prompt}\x1f{q.answer}"
@@ -66,15 +89,12 @@ def generate_questions(
     return out
 
 
-def _for_snippet(sn: Snippet, lex: _Lexicon, seed: int, limit: int) -> list[Question]:
+def _for_snippet(sn: Snippet, lex: _Lexicon, blanks: _Blanks, seed: int, limit: int) -> list[Question]:
     rng = seeded_rng(seed, sn.id)
     candidates: list[_Candidate] = []
     for sentence in _sentences(sn):
-        if not usable_sentence(sentence, lex.mid_caps):
-            continue
-        for fact in _facts(sentence, lex):
-            if _blank_ok(sentence, fact, sn, lex):
-                candidates.append(_Candidate(sentence, fact, _distractors(fact, sn, lex, rng)))
+        for fact in blanks.of(sentence, sn.topic):
+            candidates.append(_Candidate(sentence, fact, _distractors(fact, sn, lex, rng)))
     if not candidates:
         return []
     candidates.sort(key=lambda c: (_PRIORITY[c.fact.kind], rng.random()))

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.knowledge.model import Snippet
 from bot.quiz.prose.lexicon import _adjectival, _Lexicon, _Name, _parse_number
 from bot.quiz.prose.words import (
     _NUMBER,
@@ -212,8 +211,9 @@ def _content_words(text: str) -> int:
 _LABEL = re.compile(r"^(?:[^:.!?]|\.(?=\w))+?(?::|\s[-–—])\s")  # "3.2.1 Factors of PED: "
 
 
-def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bool:
-    """Reject blanks that give nothing to go on, that give the answer away, or whose answer is too vague."""
+def _blank_ok(sentence: str, fact: _Fact, topic: str, lex: _Lexicon) -> bool:
+    """Reject blanks that give nothing to go on, that give the answer away, or whose answer is too vague
+    (`topic`: the section shown with the question)."""
     surface = sentence[fact.start : fact.end]
     if fold(fact.answer) in STOP or all(w in GENERIC or w in STOP for w in words(fact.answer)):
         return False
@@ -232,7 +232,7 @@ def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bo
     # The answer, or another name for it, or its plural or singular ("Waterfalls and gorges: ... top of the
     # _____"), must not stand elsewhere in the prompt or in the topic shown with it.
     if fact.kind in ("keyword", "term") and (
-        _same_word_in(rest, fact.answer) or _same_word_in(snippet.topic, fact.answer)  # "Firewalls: ... a _____"
+        _same_word_in(rest, fact.answer) or _same_word_in(topic, fact.answer)  # "Firewalls: ... a _____"
     ):
         return False
     # A blank glued to a symbol ("%_____") or an answer that starts with one is a formula's piece, not a word.
@@ -240,7 +240,7 @@ def _blank_ok(sentence: str, fact: _Fact, snippet: Snippet, lex: _Lexicon) -> bo
         fact.start and not (sentence[fact.start - 1].isspace() or sentence[fact.start - 1] in "(\"'“‘/-$£€")
     ):
         return False
-    return not (_mentions(rest, fact, lex) or _mentions(snippet.topic, fact, lex) or _mentions_raw(rest, surface))
+    return not (_mentions(rest, fact, lex) or _mentions(topic, fact, lex) or _mentions_raw(rest, surface))
 
 
 def _singular(word: str) -> str:

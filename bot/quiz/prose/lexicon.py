@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.lexicon import word_zipf
@@ -169,11 +170,17 @@ def _open_quotes(text: str) -> int:
     return len(_OPEN_QUOTE.findall(text)) - (len(_CLOSE_QUOTE.findall(text)) - len(_PLURAL_POSSESSIVE.findall(text)))
 
 
-def _sentences(snippet: Snippet) -> list[str]:
+def _sentences(snippet: Snippet) -> tuple[str, ...]:
     """Sentences of a snippet, long ones also cut at semicolons, for one fact per prompt."""
+    return _sentences_of(snippet.text)
+
+
+@lru_cache(maxsize=8192)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """(Memoised: the lexicon and the questions both read every snippet, and notes repeat their lines.)"""
     out: list[str] = []
     merged: list[str] = []
-    for s in split_sentences(snippet.text):
+    for s in split_sentences(text):
         # A quotation of several sentences stays whole: half a quotation misleads.
         if merged and _open_quotes(merged[-1]) > 0:
             merged[-1] += " " + s
@@ -187,7 +194,7 @@ def _sentences(snippet: Snippet) -> list[str]:
                 out.append(p[:1].upper() + p[1:])
         else:
             out.append(s)
-    return out
+    return tuple(out)
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -218,7 +225,95 @@ def _phrases_in(phrases: set[str], text: str) -> set[str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Casing:
+    """How one sentence writes its words: the evidence for names (capitals) and the subject's own words."""
+
+    mid_caps: tuple[str, ...]  # capitalised inside the sentence
+    common: tuple[str, ...]  # written in lower case
+    uses: tuple[str, ...]  # lower-case words that may be the subject's own, once per use
+    named: tuple[str, ...]  # those of them after "the", "a", "of" ...
+
+
+def _casing(s: str) -> _Casing:
+    toks = _tokens(s)
+    first = _first_word(toks)
+    mid_caps: list[str] = []
+    common: list[str] = []
+    uses: list[str] = []
+    named: list[str] = []
+    for k, t in enumerate(toks):
+        if k != first and t.cap and t.text[:1].isalpha():
+            mid_caps.append(t.text)
+        elif t.text[:1].islower():
+            common.append(t.text)
+            if len(t.text) >= KEYWORD_MIN_CHARS and t.text.isalpha():
+                uses.append(t.text)
+                if k > 0 and toks[k - 1].low in _NOUN_BEFORE:
+                    named.append(t.text)
+    return _Casing(tuple(mid_caps), tuple(common), tuple(uses), tuple(named))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """What the words around one use of a name say it is (see _score_cues)."""
+
+    person: int = 0
+    place: int = 0
+    not_person: int = 0
+    located: bool = False  # written as a place ("in Germany")
+    noun: bool = False  # not used as an adjective ("Soviet troops")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one sentence (or heading) adds to the lexicon, each time the notes write it."""
+
+    years: tuple[int, ...]
+    numbers: tuple[tuple[float, float, int, str], ...]  # value, as written, decimals, unit
+    terms: tuple[tuple[str, str], ...]  # folded, as written
+    names: tuple[tuple[str, str, _Cues], ...]  # key, as written, cues
+    links: tuple[tuple[str, str], ...]  # names listed together ("Churchill and Roosevelt")
+
+
+def _reading(s: str, is_topic: bool, lex: _Lexicon, in_prose: set[str]) -> _Reading:
+    aliases = lex.aliases
+    years = tuple(int(m.group(1)) for m in _YEAR.finditer(s))
+    numbers = []
+    for m in _NUMBER.finditer(s):
+        num = _parse_number(m)
+        if num:
+            numbers.append((num[0], num[1], _decimals(m.group("num")), num[2]))
+    toks = _tokens(s)
+    chunks = _chunks(toks, s, lex.mid_caps, aliases, lex.common)
+    terms: list[tuple[str, str]] = []
+    names: list[tuple[str, str, _Cues]] = []
+    links: list[tuple[str, str]] = []
+    for cid, ch in enumerate(chunks):
+        if len(ch.text.split()) > 1 and not aliases.group_of(ch.text):
+            if all(aliases.group_of(w) for w in ch.text.split()):
+                continue  # "Finnish Soviet (treaty)": adjectives side by side, not a name
+            # A multi-word name nobody listed as a person or place: a key term. Headings are title case
+            # throughout ("Other Soviet Initiatives"), so a heading's run counts only if the prose uses it too.
+            if not is_topic or fold(ch.text) in in_prose:
+                terms.append((fold(ch.text), ch.text))
+            continue
+        key = lex.key(ch.text)
+        names.append((key, ch.text, _score_cues(ch, toks, s)))
+        if cid > 0:
+            # "A and B", or "A, B and C": a bare comma links names only inside such a list.
+            between = s[chunks[cid - 1].end : ch.start].strip().lower()
+            after = s[ch.end : chunks[cid + 1].start].strip().lower() if cid + 1 < len(chunks) else ""
+            if re.fullmatch(r"(?:and|or|&|, and)(?:\s+the)?", between) or (
+                between in (",", ", the") and re.fullmatch(r"(?:,\s*)?and(?:\s+the)?", after)
+            ):
+                links.append((lex.key(chunks[cid - 1].text), key))
+    return _Reading(years, tuple(numbers), tuple(terms), tuple(names), tuple(links))
+
+
 def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon:
+    """The lexicon of the notes. Notes repeat their lines (a point in a summary, the same handout in two
+    folders): each distinct sentence is read once, and what it says is counted each time it is written."""
     lex = _Lexicon(aliases)
     texts: list[tuple[str, str, bool]] = []  # (sentence or topic, source, is a topic)
     seen_topics: set[tuple[str, str]] = set()
@@ -231,28 +326,26 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
     uses: Counter[str] = Counter()
     keyword_sources: dict[str, set[str]] = defaultdict(set)
     named: set[str] = set()  # words seen after "the", "a", "of" ...: nouns, so things a blank can ask for
+    casings: dict[str, _Casing] = {}
     for s, source, is_topic in texts:
         if is_topic:
             continue  # headings capitalise every word: no evidence of names
-        toks = _tokens(s)
-        first = _first_word(toks)
-        for k, t in enumerate(toks):
-            if k != first and t.cap and t.text[:1].isalpha():
-                lex.mid_caps.add(t.text)
-            elif t.text[:1].islower():
-                lex.common.add(t.text)
-                if len(t.text) >= KEYWORD_MIN_CHARS and t.text.isalpha():
-                    uses[t.text] += 1
-                    keyword_sources[t.text].add(source)
-                    if k > 0 and toks[k - 1].low in _NOUN_BEFORE:
-                        named.add(t.text)
+        casing = casings.get(s)
+        if casing is None:
+            casing = casings[s] = _casing(s)
+        lex.mid_caps.update(casing.mid_caps)
+        lex.common.update(casing.common)
+        for w in casing.uses:
+            uses[w] += 1
+            keyword_sources[w].add(source)
+        named.update(casing.named)
     # The subject's own words: written in lower case, used more than once, rare in everyday English
     # ("osmosis", "firewall", "hamartia"): a blank a student should be able to fill.
     for w, n in uses.items():
         zipf = word_zipf(w)
         if n >= 2 and w in named and w not in STOP and (zipf is None or zipf < KEYWORD_MAX_ZIPF):
             lex.keywords[w] = keyword_sources[w]
-    prose = " \n ".join(fold(s) for s, _, topic in texts if not topic)
+    prose = " \n ".join(fold(s) for s in casings)  # each distinct sentence once
     # Headings are title case throughout ("Other Soviet Initiatives"): their multi-word runs count as terms
     # only where the prose uses them too; all of them checked against the prose in one pass.
     heading_runs = {
@@ -264,37 +357,29 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
     }
     in_prose = _phrases_in(heading_runs, prose)
     links: list[tuple[str, str]] = []
+    readings: dict[tuple[str, bool], _Reading] = {}
     for s, source, is_topic in texts:
-        for m in _YEAR.finditer(s):
-            lex.years[int(m.group(1))].add(source)
-        for m in _NUMBER.finditer(s):
-            num = _parse_number(m)
-            if num:
-                lex.numbers.append(_Number(num[0], num[1], _decimals(m.group("num")), num[2], source))
-        toks = _tokens(s)
-        chunks = _chunks(toks, s, lex.mid_caps, aliases, lex.common)
-        for cid, ch in enumerate(chunks):
-            if len(ch.text.split()) > 1 and not aliases.group_of(ch.text):
-                if all(aliases.group_of(w) for w in ch.text.split()):
-                    continue  # "Finnish Soviet (treaty)": adjectives side by side, not a name
-                # A multi-word name nobody listed as a person or place: a key term. Headings are title case
-                # throughout ("Other Soviet Initiatives"), so a heading's run counts only if the prose uses it too.
-                if not is_topic or fold(ch.text) in in_prose:
-                    lex.terms.setdefault(fold(ch.text), (ch.text, set()))[1].add(source)
-                continue
-            key = lex.key(ch.text)
+        reading = readings.get((s, is_topic))
+        if reading is None:
+            reading = readings[s, is_topic] = _reading(s, is_topic, lex, in_prose)
+        for year in reading.years:
+            lex.years[year].add(source)
+        for value, base, decimals, unit in reading.numbers:
+            lex.numbers.append(_Number(value, base, decimals, unit, source))
+        for folded, written in reading.terms:
+            lex.terms.setdefault(folded, (written, set()))[1].add(source)
+        for key, written, cues in reading.names:
             name = lex.names.setdefault(key, _Name(key))
-            name.surfaces[ch.text] += 1
+            name.surfaces[written] += 1
             name.sources.add(source)
-            _score_cues(name, ch, toks, s)
-            if cid > 0:
-                # "A and B", or "A, B and C": a bare comma links names only inside such a list.
-                between = s[chunks[cid - 1].end : ch.start].strip().lower()
-                after = s[ch.end : chunks[cid + 1].start].strip().lower() if cid + 1 < len(chunks) else ""
-                if re.fullmatch(r"(?:and|or|&|, and)(?:\s+the)?", between) or (
-                    between in (",", ", the") and re.fullmatch(r"(?:,\s*)?and(?:\s+the)?", after)
-                ):
-                    links.append((lex.key(chunks[cid - 1].text), key))
+            name.person += cues.person
+            name.place += cues.place
+            name.not_person += cues.not_person
+            if cues.located:
+                name.located[written] += 1
+            if cues.noun:
+                name.noun_surfaces[written] += 1
+        links += reading.links
     # Names listed together ("Churchill and Roosevelt", "Turkey and Iran") are of one kind: one round of that.
     direct = {k: (n.person, n.place) for k, n in lex.names.items()}
     for a, b in links:
@@ -328,35 +413,35 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
     return lex
 
 
-def _score_cues(name: _Name, ch: _Chunk, toks: list[_Tok], s: str) -> None:
+def _score_cues(ch: _Chunk, toks: list[_Tok], s: str) -> _Cues:
     prev = [t.low for t in toks[max(0, ch.first - 3) : ch.first] if t.text[:1].isalnum()]
     just_before = toks[ch.first - 1].low if ch.first > 0 else ""  # punctuation included: "stated, Poland" is no cue
     after = [t.low for t in toks[ch.last + 1 : ch.last + 3]]
     nxt = after[0] if after else ""
+    person = place = not_person = 0
     if ch.title:
-        name.person += 1
+        person += 1
     if just_before in SPEECH_BEFORE or prev[-2:] == ["according", "to"]:
-        name.person += 1
+        person += 1
     adverb = nxt in ("also", "then", "again", "initially")
     if nxt in PERSON_VERBS or (adverb and after[1:2] and after[1] in PERSON_VERBS):
-        name.person += 1
+        person += 1
     if re.match(r"\s*,\s*who\b", s[ch.end :]):
-        name.person += 1
+        person += 1
     if ch.possessive and nxt in PERSON_POSSESSIONS:
-        name.person += 1
+        person += 1
     if prev and prev[-1] == "the":
-        name.not_person += 1  # "the USSR", "the West": people are not named with an article
+        not_person += 1  # "the USSR", "the West": people are not named with an article
     loc = [w for w in prev if w != "the"]
     adjective = _adjectival(toks, ch)
-    if loc and loc[-1] in LOCATIVES and prev[-2:] != ["according", "to"] and not adjective:
-        name.place += 1
-        name.located[ch.text] += 1
+    located = bool(loc and loc[-1] in LOCATIVES and prev[-2:] != ["according", "to"] and not adjective)
+    if located:
+        place += 1
     if ch.possessive and nxt in PLACE_POSSESSIONS:
-        name.place += 1
+        place += 1
     if re.match(r"\s*,?\s*where\b", s[ch.end :]):
-        name.place += 1
-    if not adjective:
-        name.noun_surfaces[ch.text] += 1
+        place += 1
+    return _Cues(person, place, not_person, located, not adjective)
 
 
 def _adjectival(toks: list[_Tok], ch: _Chunk) -> bool:
