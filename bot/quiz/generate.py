@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
 from bot.quiz.model import Question, question_id
-from bot.quiz.prose.distractors import _distractors
+from bot.quiz.prose.distractors import Stated, _distractors
 from bot.quiz.prose.facts import LABELS, _blank_ok, _Fact, _facts, statement_like, usable_sentence
 from bot.quiz.prose.lexicon import _build_lexicon, _Lexicon, _sentences
 from bot.quiz.prose.words import BLANK, PER_SNIPPET, STOP
@@ -52,6 +52,7 @@ class _Blanks:
         self.lex = lex
         self._facts: dict[str, list[_Fact]] = {}
         self._fair: dict[tuple[str, str], tuple[_Fact, ...]] = {}
+        self._stated: dict[tuple[str, str], Stated] = {}
 
     def of(self, sentence: str, topic: str) -> tuple[_Fact, ...]:
         fair = self._fair.get((sentence, topic))
@@ -63,6 +64,13 @@ class _Blanks:
             fair = tuple(f for f in facts if _blank_ok(sentence, f, topic, self.lex))
             self._fair[sentence, topic] = fair
         return fair
+
+    def stated(self, sn: Snippet) -> Stated:
+        """What the snippet states (no option may be one of those)."""
+        found = self._stated.get((sn.text, sn.topic))
+        if found is None:
+            found = self._stated[sn.text, sn.topic] = Stated(sn, self.lex.aliases)
+        return found
 
 
 def generate_questions(
@@ -94,7 +102,7 @@ def _for_snippet(sn: Snippet, lex: _Lexicon, blanks: _Blanks, seed: int, limit: 
     candidates: list[_Candidate] = []
     for sentence in _sentences(sn):
         for fact in blanks.of(sentence, sn.topic):
-            candidates.append(_Candidate(sentence, fact, _distractors(fact, sn, lex, rng)))
+            candidates.append(_Candidate(sentence, fact, _distractors(fact, sn, lex, rng, blanks.stated(sn))))
     if not candidates:
         return []
     candidates.sort(key=lambda c: (_PRIORITY[c.fact.kind], rng.random()))

@@ -19,6 +19,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.knowledge.model import Snippet
 from bot.quiz.model import Question, question_id
@@ -91,7 +92,9 @@ class _Pool:
         return out
 
 
+@lru_cache(maxsize=16384)
 def _key(text: str) -> str:
+    """The text's words, folded: options that differ only in case, accents or punctuation are one."""
     return " ".join(words(text))
 
 

@@ -7,35 +7,74 @@ import random
 
 from rapidfuzz import fuzz
 
+from bot.knowledge.aliases import AliasTable
 from bot.knowledge.model import Snippet
 from bot.quiz.prose.facts import _Fact, _mentions_raw, _values_in, _year_in
 from bot.quiz.prose.lexicon import _format_number, _Lexicon, _parse_number
-from bot.quiz.prose.words import _NUMBER, GENERIC, ORG_HEADS, SAME_NAME_RATIO, _head, _word_shape
+from bot.quiz.prose.words import _NUMBER, ORG_HEADS, SAME_NAME_RATIO, _head, _word_shape
 from bot.quiz.sampling import draw
 from bot.text import fold, words
 
 # --------------------------------------------------------------------------- distractors
 
 
-def _distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random) -> list[str]:
+class Stated:
+    """What a snippet (its text and its topic) states, so that no option it gives away is offered: worked out
+    once for each distinct text of the notes, however many blanks and copies of it there are."""
+
+    __slots__ = ("text", "_words", "_groups", "_values", "_names", "_aliases")
+
+    def __init__(self, snippet: Snippet, aliases: AliasTable):
+        self.text = snippet.text + "\n" + snippet.topic
+        self._aliases = aliases
+        self._words: set[str] | None = None
+        self._groups: set[int] | None = None
+        self._values: list[float] | None = None
+        self._names: dict[str, bool] = {}
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(words(self.text))
+        return self._words
+
+    def groups(self) -> set[int]:
+        """The alias groups it names."""
+        if self._groups is None:
+            self._groups = self._aliases.groups_in(self.text)
+        return self._groups
+
+    def values(self) -> list[float]:
+        """The figures it states."""
+        if self._values is None:
+            self._values = _values_in(self.text)
+        return self._values
+
+    def names(self, name: str) -> bool:
+        """Whether it uses `name` as a whole word, in any case."""
+        found = self._names.get(name)
+        if found is None:
+            found = self._names[name] = _mentions_raw(self.text, name)
+        return found
+
+
+def _distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, stated: Stated) -> list[str]:
     """Wrong options of the answer's type, from the same notes, none of which the source snippet states."""
-    source_text = snippet.text + "\n" + snippet.topic
     if fact.kind == "year":
-        return _year_distractors(int(fact.answer), snippet, lex, rng, source_text)
+        return _year_distractors(int(fact.answer), lex, rng, stated.text)
     if fact.kind == "number":
-        return _number_distractors(fact, snippet, lex, rng, source_text)
+        return _number_distractors(fact, snippet, lex, rng, stated)
     if fact.kind in ("person", "place"):
-        return _name_distractors(fact, snippet, lex, rng, source_text)
+        return _name_distractors(fact, snippet, lex, rng, stated)
     if fact.kind == "keyword":
-        return _keyword_distractors(fact, snippet, lex, rng, source_text)
-    return _term_distractors(fact, snippet, lex, rng, source_text)
+        return _keyword_distractors(fact, snippet, lex, rng, stated)
+    return _term_distractors(fact, snippet, lex, rng, stated)
 
 
-def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
+def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, stated: Stated) -> list[str]:
     """Other words of the subject, of a similar shape (length, plural), that the snippet does not use."""
     pools = lex.pools()
     answer = fact.answer
-    used = set(words(text))
+    used = stated.words()
     out: list[str] = []
     shape = _word_shape(answer)
     for w in draw((pools.keywords_in.get(snippet.source, ()), pools.keywords), rng):
@@ -49,7 +88,7 @@ def _keyword_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rand
     return out
 
 
-def _year_distractors(year: int, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
+def _year_distractors(year: int, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
     def ok(y: int) -> bool:
         return y != year and not _year_in(y, text) and y <= 2030
 
@@ -68,9 +107,9 @@ def _year_distractors(year: int, snippet: Snippet, lex: _Lexicon, rng: random.Ra
     return [str(y) for y in out]
 
 
-def _number_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
+def _number_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, stated: Stated) -> list[str]:
     assert fact.match is not None
-    present = _values_in(text)
+    present = stated.values()
 
     def fresh(value: float) -> bool:
         return all(abs(value - v) > 1e-9 * max(1.0, abs(v)) for v in present)
@@ -105,34 +144,29 @@ def _number_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: rando
     return [o for o in out if o != fact.answer]
 
 
-def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
-    aliases = lex.aliases
-    in_source = aliases.groups_in(text)
+def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, stated: Stated) -> list[str]:
+    in_source = stated.groups()
     answer_words = set(words(fact.answer)) | {w for a in fact.alternatives for w in words(a)}
     pools = lex.pools()
     out: list[str] = []
     for key in draw((pools.names_in.get((fact.kind, snippet.source), ()), pools.names.get(fact.kind, ())), rng):
-        name = lex.names[key]
         if key == fact.key:
             continue
+        option = lex.name_option(key)
         # A place option must be written as a place somewhere in the notes (after "in", "at", "to" ...).
-        if fact.kind == "place" and not sum(name.located.values()):
+        if fact.kind == "place" and not option.located:
             continue
-        shown = lex.display(name)
-        if fold(shown) in GENERIC or len(shown) < 3 or shown in out:
+        shown = option.shown
+        if option.generic or shown in out:
             continue
-        every = set(name.surfaces) | {shown}
-        if key.startswith("#"):
-            gid = int(key[1:])
-            if gid in in_source:
-                continue
-            every |= set(aliases.names(gid))
+        if option.group is not None and option.group in in_source:
+            continue
         # Never a name the snippet itself uses, or one sharing a word with the answer ("Germany" for "West Germany").
-        if any(_mentions_raw(text, n) for n in every if len(n) > 2 or n.isupper()):
+        if any(stated.names(n) for n in option.spellings):
             continue
-        if set(words(shown)) & answer_words:
+        if option.words & answer_words:
             continue
-        if any(fuzz.ratio(fold(shown), fold(other)) >= SAME_NAME_RATIO for other in (fact.answer, *out)):
+        if any(fuzz.ratio(option.folded, fold(other)) >= SAME_NAME_RATIO for other in (fact.answer, *out)):
             continue  # "Balcans" for "Balkans": another spelling of the answer, or of an option already taken
         out.append(shown)
         if len(out) == 3:
@@ -140,7 +174,7 @@ def _name_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
     return out
 
 
-def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, text: str) -> list[str]:
+def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.Random, stated: Stated) -> list[str]:
     aliases = lex.aliases
     head = _head(fact.answer)
     # Only terms that name a kind of thing (a treaty, a war, a conference) have rivals of the same kind;
@@ -148,13 +182,13 @@ def _term_distractors(fact: _Fact, snippet: Snippet, lex: _Lexicon, rng: random.
     if head not in ORG_HEADS and head not in lex.common:
         return []
     own = aliases.groups_in(fact.answer) | aliases.group_of(fact.answer)
-    in_source = aliases.groups_in(text)
+    in_source = stated.groups()
     pools = lex.pools()
     out: list[str] = []
     picked: list[set[int]] = []
     for term in draw((pools.terms_in.get((head, snippet.source), ()), pools.terms.get(head, ())), rng):
         display = lex.terms[term][0]
-        if term == fold(fact.answer) or _mentions_raw(text, display):
+        if term == fold(fact.answer) or stated.names(display):
             continue
         groups = aliases.groups_in(display) | aliases.group_of(display)
         if groups & (own | in_source):  # "Yalta Conference" is the "Kanta Conference": not wrong

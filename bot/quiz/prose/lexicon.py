@@ -19,6 +19,7 @@ from bot.quiz.prose.words import (
     _NUMBER,
     _SCALES,
     _YEAR,
+    GENERIC,
     KEYWORD_MAX_ZIPF,
     KEYWORD_MIN_CHARS,
     LOCATIVES,
@@ -36,7 +37,7 @@ from bot.quiz.prose.words import (
     _Tok,
     _tokens,
 )
-from bot.text import fold
+from bot.text import fold, words
 
 # --------------------------------------------------------------------------- the notes' vocabulary
 
@@ -52,6 +53,19 @@ class _Name:
     place: float = 0.0
     not_person: float = 0.0
     kind: str = ""  # "person", "place" or "" (unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameOption:
+    """A person or place as a wrong option: how it is shown, and every spelling that would give it away."""
+
+    shown: str
+    folded: str
+    words: frozenset[str]
+    spellings: tuple[str, ...]  # the snippet must use none of these
+    group: int | None  # its alias group
+    located: bool  # written as a place somewhere in the notes
+    generic: bool  # too vague or too short to be an option
 
 
 @dataclass(slots=True)
@@ -119,6 +133,7 @@ class _Lexicon:
     _order: dict[str, int] = field(default_factory=dict)
     _pools: _Pools | None = None
     _short_forms: list[tuple[str, str, tuple[str, ...]]] | None = None
+    _name_options: dict[str, _NameOption] = field(default_factory=dict)
 
     def terms_in(self, folded: str) -> list[str]:
         """The terms that may occur in `folded` text (their first word does), in the order of `terms`."""
@@ -145,6 +160,27 @@ class _Lexicon:
                     alts = tuple(x for x in group if x != long)
                     self._short_forms += [(n, long, alts) for n in group if len(n) <= 4 and n != long]
         return self._short_forms
+
+    def name_option(self, key: str) -> _NameOption:
+        """The name filed under `key` as a wrong option (once the lexicon is built: its kind decides its display)."""
+        option = self._name_options.get(key)
+        if option is None:
+            name = self.names[key]
+            shown = self.display(name)
+            every = set(name.surfaces) | {shown}
+            group = int(key[1:]) if key.startswith("#") else None
+            if group is not None:
+                every |= set(self.aliases.names(group))
+            option = self._name_options[key] = _NameOption(
+                shown=shown,
+                folded=fold(shown),
+                words=frozenset(words(shown)),
+                spellings=tuple(n for n in every if len(n) > 2 or n.isupper()),
+                group=group,
+                located=sum(name.located.values()) > 0,
+                generic=fold(shown) in GENERIC or len(shown) < 3,
+            )
+        return option
 
     def key(self, surface: str) -> str:
         gids = self.aliases.group_of(surface)
@@ -369,7 +405,9 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
         for folded, written in reading.terms:
             lex.terms.setdefault(folded, (written, set()))[1].add(source)
         for key, written, cues in reading.names:
-            name = lex.names.setdefault(key, _Name(key))
+            name = lex.names.get(key)
+            if name is None:
+                name = lex.names[key] = _Name(key)
             name.surfaces[written] += 1
             name.sources.add(source)
             name.person += cues.person
