@@ -86,7 +86,9 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens: letters (with inner apostrophes) or numbers ("5.8", "1,000")."""
-    return [w.removesuffix("'s") for w in _WORD.findall(fold(clean(text)))]
+    text = fold(clean(text))
+    found = _WORD.findall(text)
+    return [w.removesuffix("'s") for w in found] if "'" in text else found
 
 
 def normalise_question(text: str) -> str:

@@ -25,9 +25,8 @@ class AliasTable:
     _folded: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
     # exact token -> group ids, for short all-capitals names
     _caps: dict[str, set[int]] = field(default_factory=dict)
-    _longest: int = 1
-    # first words of the folded names: a word that starts none is passed over at once
-    _starts: set[str] = field(default_factory=set)
+    # first word of the folded names -> those names: a word that starts none is passed over at once
+    _starts: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a name's folded words, once per name
 
     @classmethod
@@ -45,9 +44,9 @@ class AliasTable:
                     continue
                 key = tuple(words(name))
                 if key:
+                    if key not in table._folded:
+                        table._starts.setdefault(key[0], []).append(key)
                     table._folded.setdefault(key, set()).add(gid)
-                    table._starts.add(key[0])
-                    table._longest = max(table._longest, len(key))
         return table
 
     @classmethod
@@ -83,17 +82,25 @@ class AliasTable:
         if not self.groups:
             return found
         if self._caps:
-            for tok in _CAPS_WORD.findall(text):
-                found |= self._caps.get(tok, set())
+            for tok in self._caps.keys() & set(_CAPS_WORD.findall(text)):
+                found |= self._caps[tok]
         if toks is None:
             toks = words(text)
-        for i in range(len(toks)):
-            if toks[i] not in self._starts:
-                continue
-            for n in range(1, min(self._longest, len(toks) - i) + 1):
-                gids = self._folded.get(tuple(toks[i : i + n]))
-                if gids:
-                    found |= gids
+        starts = self._starts
+        for first in starts.keys() & set(toks):  # most facts name none
+            for key in starts[first]:
+                if len(key) == 1:
+                    found |= self._folded[key]
+                    continue
+                at = toks.index(first)
+                while True:
+                    if tuple(toks[at : at + len(key)]) == key:
+                        found |= self._folded[key]
+                        break
+                    try:
+                        at = toks.index(first, at + 1)
+                    except ValueError:
+                        break
         return found
 
     def group_of(self, name: str) -> set[int]:

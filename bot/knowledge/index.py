@@ -31,7 +31,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TypeVar
 
-import bm25s
 import numpy as np
 import Stemmer
 from jellyfish import metaphone
@@ -39,6 +38,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.aliases import AliasTable
+from bot.knowledge.bm25 import FlatBM25
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import DOUBT, NEAR, Paraphrases
@@ -209,17 +209,18 @@ class SearchIndex:
         # Every set of stems below is kept compact (termrows.py): term numbers end to end, not sets of strings.
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small objects are made and none is garbage: collecting would only cost time
-        self._stem_memo: dict[str, str] | None = {}
+        self._id_memo: dict[str, int] = {}  # while building: each word's stem's number, found once
         try:
             self._build()
         finally:
-            self._stem_memo = None
+            del self._id_memo
             if gc_was_on:
                 gc.enable()
 
     def _build(self) -> None:
         terms = Terms()
-        docs: list[list[int]] = []  # term numbers: bm25s indexes them with this index's own dictionary
+        # every fact's term numbers end to end, and how many each: BM25 indexes them with this index's dictionary
+        doc_terms, doc_lengths = array("i"), array("q")
         text_rows = StemRows(terms)  # the snippet's own words
         part_rows = StemRows(terms)  # topics, titles and deepest headings: they repeat, stemmed once each
         lead_rows = StemRows(terms)  # the term a fact defines, if it reads as a definition
@@ -228,8 +229,6 @@ class SearchIndex:
         self._opens_section = bytearray()  # the first fact under its heading (where a definition usually is)
         self._doc_groups = GroupRows()
         vocab: Counter[str] = Counter()
-        df: Counter[int] = Counter()
-        group_df: Counter[int] = Counter()
         part_row: dict[str, int] = {}
         part_seq: dict[str, list[int]] = {}  # a heading's stems as numbers, in order, repeats kept (for BM25)
         part_codes = PairRows(terms)  # the neighbouring pairs of topics and titles, for _has_phrase
@@ -240,7 +239,7 @@ class SearchIndex:
             row = part_row.get(text)
             if row is None:
                 toks = words(text)
-                ids = part_seq[text] = terms.intern(self._stems_of(toks, vocab))
+                ids = part_seq[text] = self._ids_of(toks, vocab, terms)
                 row = part_row[text] = part_rows.add(ids)
                 part_codes.add(ids)
                 part_groups[text] = self.aliases.groups_in(text, toks)
@@ -249,8 +248,7 @@ class SearchIndex:
         opened: set[tuple[str, str]] = set()
         for s in self.snippets:
             text_toks = words(s.text)
-            own = self._stems_of(text_toks, vocab)
-            own_ids = terms.intern(own)
+            own_ids = self._ids_of(text_toks, vocab, terms)
             topic_of.append(part(s.topic))
             title_of.append(part(s.title))
             text_rows.add(own_ids)
@@ -259,8 +257,8 @@ class SearchIndex:
             term = re.sub(r"\([^()]*\)", " ", lead.group(1)) if lead else ""
             # a term of a few words, not a clause ("the process by which a fossil ...")
             short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
-            lead_stems = self._key_stems(term, Counter()) if term and short else []  # counted in the text already
-            lead_rows.add(terms.intern(lead_stems) if len(lead_stems) <= 4 else [])
+            lead_keys = [t for t in words(term) if t not in STOPWORDS] if term and short else []
+            lead_rows.add(self._ids_of(lead_keys, None, terms) if len(lead_keys) <= 4 else [])  # in the text already
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
             deepest_of.append(part(s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]))
             self._opens_section.append((s.source, s.topic) not in opened)
@@ -269,10 +267,14 @@ class SearchIndex:
             # the topic counts twice: in a mind map it often says more than the fragment under it
             groups = self.aliases.groups_in(s.text, text_toks) | part_groups[s.topic] | part_groups[s.title]
             alias_ids = terms.intern(f"alias{g}" for g in sorted(groups))
-            docs.append(own_ids + part_seq[s.topic] * 2 + part_seq[s.title] + alias_ids)
+            topic_ids, title_ids = part_seq[s.topic], part_seq[s.title]
+            doc_terms.extend(own_ids)
+            doc_terms.extend(topic_ids)
+            doc_terms.extend(topic_ids)
+            doc_terms.extend(title_ids)
+            doc_terms.extend(alias_ids)
+            doc_lengths.append(len(own_ids) + 2 * len(topic_ids) + len(title_ids) + len(alias_ids))
             self._doc_groups.add(groups)
-            df.update(set(own_ids) | set(part_rows.ids(topic_of[-1])) | set(part_rows.ids(title_of[-1])))
-            group_df.update(groups)
         for name in self.aliases.all_names():
             vocab.update(t for t in words(name) if t not in STOPWORDS)
         self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
@@ -294,15 +296,19 @@ class SearchIndex:
         self._all_bigrams = PairSet(terms, [bigrams.codes(), part_codes.codes()])
         n = max(len(self.snippets), 1)
         # the stems of facts, topics and titles (every lead stem is one of its fact's), with their weights
-        self._idf = Weights(terms, {t: self._idf_of(c, n) for t, c in df.items()})
-        self._group_idf = {g: self._idf_of(c, n) for g, c in group_df.items()}
+        self._bm25 = FlatBM25(k1=BM25_K1, b=BM25_B)
+        if doc_lengths:  # the same dictionary, not a second one of every word (a class's index is small)
+            self._bm25.index_flat(doc_terms, doc_lengths, terms.ids)
+        del doc_terms
+        # How many facts hold each stem (in their text, topic or title) and each alias group: BM25's own counts.
+        df = self._bm25.doc_freqs.tolist() if doc_lengths else []
+        group_term = {g: terms.ids.get(f"alias{g}") for g in range(len(self.aliases.groups))}
+        group_df = {g: df[t] for g, t in group_term.items() if t is not None and t < len(df) and df[t]}
+        alias_terms = set(group_term.values())
+        idf_of = lru_cache(maxsize=None)(lambda c: self._idf_of(c, n))  # a few distinct counts, many stems
+        self._idf = Weights(terms, {t: idf_of(c) for t, c in enumerate(df) if c and t not in alias_terms})
+        self._group_idf = {g: idf_of(c) for g, c in group_df.items()}
         self._max_idf = self._idf_of(0, n)
-        self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        if docs:  # the same dictionary, not a second one of every word (a class's index is small)
-            self._bm25.index((docs, terms.ids), create_empty_token=False, show_progress=False)
-            # bm25s keeps a set of every term id for queries of ids; the ids are 0..n-1, and a range says as much.
-            self._bm25.unique_token_ids_set = range(len(terms))
-        del docs
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
         # What an unanswered question with no word in the notes is offered: the closest topics, or on notes with
         # thousands of topics the closest notes' titles (a fuzzy scan of every topic cost more than the rest of
@@ -349,23 +355,22 @@ class SearchIndex:
     def _stem(self, word: str) -> str:
         return _stemmer().stemWord(lemma(word))
 
-    def _key_stems(self, text: str, vocab: Counter[str]) -> list[str]:
-        """The stems of a text's key words, in order; the words themselves join the notes' vocabulary."""
-        return self._stems_of(words(text), vocab)
-
-    def _stems_of(self, toks: list[str], vocab: Counter[str]) -> list[str]:
+    def _ids_of(self, toks: list[str], vocab: Counter[str] | None, terms: Terms) -> list[int]:
+        """While building: the numbers of the stems of a text's key words, in order; the words join the notes'
+        vocabulary (`vocab`). A word is stemmed once however often the notes use it."""
         keys = [t for t in toks if t not in STOPWORDS]
-        vocab.update(keys)
-        known = self._stem_memo  # while building: a word's stem once, however often the notes use it
-        if known is None:
-            return self._stem_all(keys)
-        out = []
-        for t in keys:
-            stem = known.get(t)
-            if stem is None:
-                stem = known[t] = self._stem(t)
-            out.append(stem)
-        return out
+        if vocab is not None:
+            vocab.update(keys)
+        memo = self._id_memo
+        out = list(map(memo.get, keys))
+        if None in out:
+            for j, t in enumerate(keys):
+                if out[j] is None:
+                    i = memo.get(t)
+                    if i is None:
+                        i = memo[t] = terms.intern([self._stem(t)])[0]
+                    out[j] = i
+        return out  # type: ignore[return-value]
 
     @property
     def topics(self) -> list[str]:

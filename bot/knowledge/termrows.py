@@ -117,6 +117,17 @@ class PairRows:
         return frozenset([(names[c >> 32], names[c & _LOW]) for c in self._flat[self._ptr[row] : self._ptr[row + 1]]])
 
 
+def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, in order, and how often each occurs. (np.unique takes its hash-table path without
+    counts: ten times slower than sorting on millions of integers.)"""
+    ordered = np.sort(values)
+    edges = np.empty(len(ordered) + 1, dtype=bool)
+    edges[0] = edges[-1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=edges[1:-1])
+    starts = np.flatnonzero(edges)
+    return ordered[starts[:-1]], np.diff(starts)
+
+
 class PairSet:
     """Every pair of neighbouring stems in the notes, for `("warsaw", "pact") in pairs`."""
 
@@ -125,7 +136,7 @@ class PairSet:
     def __init__(self, terms: Terms, codes: Iterable[array]) -> None:
         self._terms = terms
         parts = [np.frombuffer(c, dtype=np.int64) for c in codes if len(c)]
-        self._codes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        self._codes = sorted_unique(np.concatenate(parts))[0] if parts else np.zeros(0, np.int64)
 
     def __contains__(self, pair: object) -> bool:
         a, b = pair  # type: ignore[misc]
