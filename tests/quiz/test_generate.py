@@ -16,6 +16,7 @@ from bot.knowledge.model import Snippet
 from bot.quiz.bank import build_bank
 from bot.quiz.generate import BLANK, generate_questions, statement_like, usable_sentence
 from bot.quiz.model import Question, question_id
+from bot.quiz.prose.lexicon import _build_lexicon
 from bot.text import fold
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -281,6 +282,30 @@ def test_numbers_keep_their_unit_and_are_never_equal_to_one_in_the_sentence():
             if q.kind == "cloze" and q.answer == "5.8mil":
                 assert "5.8 million" in q.alternatives
     assert found
+
+
+def test_a_line_repeated_in_another_note_is_counted_each_time():
+    """The lexicon reads a repeated line once but counts every use: a word the notes use twice is their own."""
+    line = "Water enters the root hair cells by osmosis across the partially permeable membrane."
+    once = [Snippet("a.txt#0", line, "Roots", "a.txt", 0)]
+    twice = [*once, Snippet("b.txt#0", line, "Roots", "b.txt", 0)]
+    assert "osmosis" not in _build_lexicon(once, AliasTable()).keywords
+    assert _build_lexicon(twice, AliasTable()).keywords["osmosis"] == {"a.txt", "b.txt"}
+
+
+def test_a_line_repeated_under_another_section_is_judged_under_that_section():
+    """A blank is found once for a sentence and its section: the same line under a section named after its
+    answer is never asked for it there, and is asked elsewhere."""
+    line = "Stalin wanted a buffer zone of friendly states in Eastern Europe in 1944."
+    snippets = [Snippet(f"ex.txt#{i}", text, "Example", "ex.txt", i) for i, text in enumerate(EXAMPLE) if text != line]
+    snippets += [Snippet("stalin.txt#0", line, "Stalin", "stalin.txt", 0)]
+    snippets += [Snippet("leaders.txt#0", line, "Leaders", "leaders.txt", 0)]
+    asked = Counter()
+    for seed in range(10):
+        for q in generate_questions(snippets, None, seed=seed, per_snippet=5):
+            asked[q.source, q.answer] += 1
+    assert asked["stalin.txt", "Stalin"] == 0 and asked["stalin.txt", "1944"] > 0
+    assert asked["leaders.txt", "Stalin"] > 0
 
 
 # --------------------------------------------------------------------------- the bank

@@ -218,6 +218,7 @@ def _name_word(toks: list[_Tok], i: int) -> bool:
 _SHAPES = (("ing", "ing"), ("ed", "ed"), ("ly", "ly"), ("ous", "adj"), ("ive", "adj"), ("al", "adj"), ("ic", "adj"))
 
 
+@lru_cache(maxsize=16384)
 def _word_shape(word: str) -> str:
     """A rough part of speech from the ending, so options are alike: "engulfing" / "diffusing", not "valves"."""
     for ending, shape in _SHAPES:
