@@ -23,9 +23,10 @@ class FlatBM25(bm25s.BM25):
     def __init__(self, k1: float, b: float) -> None:
         super().__init__(k1=k1, b=b, method="lucene")
 
-    def index_flat(self, flat: array, lengths: Sequence[int], vocab: dict[str, int]) -> None:
+    def index_flat(self, flat: array, lengths: Sequence[int], vocab: dict[str, int]) -> np.ndarray:
         """Index documents given as `flat` (array of int term numbers, every document's end to end), `lengths`
-        (each document's count of terms, repeats included) and `vocab` (term -> number, numbers 0..n-1)."""
+        (each document's count of terms, repeats included) and `vocab` (term -> number, numbers 0..n-1).
+        Returns how many documents hold each term (not kept: the index does not need it)."""
         n_docs, n_vocab = len(lengths), len(vocab)
         lens = np.asarray(lengths, dtype=np.int64)
         ids = np.frombuffer(flat, dtype=np.dtype(f"i{flat.itemsize}")).astype(np.int64)
@@ -46,13 +47,13 @@ class FlatBM25(bm25s.BM25):
         data = (idf[term] * tfc).astype(np.float32)
         indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
-        self.doc_freqs = df  # how many documents hold each term
         self.nonoccurrence_array = None
         self.scores = {"data": data, "indices": rows, "indptr": indptr, "num_docs": n_docs}
         self.vocab_dict = vocab
         # bm25s keeps a set of every term number for queries of numbers; the numbers are 0..n-1 and a range says
         # as much.
         self.unique_token_ids_set = range(n_vocab)
+        return df
 
     @staticmethod
     def _idf(df: int, n: int) -> float:

@@ -297,11 +297,10 @@ class SearchIndex:
         n = max(len(self.snippets), 1)
         # the stems of facts, topics and titles (every lead stem is one of its fact's), with their weights
         self._bm25 = FlatBM25(k1=BM25_K1, b=BM25_B)
+        df: list[int] = []  # how many facts hold each stem (in their text, topic or title) and each alias group
         if doc_lengths:  # the same dictionary, not a second one of every word (a class's index is small)
-            self._bm25.index_flat(doc_terms, doc_lengths, terms.ids)
+            df = self._bm25.index_flat(doc_terms, doc_lengths, terms.ids).tolist()
         del doc_terms
-        # How many facts hold each stem (in their text, topic or title) and each alias group: BM25's own counts.
-        df = self._bm25.doc_freqs.tolist() if doc_lengths else []
         group_term = {g: terms.ids.get(f"alias{g}") for g in range(len(self.aliases.groups))}
         group_df = {g: df[t] for g, t in group_term.items() if t is not None and t < len(df) and df[t]}
         alias_terms = set(group_term.values())
