@@ -367,14 +367,14 @@ def _build_lexicon(snippets: Sequence[Snippet], aliases: AliasTable) -> _Lexicon
         if is_topic:
             continue  # headings capitalise every word: no evidence of names
         casing = casings.get(s)
-        if casing is None:
+        if casing is None:  # the sets learn nothing more from the sentence's copies; its uses are counted
             casing = casings[s] = _casing(s)
-        lex.mid_caps.update(casing.mid_caps)
-        lex.common.update(casing.common)
+            lex.mid_caps.update(casing.mid_caps)
+            lex.common.update(casing.common)
+            named.update(casing.named)
         for w in casing.uses:
             uses[w] += 1
             keyword_sources[w].add(source)
-        named.update(casing.named)
     # The subject's own words: written in lower case, used more than once, rare in everyday English
     # ("osmosis", "firewall", "hamartia"): a blank a student should be able to fill.
     for w, n in uses.items():
