@@ -86,7 +86,10 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens: letters (with inner apostrophes) or numbers ("5.8", "1,000")."""
-    text = fold(clean(text))
+    if text.isascii():  # what clean() would change here (control characters, line ends) splits words anyway
+        text = (text.replace("`", "'") if "`" in text else text).casefold()
+    else:
+        text = fold(clean(text))
     found = _WORD.findall(text)
     return [w.removesuffix("'s") for w in found] if "'" in text else found
 

@@ -121,6 +121,18 @@ _LEAD_TERM = re.compile(
 )
 # "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
 _NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
+_ASIDE = re.compile(r"\([^()]*\)")
+_CLAUSE = re.compile(r"\b(?:which|that|who|whom|whose|where)\b", re.I)
+
+
+def _lead_term(text: str) -> str:
+    """The term a fact defines, as written, or "" (see _NAMED_TERM and _LEAD_TERM)."""
+    low = text.casefold()  # _NAMED_TERM needs one of these words: most facts have none, and are not searched
+    named = ("called" in low or "known" in low or "termed" in low) and _NAMED_TERM.search(text)
+    lead = named or _LEAD_TERM.match(text)
+    return lead.group(1) if lead else ""
+
+
 # A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
 _LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -221,6 +233,7 @@ class SearchIndex:
         terms = Terms()
         # every fact's term numbers end to end, and how many each: BM25 indexes them with this index's dictionary
         doc_terms, doc_lengths = array("i"), array("q")
+        own_seq, own_lengths = array("i"), array("q")  # each fact's own stems, in order: its rows below, at once
         text_rows = StemRows(terms)  # the snippet's own words
         part_rows = StemRows(terms)  # topics, titles and deepest headings: they repeat, stemmed once each
         lead_rows = StemRows(terms)  # the term a fact defines, if it reads as a definition
@@ -245,28 +258,36 @@ class SearchIndex:
                 part_groups[text] = self.aliases.groups_in(text, toks)
             return row
 
+        alias_terms: dict[int, int] = {}
+
+        def alias_term(group: int) -> int:
+            t = alias_terms.get(group)
+            if t is None:
+                t = alias_terms[group] = terms.intern([f"alias{group}"])[0]
+            return t
+
         opened: set[tuple[str, str]] = set()
         for s in self.snippets:
             text_toks = words(s.text)
             own_ids = self._ids_of(text_toks, vocab, terms)
             topic_of.append(part(s.topic))
             title_of.append(part(s.title))
-            text_rows.add(own_ids)
-            lead = _NAMED_TERM.search(s.text) or _LEAD_TERM.match(s.text)
+            lead = _lead_term(s.text)
             # "The apparent magnitude (m) of an object is ...": an aside in brackets is not part of the term
-            term = re.sub(r"\([^()]*\)", " ", lead.group(1)) if lead else ""
+            term = _ASIDE.sub(" ", lead) if "(" in lead else lead
             # a term of a few words, not a clause ("the process by which a fossil ...")
-            short = len(term.split()) <= 7 and not re.search(r"\b(?:which|that|who|whom|whose|where)\b", term, re.I)
+            short = len(term.split()) <= 7 and not _CLAUSE.search(term)
             lead_keys = [t for t in words(term) if t not in STOPWORDS] if term and short else []
             lead_rows.add(self._ids_of(lead_keys, None, terms) if len(lead_keys) <= 4 else [])  # in the text already
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
             deepest_of.append(part(s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]))
             self._opens_section.append((s.source, s.topic) not in opened)
             opened.add((s.source, s.topic))
-            bigrams.add(own_ids)
+            own_seq.extend(own_ids)
+            own_lengths.append(len(own_ids))
             # the topic counts twice: in a mind map it often says more than the fragment under it
             groups = self.aliases.groups_in(s.text, text_toks) | part_groups[s.topic] | part_groups[s.title]
-            alias_ids = terms.intern(f"alias{g}" for g in sorted(groups))
+            alias_ids = [alias_term(g) for g in sorted(groups)]
             topic_ids, title_ids = part_seq[s.topic], part_seq[s.title]
             doc_terms.extend(own_ids)
             doc_terms.extend(topic_ids)
@@ -275,6 +296,9 @@ class SearchIndex:
             doc_terms.extend(alias_ids)
             doc_lengths.append(len(own_ids) + 2 * len(topic_ids) + len(title_ids) + len(alias_ids))
             self._doc_groups.add(groups)
+        text_rows.add_many(own_seq, own_lengths)
+        bigrams.add_many(own_seq, own_lengths)
+        del own_seq
         for name in self.aliases.all_names():
             vocab.update(t for t in words(name) if t not in STOPWORDS)
         self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
@@ -363,12 +387,9 @@ class SearchIndex:
         memo = self._id_memo
         out = list(map(memo.get, keys))
         if None in out:
-            for j, t in enumerate(keys):
-                if out[j] is None:
-                    i = memo.get(t)
-                    if i is None:
-                        i = memo[t] = terms.intern([self._stem(t)])[0]
-                    out[j] = i
+            new = [t for t in dict.fromkeys(keys) if t not in memo]
+            memo.update(zip(new, terms.intern(self._stem_all(new))))
+            out = [memo[t] for t in keys]
         return out  # type: ignore[return-value]
 
     @property

@@ -84,6 +84,13 @@ class StemRows:
         self._ptr.append(len(self._flat))
         return len(self._ptr) - 2
 
+    def add_many(self, seq: array, lengths: array) -> None:
+        """Append a row per length: the numbers of that stretch of `seq` (an array of int), end to end. The same
+        as `add` for each stretch, at once."""
+        rows = _rows(lengths)
+        keys = sorted_unique(rows << 32 | _int64(seq))[0]
+        _append(self._ptr, self._flat, keys >> 32, (keys & _LOW).astype(np.int32), len(lengths))
+
     def ids(self, row: int) -> array:
         return self._flat[self._ptr[row] : self._ptr[row + 1]]
 
@@ -109,12 +116,39 @@ class PairRows:
         self._flat.extend(sorted({a << 32 | b for a, b in zip(ids, ids[1:])}))
         self._ptr.append(len(self._flat))
 
+    def add_many(self, seq: array, lengths: array) -> None:
+        """`add` for each stretch of `seq` (an array of int) of the given lengths, at once."""
+        rows, ids = _rows(lengths), _int64(seq)
+        within = rows[:-1] == rows[1:]  # neighbours in the same stretch
+        pair_rows, codes = rows[:-1][within], ids[:-1][within] << 32 | ids[1:][within]
+        order = np.lexsort((codes, pair_rows))
+        pair_rows, codes = pair_rows[order], codes[order]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = (pair_rows[1:] != pair_rows[:-1]) | (codes[1:] != codes[:-1])
+        _append(self._ptr, self._flat, pair_rows[first], codes[first], len(lengths))
+
     def codes(self) -> array:
         return self._flat
 
     def __getitem__(self, row: int) -> frozenset[tuple[str, str]]:
         names = self._terms.names
         return frozenset([(names[c >> 32], names[c & _LOW]) for c in self._flat[self._ptr[row] : self._ptr[row + 1]]])
+
+
+def _rows(lengths: array) -> np.ndarray:
+    """The row of each item of rows of these lengths laid end to end."""
+    return np.repeat(np.arange(len(lengths), dtype=np.int64), np.asarray(lengths, dtype=np.int64))
+
+
+def _int64(seq: array) -> np.ndarray:
+    return np.frombuffer(seq, dtype=np.dtype(f"i{seq.itemsize}")).astype(np.int64)
+
+
+def _append(ptr: array, flat: array, row_of: np.ndarray, values: np.ndarray, n: int) -> None:
+    """Append `n` rows: `values` in row order, `row_of` the row (0..n-1) of each."""
+    ends = ptr[-1] + np.cumsum(np.bincount(row_of, minlength=n))
+    ptr.extend(ends.tolist())
+    flat.frombytes(values.astype(np.dtype(f"i{flat.itemsize}")).tobytes())
 
 
 def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

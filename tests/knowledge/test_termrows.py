@@ -1,5 +1,10 @@
 """The index's compact stem sets read back exactly what was put in."""
 
+from array import array
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.knowledge.termrows import FactStems, KeyedRows, PairRows, PairSet, PartStems, StemRows, Terms
 
 
@@ -51,3 +56,29 @@ def test_rows_of_alias_groups_read_back_empty_or_as_written():
     rows.add(set())
     rows.add({3, 1})
     assert rows[0] == frozenset() and rows[1] == frozenset({1, 3})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 20), max_size=3),
+    st.lists(st.lists(st.integers(0, 20), max_size=12), max_size=20),
+)
+def test_many_rows_at_once_are_the_rows_added_one_by_one(before, rows):
+    terms = Terms()
+    terms.intern(f"w{i}" for i in range(21))
+    one, many = StemRows(terms), StemRows(terms)
+    pairs_one, pairs_many = PairRows(terms), PairRows(terms)
+    for r in (one, many):
+        r.add(before)
+    for p in (pairs_one, pairs_many):
+        p.add(before)
+    for row in rows:
+        one.add(row)
+        pairs_one.add(row)
+    seq, lengths = array("i", [t for row in rows for t in row]), array("q", [len(row) for row in rows])
+    many.add_many(seq, lengths)
+    pairs_many.add_many(seq, lengths)
+    assert [one[i] for i in range(len(one))] == [many[i] for i in range(len(many))]
+    assert (one._ptr, one._flat) == (many._ptr, many._flat)
+    assert [pairs_one[i] for i in range(len(rows) + 1)] == [pairs_many[i] for i in range(len(rows) + 1)]
+    assert (pairs_one._ptr, pairs_one._flat) == (pairs_many._ptr, pairs_many._flat)
