@@ -42,10 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
 
-# Targets (the owner's): p99 latency at a size, and speed-up over the naive scan at 100k.
-P99_TARGET_MS = {10_000: 5.0, 100_000: 50.0}
+# Targets (the performance issue's): p99 latency at a size, speed-up over the naive scan at 100k (at p50), and the
+# index's build time at 100k.
+P99_TARGET_MS = {10_000: 5.0, 100_000: 20.0}
 P99_TARGET_PARAPHRASE_MS = {10_000: 25.0, 100_000: 60.0}  # every part switched on
-SPEEDUP_TARGET = {100_000: 10.0}
+SPEEDUP_TARGET = {100_000: 100.0}
+BUILD_TARGET_S = {100_000: 8.0}
 
 P_SUB_VOCAB = 0.15  # a word replaced by one drawn from the real notes' vocabulary
 P_SUB_POOL = 0.08  # ... by an invented token seen before
@@ -471,12 +473,16 @@ def verdicts(results: list[dict]) -> list[str]:
             )
     for size, target in SPEEDUP_TARGET.items():
         if size in by:
-            for name in ("p50", "p99"):
-                v = by[size][f"ratio_{name}"]
-                out.append(
-                    f"{'PASS' if v >= target else 'FAIL'}  naive/ours at {_fmt_size(size)} ({name}): "
-                    f"{v:.0f}x (target >= {target:g}x)"
-                )
+            v = by[size]["ratio_p50"]
+            out.append(
+                f"{'PASS' if v >= target else 'FAIL'}  naive/ours at {_fmt_size(size)} (p50): {v:.0f}x "
+                f"(target >= {target:g}x; p99 {by[size]['ratio_p99']:.0f}x)"
+            )
+    for size, target in BUILD_TARGET_S.items():
+        if size in by:
+            v = by[size]["build_s"]
+            verdict = "PASS" if v <= target else "FAIL"
+            out.append(f"{verdict}  build at {_fmt_size(size)}: {v:.2f} s (target <= {target:g} s)")
     return out
 
 
