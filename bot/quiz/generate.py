@@ -44,9 +44,9 @@ _PRIORITY = {"person": 0, "year": 1, "number": 1, "term": 2, "place": 3, "keywor
 
 
 class _Blanks:
-    """The fair blanks of each sentence under each topic. They depend on the sentence, its topic and the notes as
-    a whole only, so they are found once however often the notes repeat a sentence; the wrong options, drawn
-    at random for each snippet, are not."""
+    """The fair blanks of each sentence under each topic, and what each snippet states (which rules options
+    out). They depend on the text, its topic and the notes as a whole only, so they are worked out once however
+    often the notes repeat a line; the wrong options, drawn at random for each snippet, are not."""
 
     def __init__(self, lex: _Lexicon):
         self.lex = lex
