@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from adapters.console.render import render_answer
+from adapters.console.answer import render_answer
 from bot.config import ConfigError, Settings
 from bot.config import check as check_settings
 from bot.knowledge.base import Knowledge

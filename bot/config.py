@@ -100,9 +100,11 @@ DAILY_QUESTIONS_RANGE = (1, 20)  # as the daily settings command allows
 
 def _zone_name(raw: str) -> str:
     """The zone's proper name in any case typed ("europe/london"); as given when unknown (check() says so)."""
+    raw = raw.strip() or "UTC"
+    if raw.upper() == "UTC":  # the default: no need to list every zone there is
+        return "UTC"
     from bot.quiz.daily import canonical_zone
 
-    raw = raw.strip() or "UTC"
     return canonical_zone(raw) or raw
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
-from adapters.console.render import PROBLEMS, render_daily, render_result
+from adapters.console.answer import PROBLEMS
+from adapters.console.render import render_daily, render_result
 from bot.commands import CommandSpec
 from bot.knowledge.model import Answer, plural
 from bot.quiz.values import AnswerResult, DailySettings, DailyStatus, QuizPrompt

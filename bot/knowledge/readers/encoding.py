@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 from bot.knowledge.readers.base import NoteError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -32,6 +30,8 @@ def decode_text(data: bytes) -> str:
             pass
     if b"\x00" in head:
         raise NoteError("this looks like a binary file, not text (save notes as .txt, .md, .docx or .pdf)")
+    from charset_normalizer import from_bytes  # a guess is needed only here: its import stays off most start-ups
+
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise NoteError("this looks like a binary file, not text (save notes as .txt, .md, .docx or .pdf)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.document import Document, DocumentBuilder
-from bot.knowledge.readers import markdown
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_TEXT_BYTES, NoteError
 from bot.knowledge.readers.encoding import decode_text
 from bot.knowledge.readers.lines import BULLET, ends_sentence, is_heading_like, joins
@@ -30,6 +29,8 @@ def read(data: bytes, source: str) -> Document:
         raise NoteError(f"the file is larger than {MAX_TEXT_BYTES // 1_000_000} MB")
     text = decode_text(data)
     if len(_MD_SYNTAX.findall(text[:200_000])) >= 2:
+        from bot.knowledge.readers import markdown  # markdown-it and its plugins: only for text written in Markdown
+
         return markdown.read_text(text, source)
     return read_plain(text, source)
 
