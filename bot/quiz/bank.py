@@ -13,6 +13,7 @@ from bot.knowledge.model import Snippet
 from bot.quiz.authored import authored_from_files, is_question_file, load_authored
 from bot.quiz.generate import PER_SNIPPET, STOP, generate_questions
 from bot.quiz.model import Question
+from bot.quiz.prose.words import forget_split_sentences
 from bot.quiz.structured import structured_questions
 from bot.text import fold, words
 
@@ -131,9 +132,13 @@ def build_bank(
     authored, errors = load_authored(folder) if files is None else authored_from_files(files)
     notes = [s for s in snippets if not is_question_file(s.source)]
     # Questions from the notes' structure (definitions, tables, lists, Q&A) first, then from their prose.
-    generated = structured_questions(notes, seed=seed) + generate_questions(
-        notes, aliases, seed=seed, per_snippet=per_snippet
-    )
+    try:
+        generated = structured_questions(notes, seed=seed) + generate_questions(
+            notes, aliases, seed=seed, per_snippet=per_snippet
+        )
+    finally:
+        # The sentences split while making them (tens of megabytes on large notes) are not needed after.
+        forget_split_sentences()
     questions: list[Question] = []
     seen: set[str] = set()
     for q in (*authored, *generated):

@@ -399,3 +399,14 @@ def test_a_figure_with_a_unit_of_measurement_keeps_it_and_its_options_share_it()
             assert all(o.endswith(unit) for o in q.options), q.options
             assert q.answer.replace(" ", "") != unit
     assert {"m/s", "kg"} <= found
+
+
+def test_a_bank_build_keeps_no_split_sentences_after_it(tmp_path):
+    from bot.knowledge.base import Knowledge
+    from bot.quiz.bank import build_bank
+    from bot.quiz.prose.words import _split
+
+    k = Knowledge.load(Path(__file__).resolve().parents[2] / "knowledge")
+    bank = build_bank(k.snippets, k.aliases, tmp_path)
+    assert len(bank.questions) > 50
+    assert _split.cache_info().currsize == 0  # tens of megabytes on large notes, kept for nothing

@@ -81,7 +81,7 @@ def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
     folded = sentence.lower()
     for term in lex.terms_in(folded):
         display = lex.terms[term][0]
-        for m in re.finditer(r"(?<![\w])" + re.escape(term) + r"(?![\w])", folded):
+        for m in lex.whole_words(term).finditer(folded):
             a, b = m.start(), m.end()
             if any(a < y and x < b for x, y in taken):
                 continue
@@ -103,7 +103,7 @@ def _facts(sentence: str, lex: _Lexicon) -> list[_Fact]:
     # Short alias forms of terms ("P.C" for Peaceful Coexistence) are blanked as the full term.
     for n, long, alts in lex.short_forms():
         if n in sentence:
-            for m in re.finditer(r"(?<![\w.])" + re.escape(n) + r"(?![\w])", sentence):
+            for m in lex.whole_words(n, r"\w.").finditer(sentence):
                 out.append(_Fact("term", m.start(), m.end(), long, alts, fold(long)))
     return out
 

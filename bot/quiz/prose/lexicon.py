@@ -134,15 +134,26 @@ class _Lexicon:
     _pools: _Pools | None = None
     _short_forms: list[tuple[str, str, tuple[str, ...]]] | None = None
     _name_options: dict[str, _NameOption] = field(default_factory=dict)
+    _patterns: dict[tuple[str, str], re.Pattern[str]] = field(default_factory=dict)
 
     def terms_in(self, folded: str) -> list[str]:
         """The terms that may occur in `folded` text (their first word does), in the order of `terms`."""
         if self._by_first is None:
             self._by_first = _first_word_index(self.terms)
             self._order = {t: i for i, t in enumerate(self.terms)}
-        found = {k for w in set(_WORD_RUN.findall(folded)) for k in self._by_first.get(w, ())}
-        found.update(self._by_first.get("", ()))
+        # (a term that is not in the text at all is left out at once: common first words start many terms)
+        found = {k for w in set(_WORD_RUN.findall(folded)) for k in self._by_first.get(w, ()) if k in folded}
+        found.update(k for k in self._by_first.get("", ()) if k in folded)
         return sorted(found, key=self._order.__getitem__)
+
+    def whole_words(self, phrase: str, before: str = r"\w") -> re.Pattern[str]:
+        """`phrase` with no word character (nor any of `before`'s class, just before it) on either side,
+        compiled once per lexicon: re's own cache holds 512 patterns, and the notes have thousands of terms."""
+        key = (phrase, before)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = self._patterns[key] = re.compile(rf"(?<![{before}])" + re.escape(phrase) + r"(?![\w])")
+        return pattern
 
     def pools(self) -> _Pools:
         """Names, terms and numbers filed by kind (and by note), for drawing distractors."""

@@ -104,6 +104,11 @@ def _tokens(sentence: str) -> list[_Tok]:
     return list(_split(sentence))
 
 
+def forget_split_sentences() -> None:
+    """Empty the cache of split sentences (a question bank's build fills it, and is done with it)."""
+    _split.cache_clear()
+
+
 @lru_cache(maxsize=16384)
 def _split(sentence: str) -> tuple[_Tok, ...]:
     out: list[_Tok] = []
