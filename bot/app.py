@@ -5,15 +5,17 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from concurrent.futures import Future
 from typing import TypeVar
 
+from bot.classnotes.bankprocess import finish_bank, start_bank
 from bot.classnotes.build import build_class_notes, load_bank, marking_context
 from bot.classnotes.library import NotesLibrary
 from bot.classnotes.limits import limits
 from bot.classnotes.teacher import ClassNotesDesk
 from bot.config import Settings
 from bot.knowledge import lexicon
-from bot.knowledge.base import Knowledge
+from bot.knowledge.base import Facts, Knowledge
 from bot.quiz.bank import QuestionBank
 from bot.quiz.engine import QuizEngine
 from bot.quiz.marking import quantities
@@ -35,8 +37,8 @@ def _freeze(built: T | None = None) -> T | None:
     return built
 
 
-def load_knowledge(settings: Settings) -> Knowledge:
-    return Knowledge.load_and_report(settings.knowledge_dir, settings.paraphrase, settings.cache_dir)
+def load_knowledge(settings: Settings, before_index: Facts | None = None) -> Knowledge:
+    return Knowledge.load_and_report(settings.knowledge_dir, settings.paraphrase, settings.cache_dir, before_index)
 
 
 async def bootstrap(
@@ -46,7 +48,11 @@ async def bootstrap(
     bank: QuestionBank | None = None,
 ) -> RevisionService:
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
-    knowledge = knowledge or load_knowledge(settings)
+    bank_process: list[Future[QuestionBank] | None] = []
+    if knowledge is None:  # large notes: their question bank is made in another process while the index is built
+        knowledge = load_knowledge(
+            settings, lambda facts, aliases: bank_process.append(start_bank(facts, aliases, settings.knowledge_dir))
+        )
     _freeze()
     engine, sessions = await open_database(settings.database_url)
     context = marking_context(knowledge, settings)
@@ -77,5 +83,9 @@ async def bootstrap(
     service.use_class_notes(library, ClassNotesDesk(sessions, library, note_limits, clock), settings.shared_notes)
     await library.start()
     if bank is None:  # many notes make many questions: students can ask while the bank is built
-        service.build_bank_in_background(lambda: _freeze(load_bank(knowledge)))
+        made = bank_process[0] if bank_process else None
+        if made is not None:
+            service.build_bank_in_background(lambda: _freeze(finish_bank(made, knowledge)))
+        else:
+            service.build_bank_in_background(lambda: _freeze(load_bank(knowledge)))
     return service

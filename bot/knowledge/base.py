@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
 from bot.knowledge.readers import NoteError
 
 log = logging.getLogger(__name__)
+
+# Called with the facts and aliases of notes just read, before their index is built (start-up's question bank).
+Facts = Callable[[list[Snippet], AliasTable], None]
 
 
 @dataclass(slots=True)
@@ -34,14 +38,17 @@ class Knowledge:
         return self.base.warnings
 
     @classmethod
-    def load(cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None) -> Knowledge:
+    def load(
+        cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None, before_index: Facts | None = None
+    ) -> Knowledge:
         """Read the notes and build the index. With `paraphrase`, close candidates are also ordered by meaning
-        when the optional sentence model is installed (vectors cached under `cache_dir`; see paraphrase.py)."""
+        when the optional sentence model is installed (vectors cached under `cache_dir`; see paraphrase.py).
+        `before_index` is called with the facts and aliases once they are known, before the index is built."""
         use_lemma_cache(cache_dir)
         base = load_knowledge(folder)
         skipped = sum(1 for r in base.reports if r.error)
         log.info("loaded %d snippets from %s (%d files not read)", len(base.snippets), folder, skipped)
-        return cls.build(folder, base, AliasTable.load(folder / ALIAS_FILE), paraphrase, cache_dir)
+        return cls.build(folder, base, AliasTable.load(folder / ALIAS_FILE), paraphrase, cache_dir, before_index)
 
     @classmethod
     def from_files(
@@ -64,12 +71,20 @@ class Knowledge:
 
     @classmethod
     def build(
-        cls, folder: Path, base: KnowledgeBase, teacher: AliasTable, paraphrase: bool, cache_dir: Path | None
+        cls,
+        folder: Path,
+        base: KnowledgeBase,
+        teacher: AliasTable,
+        paraphrase: bool,
+        cache_dir: Path | None,
+        before_index: Facts | None = None,
     ) -> Knowledge:
         # The teacher's groups first (their ids and names stay as written), then what the notes teach.
         aliases = AliasTable.from_groups(
             [list(g) for g in teacher.groups] + learned_aliases(s.text for s in base.snippets)
         )
+        if before_index is not None:
+            before_index(base.snippets, aliases)
         index = SearchIndex(base.snippets, aliases)
         save_lemma_cache()
         encoder = load_encoder() if paraphrase else None
@@ -78,9 +93,11 @@ class Knowledge:
         return cls(folder, base, aliases, index)
 
     @classmethod
-    def load_and_report(cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None) -> Knowledge:
+    def load_and_report(
+        cls, folder: Path, paraphrase: bool = False, cache_dir: Path | None = None, before_index: Facts | None = None
+    ) -> Knowledge:
         """Load, and log what each note gave and every warning, once (the start-up's view for the teacher)."""
-        knowledge = cls.load(folder, paraphrase, cache_dir)
+        knowledge = cls.load(folder, paraphrase, cache_dir, before_index)
         for report in knowledge.base.reports:
             if not report.error:
                 log.info("notes: %s", report.line)
