@@ -121,6 +121,7 @@ _LEAD_TERM = re.compile(
 )
 # "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
 _NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
+_KEPT = (-1).__ne__  # a term number, not a stopword's -1
 _ASIDE = re.compile(r"\([^()]*\)")
 _CLAUSE = re.compile(r"\b(?:which|that|who|whom|whose|where)\b", re.I)
 
@@ -267,6 +268,7 @@ class SearchIndex:
             return t
 
         opened: set[tuple[str, str]] = set()
+        deepest_row: dict[str, int] = {}  # a topic's deepest heading's row
         for s in self.snippets:
             text_toks = words(s.text)
             own_ids = self._ids_of(text_toks, vocab, terms)
@@ -280,9 +282,15 @@ class SearchIndex:
             lead_keys = [t for t in words(term) if t not in STOPWORDS] if term and short else []
             lead_rows.add(self._ids_of(lead_keys, None, terms) if len(lead_keys) <= 4 else [])  # in the text already
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
-            deepest_of.append(part(s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0]))
-            self._opens_section.append((s.source, s.topic) not in opened)
-            opened.add((s.source, s.topic))
+            deepest = deepest_row.get(s.topic)
+            if deepest is None:
+                deepest = deepest_row[s.topic] = part(s.topic.rsplit(" › ", 1)[-1].split(": ", 1)[0])
+            deepest_of.append(deepest)
+            place = (s.source, s.topic)
+            first = place not in opened
+            self._opens_section.append(first)
+            if first:
+                opened.add(place)
             own_seq.extend(own_ids)
             own_lengths.append(len(own_ids))
             # the topic counts twice: in a mind map it often says more than the fragment under it
@@ -296,6 +304,8 @@ class SearchIndex:
             doc_terms.extend(alias_ids)
             doc_lengths.append(len(own_ids) + 2 * len(topic_ids) + len(title_ids) + len(alias_ids))
             self._doc_groups.add(groups)
+        for w in STOPWORDS.intersection(vocab):  # counted with every text's words, never key words
+            del vocab[w]
         text_rows.add_many(own_seq, own_lengths)
         bigrams.add_many(own_seq, own_lengths)
         del own_seq
@@ -381,16 +391,16 @@ class SearchIndex:
     def _ids_of(self, toks: list[str], vocab: Counter[str] | None, terms: Terms) -> list[int]:
         """While building: the numbers of the stems of a text's key words, in order; the words join the notes'
         vocabulary (`vocab`). A word is stemmed once however often the notes use it."""
-        keys = [t for t in toks if t not in STOPWORDS]
+        memo = self._id_memo  # a stopword's number is -1: left out
         if vocab is not None:
-            vocab.update(keys)
-        memo = self._id_memo
-        out = list(map(memo.get, keys))
+            vocab.update(toks)  # stopwords too: taken out of the vocabulary once all is read
+        out = list(map(memo.get, toks))
         if None in out:
-            new = [t for t in dict.fromkeys(keys) if t not in memo]
+            new = [t for t in dict.fromkeys(toks) if t not in memo and t not in STOPWORDS]
             memo.update(zip(new, terms.intern(self._stem_all(new))))
-            out = [memo[t] for t in keys]
-        return out  # type: ignore[return-value]
+            memo.update((t, -1) for t in toks if t in STOPWORDS)
+            out = list(map(memo.__getitem__, toks))
+        return list(filter(_KEPT, out)) if -1 in out else out  # type: ignore[arg-type]
 
     @property
     def topics(self) -> list[str]:
