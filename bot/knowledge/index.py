@@ -53,6 +53,7 @@ from bot.knowledge.termrows import (
     StemRows,
     Terms,
     Weights,
+    sorted_unique,
 )
 from bot.text import clean, squash, words
 
@@ -353,26 +354,36 @@ class SearchIndex:
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         # What each topic section, and each note, says as a whole: a mind-map fragment is read in its branch's
         # context; a term only another note uses is that note's subject.
-        section: dict[str, set[int]] = {}
-        section_groups: dict[str, set[int]] = {}
-        source: dict[str, set[int]] = {}
+        sections: dict[str, int] = {}  # topic -> its section's number, in the notes' order
+        sources: dict[str, int] = {}
+        section_of, source_of = array("q"), array("q")
         # Headings and titles, as plain words, for questions that restate one ("why did the ... break down").
         self._headings: dict[str, array] = {}
         plain = {h: " ".join(words(h)) for h in {*(s.topic for s in self.snippets), *(s.title for s in self.snippets)}}
         for i, s in enumerate(self.snippets):
-            ids = self._doc_stems.ids(i)
-            source.setdefault(s.source, set()).update(ids)
-            section.setdefault(s.topic, set()).update(ids)
-            section_groups.setdefault(s.topic, set()).update(self._doc_groups[i])
+            section_of.append(sections.setdefault(s.topic, len(sections)))
+            source_of.append(sources.setdefault(s.source, len(sources)))
             for h in {s.topic, s.title}:
                 self._headings.setdefault(plain[h], array("i")).append(i)
+        # A section's (or note's) stems: its facts' own, their topics' and titles', all at once.
         area_rows = StemRows(terms)
-        self._section_row = {k: area_rows.add(v) for k, v in section.items()}  # a section's stems and groups
+        facts, stems = text_rows.entries()
+        for area_of, count in ((section_of, len(sections)), (source_of, len(sources))):
+            area = np.frombuffer(area_of, dtype=np.int64)
+            rows, ids = [area[facts]], [stems]
+            for part_of in (topic_of, title_of):  # each (area, heading) once: headings repeat
+                pairs = sorted_unique(area << 32 | np.frombuffer(part_of, dtype=np.int32).astype(np.int64))[0]
+                for code in pairs.tolist():
+                    part_ids = part_rows.ids(code & 0xFFFFFFFF)
+                    rows.append(np.full(len(part_ids), code >> 32, dtype=np.int64))
+                    ids.append(np.frombuffer(part_ids, dtype=np.int32))
+            area_rows.add_unions(np.concatenate(rows), np.concatenate(ids), count)
+        self._section_row = dict(sections)  # a section's stems and groups
         self._section_stems = KeyedRows(area_rows, self._section_row)
-        self._source_stems = KeyedRows(area_rows, {k: area_rows.add(v) for k, v in source.items()})
+        self._source_stems = KeyedRows(area_rows, {k: len(sections) + j for k, j in sources.items()})
         self._section_groups = GroupRows()
-        for k in section:
-            self._section_groups.add(section_groups[k])
+        facts, groups = self._doc_groups.entries()
+        self._section_groups.add_unions(np.frombuffer(section_of, dtype=np.int64)[facts], groups, len(sections))
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
         many = len(self._heading_keys) >= LETTER_FILTER_FROM
         self._heading_counts = _letter_counts(self._heading_keys) if many else None

@@ -94,6 +94,15 @@ class StemRows:
     def ids(self, row: int) -> array:
         return self._flat[self._ptr[row] : self._ptr[row + 1]]
 
+    def entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (row, number) of the rows, as two arrays."""
+        return _entries(self._ptr, self._flat)
+
+    def add_unions(self, row_of: np.ndarray, ids: np.ndarray, n: int) -> None:
+        """Append `n` rows, row k the union of the `ids` whose `row_of` is k."""
+        keys = sorted_unique(row_of.astype(np.int64) << 32 | ids.astype(np.int64))[0]
+        _append(self._ptr, self._flat, keys >> 32, (keys & _LOW).astype(np.int32), n)
+
     def __getitem__(self, row: int) -> frozenset[str]:
         names = self._terms.names
         return frozenset([names[i] for i in self.ids(row)])
@@ -142,6 +151,12 @@ def _rows(lengths: array) -> np.ndarray:
 
 def _int64(seq: array) -> np.ndarray:
     return np.frombuffer(seq, dtype=np.dtype(f"i{seq.itemsize}")).astype(np.int64)
+
+
+def _entries(ptr: array, flat: array) -> tuple[np.ndarray, np.ndarray]:
+    bounds = np.frombuffer(ptr, dtype=np.int64)
+    rows = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
+    return rows, _int64(flat)
 
 
 def _append(ptr: array, flat: array, row_of: np.ndarray, values: np.ndarray, n: int) -> None:
@@ -238,6 +253,12 @@ class GroupRows:
     def add(self, groups: set[int]) -> None:
         self._flat.extend(sorted(groups))
         self._ptr.append(len(self._flat))
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (row, group) of the rows, as two arrays."""
+        return _entries(self._ptr, self._flat)
+
+    add_unions = StemRows.add_unions
 
     def __getitem__(self, idx: int) -> frozenset[int]:
         a, b = self._ptr[idx], self._ptr[idx + 1]

@@ -335,3 +335,17 @@ def test_a_capital_letter_in_a_question_is_a_key_word():
     # "I" and "a" stay function words
     answer = SearchIndex(segment(ACRONYM, "objectives.md")).ask("What is A SMART objective?")
     assert answer.answered and not answer.hits[0].snippet.text.startswith("A:")
+
+
+def test_a_section_and_a_note_hold_the_stems_and_groups_of_their_facts(knowledge):
+    ix = knowledge.index
+    facts = list(enumerate(ix.snippets))
+    for topic in {s.topic for s in ix.snippets}:
+        mine = [i for i, s in facts if s.topic == topic]
+        assert ix._section_stems[topic] == frozenset().union(*(ix._doc_stems[i] for i in mine))
+        groups = ix._section_groups[ix._section_row[topic]]
+        assert groups == frozenset().union(*(ix._doc_groups[i] for i in mine))
+    for source in {s.source for s in ix.snippets}:
+        mine = [i for i, s in facts if s.source == source]
+        assert ix._source_stems[source] == frozenset().union(*(ix._doc_stems[i] for i in mine))
+    assert any(ix._section_groups[ix._section_row[t]] for t in ix.topics)  # the notes name alias groups
