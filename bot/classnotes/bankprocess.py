@@ -28,14 +28,16 @@ log = logging.getLogger(__name__)
 PROCESS_FACTS = 5_000  # about a second and a half of building in this process: more than a process costs
 
 
-def start_bank(snippets: Sequence[Snippet], aliases: AliasTable, folder: Path) -> Future[QuestionBank] | None:
-    """Start building the bank of these notes in another process; None when it is better built here (few facts,
-    one core, or no processes allowed)."""
+def start_bank(
+    snippets: Sequence[Snippet], aliases: AliasTable, folder: Path, files: list[tuple[str, bytes]] | None = None
+) -> Future[QuestionBank] | None:
+    """Start building the bank of these notes (`files`: a class's, for its question files) in another process;
+    None when it is better built here (few facts, one core, or no processes allowed)."""
     if len(snippets) < PROCESS_FACTS or (os.cpu_count() or 1) < 2:
         return None
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
-        future = pool.submit(_build, list(snippets), aliases, folder)
+        future = pool.submit(_build, list(snippets), aliases, folder, files)
     except (OSError, ValueError, RuntimeError) as exc:  # no processes here: the bank is built in this one
         log.info("the question bank is built in this process (%s)", exc)
         return None
@@ -43,7 +45,9 @@ def start_bank(snippets: Sequence[Snippet], aliases: AliasTable, folder: Path) -
     return future
 
 
-def finish_bank(future: Future[QuestionBank], knowledge: Knowledge) -> QuestionBank:
+def finish_bank(
+    future: Future[QuestionBank], knowledge: Knowledge, files: list[tuple[str, bytes]] | None = None
+) -> QuestionBank:
     """The bank from `start_bank`'s process (waits for it); built here instead if that process failed."""
     from bot.classnotes.build import load_bank
 
@@ -51,13 +55,15 @@ def finish_bank(future: Future[QuestionBank], knowledge: Knowledge) -> QuestionB
         bank = future.result()
     except (BrokenProcessPool, OSError, pickle.PicklingError, EOFError) as exc:
         log.warning("the question bank's process failed (%s); building it in this one", exc or type(exc).__name__)
-        return load_bank(knowledge)
+        return load_bank(knowledge, files)
     for error in bank.errors:
         log.warning("questions: %s", error)
     return bank
 
 
-def _build(snippets: list[Snippet], aliases: AliasTable, folder: Path) -> QuestionBank:
-    bank = build_bank(snippets, aliases, folder)
+def _build(
+    snippets: list[Snippet], aliases: AliasTable, folder: Path, files: list[tuple[str, bytes]] | None
+) -> QuestionBank:
+    bank = build_bank(snippets, aliases, folder, files=files)
     bank.prepare_search()
     return bank

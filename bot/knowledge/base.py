@@ -52,7 +52,11 @@ class Knowledge:
 
     @classmethod
     def from_files(
-        cls, files: list[tuple[str, bytes]], paraphrase: bool = False, cache_dir: Path | None = None
+        cls,
+        files: list[tuple[str, bytes]],
+        paraphrase: bool = False,
+        cache_dir: Path | None = None,
+        before_index: Facts | None = None,
     ) -> Knowledge:
         """The knowledge of notes given as (name, bytes): a class's notes added from the chat. An alias file
         among them ("aliases.txt") is read as the folder's would be."""
@@ -67,7 +71,7 @@ class Knowledge:
                     teacher = AliasTable.parse(decode_text(data), name)
                 except NoteError as exc:
                     base.warnings.append(f"{name}: {exc}")
-        return cls.build(Path(), base, teacher, paraphrase, cache_dir)
+        return cls.build(Path(), base, teacher, paraphrase, cache_dir, before_index)
 
     @classmethod
     def build(

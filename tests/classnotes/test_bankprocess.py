@@ -51,3 +51,26 @@ def test_a_failed_process_leaves_the_bank_to_this_one(knowledge, caplog):
     assert bank.questions == load_bank(knowledge).questions
     assert len([r for r in caplog.records if "process failed" in r.getMessage()]) == 1
     assert not any(r.exc_info for r in caplog.records)  # said in a line, no traceback
+
+
+def test_a_large_class_has_its_bank_made_in_another_process(monkeypatch):
+    from bot.classnotes.build import build_class_notes
+    from bot.config import Settings
+
+    files = [(p.name, p.read_bytes()) for p in sorted((ROOT / "knowledge").iterdir()) if p.is_file()]
+    settings = Settings(paraphrase=False)
+    here = build_class_notes(files, settings, 1)
+    started = []
+    real = bankprocess.start_bank
+
+    def start(*args):
+        future = real(*args)
+        started.append(future)
+        return future
+
+    monkeypatch.setattr(bankprocess, "PROCESS_FACTS", 1)
+    monkeypatch.setattr("bot.classnotes.build.start_bank", start)
+    made = build_class_notes(files, settings, 1)
+    assert started and started[0] is not None
+    assert made.bank.questions == here.bank.questions  # the class's question file among its files too
+    assert any(q.source == "questions.txt" for q in made.bank.questions)
