@@ -48,13 +48,18 @@ async def bootstrap(
     bank: QuestionBank | None = None,
 ) -> RevisionService:
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
+    # The database first: one it cannot use is said at once, before minutes of reading notes and making questions.
+    engine, sessions = await open_database(settings.database_url)
     bank_process: list[Future[QuestionBank] | None] = []
     if knowledge is None:  # large notes: their question bank is made in another process while the index is built
-        knowledge = load_knowledge(
-            settings, lambda facts, aliases: bank_process.append(start_bank(facts, aliases, settings.knowledge_dir))
-        )
+        try:
+            knowledge = load_knowledge(
+                settings, lambda facts, aliases: bank_process.append(start_bank(facts, aliases, settings.knowledge_dir))
+            )
+        except BaseException:
+            await engine.dispose()
+            raise
     _freeze()
-    engine, sessions = await open_database(settings.database_url)
     context = marking_context(knowledge, settings)
     # Units are read by pint, whose registry takes half a second to build: not on the first quantity answer.
     threading.Thread(target=quantities.warm_up, name="units-warm-up", daemon=True).start()
