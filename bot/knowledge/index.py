@@ -260,12 +260,12 @@ class SearchIndex:
                 part_groups[text] = self.aliases.groups_in(text, toks)
             return row
 
-        alias_terms: dict[int, int] = {}
+        group_term: dict[int, int] = {}  # an alias group's term number ("alias3"), for BM25
 
         def alias_term(group: int) -> int:
-            t = alias_terms.get(group)
+            t = group_term.get(group)
             if t is None:
-                t = alias_terms[group] = terms.intern([f"alias{group}"])[0]
+                t = group_term[group] = terms.intern([f"alias{group}"])[0]
             return t
 
         opened: set[tuple[str, str]] = set()
@@ -336,12 +336,10 @@ class SearchIndex:
         if doc_lengths:  # the same dictionary, not a second one of every word (a class's index is small)
             df = self._bm25.index_flat(doc_terms, doc_lengths, terms.ids).tolist()
         del doc_terms
-        group_term = {g: terms.ids.get(f"alias{g}") for g in range(len(self.aliases.groups))}
-        group_df = {g: df[t] for g, t in group_term.items() if t is not None and t < len(df) and df[t]}
         alias_terms = set(group_term.values())
         idf_of = lru_cache(maxsize=None)(lambda c: self._idf_of(c, n))  # a few distinct counts, many stems
         self._idf = Weights(terms, {t: idf_of(c) for t, c in enumerate(df) if c and t not in alias_terms})
-        self._group_idf = {g: idf_of(c) for g, c in group_df.items()}
+        self._group_idf = {g: idf_of(df[t]) for g, t in group_term.items()}  # every group a fact names
         self._max_idf = self._idf_of(0, n)
         self._topics = list(dict.fromkeys(s.topic for s in self.snippets))
         # What an unanswered question with no word in the notes is offered: the closest topics, or on notes with

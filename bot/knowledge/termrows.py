@@ -87,9 +87,7 @@ class StemRows:
     def add_many(self, seq: array, lengths: array) -> None:
         """Append a row per length: the numbers of that stretch of `seq` (an array of int), end to end. The same
         as `add` for each stretch, at once."""
-        rows = _rows(lengths)
-        keys = sorted_unique(rows << 32 | _int64(seq))[0]
-        _append(self._ptr, self._flat, keys >> 32, (keys & _LOW).astype(np.int32), len(lengths))
+        self.add_unions(_rows(lengths), _int64(seq), len(lengths))
 
     def ids(self, row: int) -> array:
         return self._flat[self._ptr[row] : self._ptr[row + 1]]
@@ -154,9 +152,7 @@ def _int64(seq: array) -> np.ndarray:
 
 
 def _entries(ptr: array, flat: array) -> tuple[np.ndarray, np.ndarray]:
-    bounds = np.frombuffer(ptr, dtype=np.int64)
-    rows = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
-    return rows, _int64(flat)
+    return _rows(np.diff(np.frombuffer(ptr, dtype=np.int64))), _int64(flat)
 
 
 def _append(ptr: array, flat: array, row_of: np.ndarray, values: np.ndarray, n: int) -> None:
