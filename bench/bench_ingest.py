@@ -74,8 +74,7 @@ def one_run(folder: Path) -> dict[str, float]:
     import logging
 
     logging.disable(logging.WARNING)
-    from bot.app import load_bank
-    from bot.classnotes.bankprocess import finish_bank, start_bank
+    from bot.classnotes.bankprocess import BankMaker
     from bot.knowledge.aliases import AliasTable
     from bot.knowledge.base import Knowledge
     from bot.knowledge.index import SearchIndex
@@ -87,11 +86,11 @@ def one_run(folder: Path) -> dict[str, float]:
     kb = load_knowledge(folder)
     t1 = time.perf_counter()
     # As the bot starts: large notes' bank is made in another process while the index is built here.
-    making = start_bank(kb.snippets, AliasTable(), folder)
+    making = BankMaker(folder)
+    making(kb.snippets, AliasTable())
     index = SearchIndex(kb.snippets)
     t2 = time.perf_counter()
-    knowledge = Knowledge(folder, kb, AliasTable(), index)
-    bank = finish_bank(making, knowledge) if making is not None else load_bank(knowledge)
+    bank = making.bank(Knowledge(folder, kb, AliasTable(), index))
     t2b = time.perf_counter()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from concurrent.futures import Future
 from typing import TypeVar
 
-from bot.classnotes.bankprocess import finish_bank, start_bank
-from bot.classnotes.build import build_class_notes, load_bank, marking_context
+from bot.classnotes.bankprocess import BankMaker
+from bot.classnotes.build import build_class_notes, load_bank, marking_context  # noqa: F401 (load_bank: for the commands)
 from bot.classnotes.library import NotesLibrary
 from bot.classnotes.limits import limits
 from bot.classnotes.teacher import ClassNotesDesk
@@ -50,12 +49,10 @@ async def bootstrap(
     """Everything the adapters need. Raises bot.storage.db.DatabaseError with a readable message."""
     # The database first: one it cannot use is said at once, before minutes of reading notes and making questions.
     engine, sessions = await open_database(settings.database_url)
-    bank_process: list[Future[QuestionBank] | None] = []
-    if knowledge is None:  # large notes: their question bank is made in another process while the index is built
+    making = BankMaker(settings.knowledge_dir)  # large notes: their bank is made in another process meanwhile
+    if knowledge is None:
         try:
-            knowledge = load_knowledge(
-                settings, lambda facts, aliases: bank_process.append(start_bank(facts, aliases, settings.knowledge_dir))
-            )
+            knowledge = load_knowledge(settings, making)
         except BaseException:
             await engine.dispose()
             raise
@@ -88,9 +85,5 @@ async def bootstrap(
     service.use_class_notes(library, ClassNotesDesk(sessions, library, note_limits, clock), settings.shared_notes)
     await library.start()
     if bank is None:  # many notes make many questions: students can ask while the bank is built
-        made = bank_process[0] if bank_process else None
-        if made is not None:
-            service.build_bank_in_background(lambda: _freeze(finish_bank(made, knowledge)))
-        else:
-            service.build_bank_in_background(lambda: _freeze(load_bank(knowledge)))
+        service.build_bank_in_background(lambda: _freeze(making.bank(knowledge)))
     return service

@@ -28,6 +28,26 @@ log = logging.getLogger(__name__)
 PROCESS_FACTS = 5_000  # about a second and a half of building in this process: more than a process costs
 
 
+class BankMaker:
+    """The question bank of notes about to be read. Given as `before_index` to Knowledge.load / from_files, it
+    starts the bank of large notes in another process as soon as their facts are known; `bank` then gives it
+    (waiting for it), or makes it in this process for notes of a few facts."""
+
+    def __init__(self, folder: Path, files: list[tuple[str, bytes]] | None = None) -> None:
+        self.folder, self.files = folder, files  # `files`: a class's notes, for its question files
+        self.making: Future[QuestionBank] | None = None
+
+    def __call__(self, facts: list[Snippet], aliases: AliasTable) -> None:
+        self.making = start_bank(facts, aliases, self.folder, self.files)
+
+    def bank(self, knowledge: Knowledge) -> QuestionBank:
+        if self.making is not None:
+            return finish_bank(self.making, knowledge, self.files)
+        from bot.classnotes.build import load_bank
+
+        return load_bank(knowledge, self.files)
+
+
 def start_bank(
     snippets: Sequence[Snippet], aliases: AliasTable, folder: Path, files: list[tuple[str, bytes]] | None = None
 ) -> Future[QuestionBank] | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.classnotes.bankprocess import finish_bank, start_bank
+from bot.classnotes.bankprocess import BankMaker
 from bot.config import Settings
 from bot.knowledge.base import Knowledge
 from bot.quiz.bank import QuestionBank, build_bank
@@ -80,17 +79,10 @@ COST_FIXED = 150_000
 
 def build_class_notes(files: list[tuple[str, bytes]], settings: Settings, revision: int) -> ClassNotes:
     """A class's notes from its files (run in a worker thread: reading and indexing take CPU)."""
-    # Large notes' bank is made in another process while the index is built (bankprocess.py).
-    making: list[Future[QuestionBank] | None] = []
-    knowledge = Knowledge.from_files(
-        files,
-        settings.paraphrase,
-        settings.cache_dir,
-        lambda facts, aliases: making.append(start_bank(facts, aliases, Path(), files)),
-    )
+    making = BankMaker(Path(), files)  # large notes: their bank is made in another process meanwhile
+    knowledge = Knowledge.from_files(files, settings.paraphrase, settings.cache_dir, making)
     try:
-        future = making[0] if making else None
-        bank = finish_bank(future, knowledge, files) if future is not None else load_bank(knowledge, files)
+        bank = making.bank(knowledge)
     except Exception:  # a bug in making questions must not take the class's answers with it
         log.exception("the quiz questions of a class's notes could not be made")
         bank = QuestionBank()

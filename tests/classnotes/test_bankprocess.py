@@ -69,7 +69,7 @@ def test_a_large_class_has_its_bank_made_in_another_process(monkeypatch):
         return future
 
     monkeypatch.setattr(bankprocess, "PROCESS_FACTS", 1)
-    monkeypatch.setattr("bot.classnotes.build.start_bank", start)
+    monkeypatch.setattr(bankprocess, "start_bank", start)
     made = build_class_notes(files, settings, 1)
     assert started and started[0] is not None
     assert made.bank.questions == here.bank.questions  # the class's question file among its files too
