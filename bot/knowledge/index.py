@@ -137,6 +137,9 @@ def _lead_term(text: str) -> str:
 
 # A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
 _LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
+# A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...") goes on from the
+# fact before it.
+_POINTS_BACK = re.compile(r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her)\b")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
@@ -148,6 +151,11 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
 )
+
+
+def _read_on(first: str, then: str) -> str:
+    """Two facts as one passage: as sentences after a full stop, else with a dash."""
+    return f"{first} {then}" if first.endswith((".", "!", "?")) else f"{first} — {then}"
 
 
 def _typo_tolerance(word: str) -> int:
@@ -639,9 +647,12 @@ class SearchIndex:
         )
 
     def _continued(self, hits: tuple[Hit, ...], shown: list[int], terms: list[_Term]) -> tuple[Hit, ...]:
-        """A fact that only restates the question ("Unsex me here", "1903 Schlieffen Plan") is followed by the next
-        fact of its section, which in quotation, flashcard and timeline notes says what it means (and that fact is
-        not shown again further down)."""
+        """Facts that need their neighbour to be understood are shown with it (and the neighbour is not shown again
+        further down):
+        - a fact that only restates the question ("Unsex me here", "1903 Schlieffen Plan") is followed by the next
+          fact of its section, which in quotation, flashcard and timeline notes says what it means;
+        - a fact is followed by the next one when that one points back to it ("... overclocked. — This can cause
+          CPUs to overheat"), and one that points back itself is read after the fact before it."""
         asked = {t.stem for t in terms} | {k for t in terms for k in t.kin}
         asked |= {self._stem(w) for t in terms for g in t.groups for w in self._group_words(g)}
         out: list[Hit] = []
@@ -650,18 +661,37 @@ class SearchIndex:
             if i in dropped:
                 continue
             s = h.snippet
-            nxt = self.snippets[i + 1] if i + 1 < len(self.snippets) else None
+            before = self._beside(i, -1)
             if (
-                nxt is not None
-                and (nxt.source, nxt.topic, nxt.position) == (s.source, s.topic, s.position + 1)
-                and i + 1 not in shown[:rank]
-                and len(s.text) + len(nxt.text) + 3 <= MAX_SNIPPET_CHARS
-                and self._restates(i, asked)
+                before is not None
+                and before not in shown[:rank]
+                and _POINTS_BACK.match(s.text)
+                and len(s.text) + len(self.snippets[before].text) + 1 <= MAX_SNIPPET_CHARS
             ):
-                dropped.add(i + 1)
-                s = replace(s, text=f"{s.text} — {nxt.text}")
+                dropped.add(before)
+                s = replace(s, text=_read_on(self.snippets[before].text, s.text))
+            after = self._beside(i, 1)
+            if (
+                after is not None
+                and after not in shown[:rank]
+                and len(s.text) + len(self.snippets[after].text) + 3 <= MAX_SNIPPET_CHARS
+            ):
+                if _POINTS_BACK.match(self.snippets[after].text):
+                    dropped.add(after)
+                    s = replace(s, text=_read_on(s.text, self.snippets[after].text))
+                elif self._restates(i, asked):
+                    dropped.add(after)
+                    s = replace(s, text=f"{s.text} — {self.snippets[after].text}")
             out.append(Hit(s, h.score))
         return tuple(out)
+
+    def _beside(self, idx: int, step: int) -> int | None:
+        """The fact just before (step -1) or after (step 1) this one in its section, if there is one."""
+        j = idx + step
+        if not 0 <= j < len(self.snippets):
+            return None
+        s, n = self.snippets[idx], self.snippets[j]
+        return j if (n.source, n.topic, n.position) == (s.source, s.topic, s.position + step) else None
 
     def _distinct(self, order: list[int], top: int) -> list[int]:
         """The first `top` facts of `order` that say different things: a fact the notes repeat word for word, also

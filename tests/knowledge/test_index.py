@@ -197,13 +197,14 @@ DEFINITIONS = """# Networks
     ("question", "expected"),
     [
         ("what does a firewall do", "Hardware or software placed"),  # the section's first fact defines it
-        ("what are levees", "These raised banks are called levees"),  # "... are called X" defines X
+        ("what are levees", "These raised banks are called levees"),  # "... are called X" defines X (with the fact
+        # its "These" points back to)
         ("what is apparent magnitude", "The apparent magnitude (m)"),  # an aside in brackets is not the term
     ],
 )
 def test_what_is_x_gets_the_fact_that_defines_x(question, expected):
     answer = SearchIndex(segment(DEFINITIONS, "notes.md")).ask(question)
-    assert answer.answered and answer.hits[0].snippet.text.startswith(expected)
+    assert answer.answered and answer.hits[0].snippet.text.split(". ")[-1].startswith(expected)
 
 
 def test_a_term_only_another_note_uses_is_not_answered_from_this_one():
@@ -237,6 +238,36 @@ def test_a_fact_that_only_restates_the_question_comes_with_the_next_one():
     assert top.text == '"Unsex me here" — Lady Macbeth rejects her femininity to gain the power of a man.'
     # the meaning is not shown again below it
     assert all("rejects her femininity" not in h.snippet.text for h in answer.hits[1:])
+
+
+POINTING_BACK = """# Computers
+
+## Clock speed
+Clock speed is the number of instructions a core can carry out each second. Sometimes a processor is overclocked so \
+that it runs faster than its factory speed. This can make the processor overheat, which can crash the system. \
+Cooling systems such as water cooling are then needed.
+
+## Memory
+- Cache memory is small, fast memory inside the processor.
+- It holds the instructions and data the processor uses most often.
+"""
+
+
+def test_a_fact_that_points_back_is_shown_with_the_one_it_points_to():
+    index = SearchIndex(segment(POINTING_BACK, "computers.md"))
+    top = index.ask("what happens when a processor is overclocked").hits[0].snippet
+    assert top.text.startswith("Sometimes a processor is overclocked")
+    assert top.text.endswith("factory speed. This can make the processor overheat, which can crash the system.")
+    answer = index.ask("what does cache memory hold")
+    top = answer.hits[0].snippet
+    assert top.text == (
+        "Cache memory is small, fast memory inside the processor. "
+        "It holds the instructions and data the processor uses most often."
+    )
+    assert all("It holds" not in h.snippet.text for h in answer.hits[1:])  # not shown twice
+    # a fact that goes on with its own subject stands alone
+    top = index.ask("what is clock speed").hits[0].snippet
+    assert top.text == "Clock speed is the number of instructions a core can carry out each second."
 
 
 def test_a_fact_that_says_more_than_the_question_stands_alone():
