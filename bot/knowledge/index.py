@@ -571,6 +571,8 @@ class SearchIndex:
             candidates += [(i, 0.0) for i in restated if i not in seen]
         total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
         needs = _DATE if _WHEN.search(text) else _NUMBER if _HOW_MANY.search(text) else None
+        # a number the question gives is not the one it asks for ("how much ... in 1900?")
+        given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
@@ -578,7 +580,7 @@ class SearchIndex:
         defined = asked if _DEFINE.search(text) or len(terms) <= 2 else frozenset()
         for idx, bm in candidates:
             cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
-            if needs is not None and not needs.search(self.snippets[idx].text):
+            if needs is not None and not needs.search(given.sub(" ", self.snippets[idx].text)):
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
             rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase

@@ -380,3 +380,14 @@ def test_a_section_and_a_note_hold_the_stems_and_groups_of_their_facts(knowledge
         mine = [i for i, s in facts if s.source == source]
         assert ix._source_stems[source] == frozenset().union(*(ix._doc_stems[i] for i in mine))
     assert any(ix._section_groups[ix._section_row[t]] for t in ix.topics)  # the notes name alias groups
+
+
+def test_a_number_the_question_gives_is_not_the_number_it_asks_for():
+    notes = (
+        "# Empires\n- In 1900 the British Empire was the most powerful empire in the world and controlled the seas.\n"
+        "- At its height the British Empire controlled 1/4 of the world's land and people.\n"
+        "- France and Germany also had empires in Africa and Asia.\n"
+        "- Empires gave their rulers raw materials and markets.\n"
+    )
+    top = SearchIndex(segment(notes, "empires.md")).ask("How much of the world did the British Empire control in 1900?")
+    assert "1/4" in top.hits[0].snippet.text
