@@ -578,6 +578,18 @@ class SearchIndex:
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
         asked = frozenset(t.stem for t in terms)
         defined = asked if _DEFINE.search(text) or len(terms) <= 2 else frozenset()
+        # the term asked about under each of its names ("MDR": "Memory Data Register (MDR) - holds ..." defines it)
+        named = (
+            [defined]
+            + [
+                (defined - {t.stem for t in terms if g in t.groups})
+                | frozenset(self._stem_all([w for w in words(name) if w not in STOPWORDS]))
+                for g in sorted({g for t in terms for g in t.groups})
+                for name in self.aliases.names(g)
+            ]
+            if defined
+            else []
+        )
         for idx, bm in candidates:
             cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
             if needs is not None and not needs.search(given.sub(" ", self.snippets[idx].text)):
@@ -586,7 +598,7 @@ class SearchIndex:
             rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase
             heading = self._section_of[idx]
             if defined and self._lead_stems[idx]:
-                rank += DEFINITION_BONUS * self._defines(self._lead_stems[idx], defined)
+                rank += DEFINITION_BONUS * max(self._defines(self._lead_stems[idx], d) for d in named)
             elif defined and self._opens_section[idx] and heading == defined:
                 rank += DEFINITION_BONUS  # under the heading "Firewalls", "Hardware and/or software placed ..."
             if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):

@@ -5,6 +5,7 @@ import pytest
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.index import ANSWER_THRESHOLD, MAX_QUESTION_CHARS, SearchIndex
 from bot.knowledge.ingest import snippets_from_text as segment
+from bot.knowledge.learned import learned_aliases
 
 
 def top_text(knowledge, q: str) -> str:
@@ -391,3 +392,18 @@ def test_a_number_the_question_gives_is_not_the_number_it_asks_for():
     )
     top = SearchIndex(segment(notes, "empires.md")).ask("How much of the world did the British Empire control in 1900?")
     assert "1/4" in top.hits[0].snippet.text
+
+
+def test_an_acronym_asked_alone_gets_the_fact_that_defines_its_long_form():
+    notes = (
+        "# CPU\n## Fetch-execute cycle\n"
+        "- Decode: the instruction in the MDR is decoded by the CU; the CU loads values into the MAR or the MDR.\n"
+        "- Fetch: the instruction in the MAR is copied to the MDR.\n"
+        "## Registers\n"
+        "- Memory Data Register (MDR) - holds the data or instruction fetched from memory or waiting to be written.\n"
+        "- Memory Address Register (MAR) - holds the address of the memory location to read or write.\n"
+    )
+    facts = segment(notes, "cpu.md")
+    index = SearchIndex(facts, AliasTable.from_groups(learned_aliases(s.text for s in facts)))  # as Knowledge does
+    for question in ("MDR", "what is the MDR"):
+        assert index.ask(question).hits[0].snippet.text.startswith("Memory Data Register (MDR)")
