@@ -78,6 +78,8 @@ def _pieces(blocks: list[Block]) -> Iterator[Piece]:
         b = blocks[i]
         if b.kind == "heading":
             i += 1
+        elif b.kind == "paragraph" and is_label(b.text) and _labels_next(blocks, i):
+            i += 1  # "**Reduces real income**" over its items: every item carries it ("Reduces real income: ...")
         elif b.kind == "paragraph":
             # A lead-in ("The Big Three agreed on:") is read with its items, never alone.
             for piece in _sentences(b.text):
@@ -112,6 +114,12 @@ def _pieces(blocks: list[Block]) -> Iterator[Piece]:
             i = j
         else:
             i += 1
+
+
+def _labels_next(blocks: list[Block], i: int) -> bool:
+    """Whether the list that follows hangs from this paragraph."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return nxt is not None and nxt.kind in ("item", "definition") and nxt.parent == blocks[i].text
 
 
 def _next_is_sibling(blocks: list[Block], i: int) -> bool:

@@ -186,6 +186,17 @@ def test_bold_label_lines_head_the_lines_under_them():
     assert got == {"Their wall is only one cell thick for fast diffusion.": "Blood vessels › Capillaries"}
 
 
+def test_a_label_line_over_items_is_said_by_its_items_not_again_alone():
+    note = "## Costs of inflation\n\n**Reduces real income** (purchasing power)\n"
+    note += "- Buy less goods with the same amount of money\n\n"
+    note += "Menu costs\n- Firms must keep changing their printed prices, which takes time and money.\n"
+    got = facts(note, "i.md")
+    assert got == {
+        "Reduces real income (purchasing power): Buy less goods with the same amount of money": "Costs of inflation",
+        "Menu costs: Firms must keep changing their printed prices, which takes time and money.": "Costs of inflation",
+    }
+
+
 def test_long_snippets_are_cut_at_sentences_within_the_limit():
     para = " ".join(f"Sentence number {i} says something about rivers and their load." for i in range(40))
     for s in snippets_from_text(f"## Rivers\n\n{para}\n", "r.md"):
