@@ -137,9 +137,12 @@ def _lead_term(text: str) -> str:
 
 # A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
 _LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
-# A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...") goes on from the
-# fact before it.
-_POINTS_BACK = re.compile(r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her)\b")
+# A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...", "During this time,
+# ...", "However, ...") goes on from the fact before it.
+_POINTS_BACK = re.compile(
+    r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her|However|Therefore|Thus|Hence|Consequently|"
+    r"As\s+a\s+result)\b|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
+)
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(

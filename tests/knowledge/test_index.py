@@ -251,6 +251,9 @@ Cooling systems such as water cooling are then needed.
 ## Memory
 - Cache memory is small, fast memory inside the processor.
 - It holds the instructions and data the processor uses most often.
+
+## Meetings
+Every year a company holds an annual general meeting. During this time, all shareholders may attend and vote.
 """
 
 
@@ -266,6 +269,8 @@ def test_a_fact_that_points_back_is_shown_with_the_one_it_points_to():
         "It holds the instructions and data the processor uses most often."
     )
     assert all("It holds" not in h.snippet.text for h in answer.hits[1:])  # not shown twice
+    top = index.ask("what happens at an annual general meeting").hits[0].snippet
+    assert top.text.endswith("During this time, all shareholders may attend and vote.")
     # a fact that goes on with its own subject stands alone
     top = index.ask("what is clock speed").hits[0].snippet
     assert top.text == "Clock speed is the number of instructions a core can carry out each second."
