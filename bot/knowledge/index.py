@@ -600,13 +600,18 @@ class SearchIndex:
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
             rank = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * bm / best_bm25 + PHRASE_BONUS * phrase
             heading = self._section_of[idx]
+            # "Methanol: ..." opening the section "Uses" is not what "what is ethanol used for" asks (but any fact
+            # opening the section "The Witches" says what "the witches" asks)
+            defines_other = False
             if defined and self._lead_stems[idx]:
-                rank += DEFINITION_BONUS * max(self._defines(self._lead_stems[idx], d) for d in named)
+                defines = max(self._defines(self._lead_stems[idx], d) for d in named)
+                rank += DEFINITION_BONUS * defines
+                defines_other = defines == 0 and heading != defined
             elif defined and self._opens_section[idx] and heading == defined:
                 rank += DEFINITION_BONUS  # under the heading "Firewalls", "Hardware and/or software placed ..."
             if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):
                 rank += OWN_SECTION_BONUS
-                if defined and self._opens_section[idx]:
+                if defined and self._opens_section[idx] and not defines_other:
                     rank += OWN_SECTION_BONUS
             scored.append((rank, cover, idx))
         scored.sort(key=lambda x: (-x[0], x[2]))

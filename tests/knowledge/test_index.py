@@ -412,3 +412,13 @@ def test_an_acronym_asked_alone_gets_the_fact_that_defines_its_long_form():
     index = SearchIndex(facts, AliasTable.from_groups(learned_aliases(s.text for s in facts)))  # as Knowledge does
     for question in ("MDR", "what is the MDR"):
         assert index.ask(question).hits[0].snippet.text.startswith("Memory Data Register (MDR)")
+
+
+def test_a_fact_about_another_term_opening_a_section_is_not_the_answer_for_its_heading():
+    notes = (
+        "# Alcohols\n## Uses\n- Methanol: chemical feedstock, industrial ethanol\n"
+        "- Ethanol: alcoholic drinks, fuel to burn, solvent\n- Propanol: fuel to burn, solvent\n"
+        "## Reactions\n- Ethanol burns in oxygen to give carbon dioxide and water.\n"
+    )
+    top = SearchIndex(segment(notes, "alcohols.md")).ask("What is ethanol used for?").hits[0].snippet
+    assert top.text.startswith("Ethanol: alcoholic drinks")
