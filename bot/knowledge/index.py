@@ -41,7 +41,7 @@ from bot.knowledge.aliases import AliasTable
 from bot.knowledge.bm25 import FlatBM25
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
-from bot.knowledge.paraphrase import DOUBT, NEAR, Paraphrases
+from bot.knowledge.paraphrase import BEHIND, DOUBT, NEAR, Paraphrases
 from bot.knowledge.smalltalk import small_talk
 from bot.knowledge.termrows import (
     FactStems,
@@ -652,7 +652,10 @@ class SearchIndex:
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         if answered and self.paraphrases is not None and len(scored) >= 2 and scored[1][1] >= NEAR * scored[0][1]:
-            shown = self._distinct(self._by_meaning(text, [i for _, _, i in scored]), top)
+            # facts far behind in words are not brought forward by meaning alone: they stay after the others
+            behind = {i for r, _, i in scored if r < BEHIND * scored[0][0]}
+            fused = [i for i in self._by_meaning(text, [i for _, _, i in scored]) if i not in behind]
+            shown = self._distinct(fused + [i for _, _, i in scored if i in behind], top)
             hits = tuple(Hit(self.snippets[i], round(cover[i], 3)) for i in shown)
         if answered and self.paraphrases is not None and confidence < DOUBT and self._far(text, shown[0]):
             answered = False  # a weak match of words that is far in meaning too: not in the notes

@@ -171,3 +171,52 @@ def test_the_sentence_model_never_answers_what_the_notes_do_not_cover(tmp_path):
     knowledge = Knowledge.load(Path(__file__).resolve().parents[2] / "knowledge", paraphrase=True, cache_dir=tmp_path)
     for q in ("who won the world cup in 2018", "thanks!", "what is the largest planet"):
         assert not knowledge.index.ask(q).answered, q
+
+
+class RankedEncoder:
+    """A stand-in whose 'meaning' is a fixed order: facts containing `order[0]` closest to every question, then
+    `order[1]` ..., every other fact far."""
+
+    name = "test-ranked"
+
+    def __init__(self, order: list[str]):
+        self.order = order
+
+    def passages(self, texts):
+        out = np.zeros((len(texts), 2), np.float32)
+        for row, text in enumerate(texts):
+            rank = next((k for k, part in enumerate(self.order) if part in text), len(self.order) + 5)
+            angle = 0.05 * (rank + 1)
+            out[row] = (np.cos(angle), np.sin(angle))
+        return out
+
+    def query(self, text):
+        return np.array([1.0, 0.0], np.float32)
+
+
+MACBETH = """# Macbeth
+## Characters
+- Macbeth's fatal flaw is his ambition, which the witches' prophecies wake in him.
+- Macbeth's flaw, his fatal ambition, leads him to murder King Duncan and then his friend Banquo.
+- The audience feared they would share the fate of Macbeth if they plotted against a king.
+- Lady Macbeth calls on spirits to unsex her.
+- Macbeth sees a dagger before him.
+- Macbeth visits the witches again.
+- Macbeth is killed by Macduff.
+- Banquo's ghost appears to Macbeth at the feast.
+"""
+NEXT_TO = ["The audience feared", "leads him to murder", "dagger", "witches again", "Macduff", "ghost"]
+
+
+def test_meaning_does_not_bring_forward_a_fact_far_behind_in_words():
+    from bot.knowledge.index import SearchIndex
+
+    index = SearchIndex(segment(MACBETH, "macbeth.md"))
+    question = "What is Macbeth's fatal flaw?"
+    assert index.ask(question).hits[0].snippet.text.startswith("Macbeth's fatal flaw")
+    # the model puts the first fact last: the second, as close in words, comes before it, but no fact that shares
+    # only "Macbeth" with the question does
+    index.paraphrases = Paraphrases(index.snippets, RankedEncoder(NEXT_TO), VectorCache(None, "r"))
+    hits = [h.snippet.text for h in index.ask(question).hits]
+    assert hits[0].startswith("Macbeth's flaw, his fatal ambition")
+    assert hits[1].startswith("Macbeth's fatal flaw is his ambition")
