@@ -27,6 +27,8 @@ STOPWORDS = frozenset(
     thinks know knew known give gave define definition meaning please hi hello hey thanks thank ok okay
     anything something someone somebody really also get got many much way ways kind sort like say said
     wat wot wht whats wats whos hows whys theres thats r u ur pls plz dont doesnt didnt isnt wasnt cant
+    can't couldn't won't wouldn't shouldn't hasn't haven't hadn't mustn't needn't shan't
+    couldnt wont wouldnt shouldnt hasnt havent hadnt arent werent
     """.split()
 )
 

@@ -422,3 +422,14 @@ def test_a_fact_about_another_term_opening_a_section_is_not_the_answer_for_its_h
     )
     top = SearchIndex(segment(notes, "alcohols.md")).ask("What is ethanol used for?").hits[0].snippet
     assert top.text.startswith("Ethanol: alcoholic drinks")
+
+
+def test_a_negative_auxiliary_is_not_a_key_word():
+    notes = (
+        "# Weimar Germany\n## Hyperinflation\n- December 1922: Germany couldn't pay the reparations it owed.\n"
+        "- January 1923: French troops entered the Ruhr and seized its coal and machinery.\n"
+        "- Workers in the Ruhr went on strike and the government printed money.\n"
+        "- Prices rose so fast that a loaf of bread cost billions of marks by November 1923.\n"
+    )
+    top = SearchIndex(segment(notes, "weimar.md")).ask("What did the French do when Germany couldn't pay in 1923?")
+    assert top.hits[0].snippet.text.startswith("January 1923: French troops")
