@@ -515,8 +515,10 @@ class SearchIndex:
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
             terms.append(_Term(word, stem, groups, weight, kin, pos))
-        # Multi-word alias names ("Second World War", "Soviet Union") match as a whole too.
-        phrase_groups = self.aliases.groups_in(" ".join(t.word for t in terms)) - {g for t in terms for g in t.groups}
+        # Multi-word alias names ("Second World War", "cross elasticity of demand") match as a whole too.
+        said = self.aliases.groups_in(" ".join(t.word for t in terms))  # spelling corrected, filler left out
+        said |= self.aliases.groups_in(" ".join(words(question)))  # as written, small words in
+        phrase_groups = said - {g for t in terms for g in t.groups}
         if phrase_groups:
             terms = [
                 replace(t, groups=t.groups | frozenset(g for g in phrase_groups if t.word in self._group_words(g)))

@@ -41,6 +41,12 @@ def _add_acronym(groups: dict[str, set[str]], short: str, spans: list[list[str]]
         if not span or span[0].lower() in _MINOR or span[-1].lower() in _MINOR:
             continue
         initials = "".join(t[0] for t in span if t.lower() not in _MINOR).upper()
-        if initials == letters.upper():
+        if initials == letters.upper() or _crossed(initials, letters.upper()):
             groups.setdefault(short, set()).add(" ".join(words(" ".join(span))))
             return
+
+
+def _crossed(initials: str, letters: str) -> bool:
+    """A leading X stands for a word by its sound ("cross elasticity of demand (XED)", "extensible markup language
+    (XML)")."""
+    return len(letters) >= 3 and letters[0] == "X" and len(initials) == len(letters) and initials[1:] == letters[1:]

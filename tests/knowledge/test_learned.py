@@ -16,8 +16,10 @@ def test_acronyms_and_hyphenated_words_are_learned_from_the_notes():
             "MDR - memory data register, it holds the data fetched from memory.",
             "Send the file by e-mail.",
             "It was a USA (good) idea.",  # initials that do not spell it: not an acronym
+            "Cross elasticity of demand (XED) compares two goods.",  # a leading X for "cross"
         ]
     )
+    assert ["XED", "cross elasticity of demand"] in groups
     assert ["STM", "short term memory"] in groups
     assert ["MDR", "memory data register"] in groups
     assert ["e-mail", "email"] in groups
@@ -63,3 +65,16 @@ def test_small_talk_is_told_from_questions(text, kind):
 def test_small_talk_gets_no_fact(knowledge):
     answer = knowledge.index.ask("thank you!")
     assert not answer.answered and answer.problem == "thanks" and not answer.hits
+
+
+def test_an_acronym_whose_long_form_has_small_words_is_found_from_the_long_form(tmp_path: Path):
+    (tmp_path / "elasticity.md").write_text(
+        "# Elasticity\n\n## Cross elasticity\n\n- Cross elasticity of demand (XED) compares two goods.\n"
+        "- Cross elasticity of demand shows how demand for one good responds to the price of other goods.\n\n"
+        "## Related goods\n\n- If XED is positive, the goods are substitutes.\n"
+        "- If XED is negative, the goods are complements.\n",
+        encoding="utf-8",
+    )
+    knowledge = Knowledge.load(tmp_path)
+    top = knowledge.index.ask("If the cross elasticity of demand is positive, what are the goods?").hits[0]
+    assert top.snippet.text == "If XED is positive, the goods are substitutes."
