@@ -95,6 +95,7 @@ HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or 
 CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
 PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
 DEFINITION_BONUS = 0.15  # "what is X" / "define X" / "X?": the fact that defines X ("X: ...", "X is ...") first
+LABEL_REPEATS = 3  # a label leading this many facts of one section is the section's subject, not a defined term
 OWN_SECTION_BONUS = 0.08  # a fact under X's own heading, before passing mentions of X elsewhere
 COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
 BM25_K1, BM25_B = 1.5, 0.75
@@ -127,12 +128,26 @@ _ASIDE = re.compile(r"\([^()]*\)")
 _CLAUSE = re.compile(r"\b(?:which|that|who|whom|whose|where)\b", re.I)
 
 
-def _lead_term(text: str) -> str:
-    """The term a fact defines, as written, or "" (see _NAMED_TERM and _LEAD_TERM)."""
+def _lead_term(text: str) -> tuple[str, bool]:
+    """The term a fact defines, as written, or "" (see _NAMED_TERM and _LEAD_TERM); and whether it is named at the
+    end ("... are called levees") rather than led with."""
     low = text.casefold()  # _NAMED_TERM needs one of these words: most facts have none, and are not searched
     named = ("called" in low or "known" in low or "termed" in low) and _NAMED_TERM.search(text)
-    lead = named or _LEAD_TERM.match(text)
-    return lead.group(1) if lead else ""
+    if named:
+        return named.group(1), True
+    lead = _LEAD_TERM.match(text)
+    return (lead.group(1), False) if lead else ("", False)
+
+
+def _lead_terms(snippets: Sequence[Snippet]) -> list[str]:
+    """Each fact's lead term; a label that leads several facts of one section ("Levees: ...", "How it happened:
+    ...") names the section's subject, not what each fact defines."""
+    leads = [_lead_term(s.text) for s in snippets]
+    shared = Counter((s.source, s.topic, lead.casefold()) for s, (lead, named) in zip(snippets, leads) if not named)
+    return [
+        "" if not named and shared[(s.source, s.topic, lead.casefold())] >= LABEL_REPEATS else lead
+        for s, (lead, named) in zip(snippets, leads)
+    ]
 
 
 # A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
@@ -281,12 +296,11 @@ class SearchIndex:
 
         opened: set[tuple[str, str]] = set()
         deepest_row: dict[str, int] = {}  # a topic's deepest heading's row
-        for s in self.snippets:
+        for s, lead in zip(self.snippets, _lead_terms(self.snippets)):
             text_toks = words(s.text)
             own_ids = self._ids_of(text_toks, vocab, terms)
             topic_of.append(part(s.topic))
             title_of.append(part(s.title))
-            lead = _lead_term(s.text)
             # "The apparent magnitude (m) of an object is ...": an aside in brackets is not part of the term
             term = _ASIDE.sub(" ", lead) if "(" in lead else lead
             # a term of a few words, not a clause ("the process by which a fossil ...")

@@ -433,3 +433,17 @@ def test_a_negative_auxiliary_is_not_a_key_word():
     )
     top = SearchIndex(segment(notes, "weimar.md")).ask("What did the French do when Germany couldn't pay in 1923?")
     assert top.hits[0].snippet.text.startswith("January 1923: French troops")
+
+
+def test_a_label_leading_several_facts_of_a_section_is_not_a_definition():
+    notes = (
+        "# Rivers\n## Depositional landforms\n"
+        "- Levees: Levees form where the river floods and spreads its sediment.\n"
+        "- Levees: The largest material is dropped first, at the side of the channel, so levees grow there.\n"
+        "- Levees: People build levees up higher to stop floods.\n"
+        "- Levees: After many floods, the larger sediment builds up to increase the height of the river banks, so "
+        "the channel can carry more water. These raised banks are called levees.\n"
+        "- Oxbow lakes: A meander is cut off when the river breaks through its neck in a flood.\n"
+    )
+    top = SearchIndex(segment(notes, "rivers.md")).ask("What are levees?").hits[0].snippet
+    assert top.text.endswith("These raised banks are called levees.")
