@@ -78,6 +78,9 @@ def _paragraph(p, b: DocumentBuilder) -> None:  # noqa: ANN001
         b.item(text, min(_level(p), MAX_DEPTH))
     elif _bold_label(p, text):
         b.heading(text, 6)  # "**Arteries**" alone on a line: a label over what follows, as in Markdown
+    elif _math_only(p):
+        b.end_list()
+        b.formula(text)  # an equation on its own line, as a display formula in Markdown
     else:
         b.end_list()
         add_lines(b, text.split("\n"))  # a code block or hand-broken lines: one statement a line
@@ -86,6 +89,14 @@ def _paragraph(p, b: DocumentBuilder) -> None:  # noqa: ANN001
 def _bold_label(p, text: str) -> bool:  # noqa: ANN001
     runs = [r for r in p.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs) and is_label(text)
+
+
+def _math_only(p) -> bool:  # noqa: ANN001
+    """An equation on its own line: Office Math and no words around it."""
+    kids = list(p._p.iterchildren())
+    if not any(el.tag in (f"{_M}oMath", f"{_M}oMathPara") for el in kids):
+        return False
+    return not any(el.tag == f"{_W}r" and _run(el).strip() for el in kids)
 
 
 def _level(p) -> int:  # noqa: ANN001

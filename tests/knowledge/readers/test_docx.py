@@ -6,7 +6,7 @@ import zipfile
 
 import docx
 import pytest
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -251,3 +251,23 @@ def test_a_table_inside_a_table_cell_is_read():
     inner.cell(1, 0).text, inner.cell(1, 1).text = "Protease", "proteins"
     facts = [s.text for s in segment(read(_save(d), "digestion.docx"))]
     assert any("Small intestine" in f and "Lipase - lipids" in f and "Protease - proteins" in f for f in facts)
+
+
+_MATH = (
+    '<m:oMathPara xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:oMath>'
+    "<m:sSub><m:e><m:r><m:t>E</m:t></m:r></m:e><m:sub><m:r><m:t>k</m:t></m:r></m:sub></m:sSub>"
+    "<m:r><m:t>=</m:t></m:r><m:f><m:num><m:r><m:t>1</m:t></m:r></m:num><m:den><m:r><m:t>2</m:t></m:r></m:den></m:f>"
+    "<m:r><m:t>m</m:t></m:r><m:sSup><m:e><m:r><m:t>v</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup>"
+    "</m:oMath></m:oMathPara>"
+)
+
+
+def test_an_equation_on_its_own_line_is_a_formula_fact():
+    """As pandoc writes a Markdown display formula ($$E_k = ...$$) to Word: a paragraph holding only Office Math."""
+    d = docx.Document()
+    d.add_heading("Energy", level=1)
+    d.add_heading("Kinetic energy", level=2)
+    d.add_paragraph()._p.append(parse_xml(_MATH))
+    d.add_paragraph("A moving object has kinetic energy, which grows with the square of its speed.")
+    facts = {s.text: (s.topic, s.kind) for s in segment(read(_save(d), "energy.docx"))}
+    assert facts["E_k=1/2mv^2"] == ("Kinetic energy", "formula")  # (a single top heading is the title)
