@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_TEXT_BYTES, NoteError
 from bot.knowledge.readers.encoding import decode_text
+from bot.knowledge.readers.latex import latex_to_text
 from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
@@ -20,6 +21,8 @@ _LISTS = {"ul", "ol", "menu"}
 _BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "body", "details",
            "summary", "center", "address", "pre", "li", "dd", "dt", "td", "th", "caption", "span", "label"}  # fmt: skip
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+# TeX in a page, as pandoc and MathJax or KaTeX sites leave it: $$...$$, \[...\], \(...\), $...$
+_TEX_DELIMITERS = re.compile(r"^\s*(?:\$\$|\\\[|\\\(|\$)(.*?)(?:\$\$|\\\]|\\\)|\$)\s*$", re.S)
 # Elements nested deeper than this (hostile or broken pages) are read as their plain text: the walk recurses.
 _MAX_NESTING = 120
 
@@ -74,6 +77,15 @@ class _Walker:
                 continue
             if tag == "br":
                 run.append("\n")
+                continue
+            math = _math(child)
+            if math is not None and math[1]:  # a formula on its own line
+                self._flush(run)
+                run = []
+                self.b.formula(self.formula(child, math[0], depth + 1))
+                continue
+            if math is not None:
+                run.append(self.formula(child, math[0], depth + 1))
                 continue
             if tag in _HEADINGS or tag in _LISTS or tag in ("table", "dl", "hr", "img") or tag in _BLOCKS:
                 self._flush(run)
@@ -131,8 +143,17 @@ class _Walker:
                 out.append(self.element(child, depth + 1))
         return "".join(out)
 
+    def formula(self, node: LexborNode, tex: str | None, depth: int) -> str:
+        """A formula as plain text: its TeX read, or its HTML (pandoc writes simple ones so: v<sup>2</sup>)."""
+        if tex is not None:
+            return latex_to_text(tex)
+        return " ".join(self.inline(node, depth).split())
+
     def element(self, node: LexborNode, depth: int) -> str:
         tag = node.tag
+        math = _math(node)
+        if math is not None:
+            return self.formula(node, math[0], depth)
         if tag == "sub":
             return to_subscript(node.text())
         if tag == "sup":
@@ -219,3 +240,19 @@ def _only_link(li: LexborNode) -> bool:
     if not links:
         return False
     return len(li.text(strip=True)) <= sum(len(a.text(strip=True)) for a in links) + 3
+
+
+def _math(node: LexborNode) -> tuple[str | None, bool] | None:
+    """For a formula, its TeX (None when the page wrote it out in HTML) and whether it is set on its own line: pandoc's
+    and MathJax's spans (class "math", "display" or "inline") and MathML with a TeX annotation. None for anything
+    else."""
+    tag = node.tag
+    if tag == "math":
+        tex = node.css_first("annotation")
+        display = (node.attributes.get("display") or "") == "block"
+        return (tex.text() if tex is not None and "tex" in (tex.attributes.get("encoding") or "") else None), display
+    if tag != "span" or "math" not in (node.attributes.get("class") or "").split():
+        return None
+    display = "display" in (node.attributes.get("class") or "").split()
+    m = _TEX_DELIMITERS.match(node.text())
+    return (m.group(1) if m else None), display

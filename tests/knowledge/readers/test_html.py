@@ -176,3 +176,26 @@ SOUP = "<ul> <li> </li> </ul> <p> <br> <table> <tr> <td> <th> <dl> <dt> <dd> <h2
 @given(page=st.lists(st.sampled_from(SOUP), max_size=300))
 def test_arbitrary_tag_soup_gives_a_document(page):
     assert isinstance(read(" ".join(page).encode(), "soup.html"), Document)
+
+
+MATH_PAGE = """<html><head><title>Energy</title></head><body>
+<h2>Kinetic energy</h2>
+<p><span class="math display">\\[E_k = \\frac{1}{2} mv^2\\]</span></p>
+<p>A moving object of mass <span class="math inline">\\(m\\)</span> and speed <span class="math inline">$v$</span> has
+kinetic energy.</p>
+<h2>Motion</h2>
+<p><span class="math display"><em>v</em><sup>2</sup> = <em>u</em><sup>2</sup> + 2<em>a</em><em>s</em></span></p>
+<h2>Waves</h2>
+<math display="block"><semantics><mrow><mi>v</mi><mo>=</mo><mi>f</mi><mi>λ</mi></mrow>
+<annotation encoding="application/x-tex">v = f \\lambda</annotation></semantics></math>
+</body></html>"""
+
+
+def test_formulas_in_tex_html_and_mathml_are_read_as_formulas():
+    """As pandoc, MathJax and KaTeX pages carry them: TeX in a span of class "math", or written out in HTML, or
+    MathML with its TeX."""
+    facts = {s.text: (s.topic, s.kind) for s in segment(read(MATH_PAGE.encode(), "energy.html"))}
+    assert facts["E_k = 1/2 mv^2"] == ("Kinetic energy", "formula")
+    assert facts["v² = u² + 2as"] == ("Motion", "formula")
+    assert facts["v = f λ"] == ("Waves", "formula")
+    assert "A moving object of mass m and speed v has kinetic energy." in facts
