@@ -144,10 +144,11 @@ class _Walker:
         return "".join(out)
 
     def formula(self, node: LexborNode, tex: str | None, depth: int) -> str:
-        """A formula as plain text: its TeX read, or its HTML (pandoc writes simple ones so: v<sup>2</sup>)."""
+        """A formula as plain text: its TeX read, or its HTML (pandoc writes simple ones so: v<sup>2</sup>), in the
+        notation of every formula (v^2, 10^(-34), E_k)."""
         if tex is not None:
             return latex_to_text(tex)
-        return " ".join(self.inline(node, depth).split())
+        return " ".join(_written_math(node, depth).split())
 
     def element(self, node: LexborNode, depth: int) -> str:
         tag = node.tag
@@ -256,3 +257,18 @@ def _math(node: LexborNode) -> tuple[str | None, bool] | None:
     display = "display" in (node.attributes.get("class") or "").split()
     m = _TEX_DELIMITERS.match(node.text())
     return (m.group(1) if m else None), display
+
+
+def _written_math(node: LexborNode, depth: int) -> str:
+    out: list[str] = []
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.append(child.text(deep=False))
+        elif tag in ("sup", "sub"):
+            body = " ".join(child.text().split()).replace("\u2212", "-")
+            mark = "^" if tag == "sup" else "_"
+            out.append(f"{mark}{body}" if len(body) <= 1 or body.isalnum() else f"{mark}({body})")
+        elif tag not in _DROP and tag != "-comment":
+            out.append(_written_math(child, depth + 1) if depth < _MAX_NESTING else child.text())
+    return "".join(out)

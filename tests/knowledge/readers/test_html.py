@@ -185,6 +185,8 @@ MATH_PAGE = """<html><head><title>Energy</title></head><body>
 kinetic energy.</p>
 <h2>Motion</h2>
 <p><span class="math display"><em>v</em><sup>2</sup> = <em>u</em><sup>2</sup> + 2<em>a</em><em>s</em></span></p>
+<table><tr><th>Constant</th><th>Value</th></tr>
+<tr><td>Planck constant</td><td><span class="math inline">6.63 * 10<sup>−34</sup></span></td></tr></table>
 <h2>Waves</h2>
 <math display="block"><semantics><mrow><mi>v</mi><mo>=</mo><mi>f</mi><mi>λ</mi></mrow>
 <annotation encoding="application/x-tex">v = f \\lambda</annotation></semantics></math>
@@ -196,6 +198,7 @@ def test_formulas_in_tex_html_and_mathml_are_read_as_formulas():
     MathML with its TeX."""
     facts = {s.text: (s.topic, s.kind) for s in segment(read(MATH_PAGE.encode(), "energy.html"))}
     assert facts["E_k = 1/2 mv^2"] == ("Kinetic energy", "formula")
-    assert facts["v² = u² + 2as"] == ("Motion", "formula")
+    assert facts["v^2 = u^2 + 2as"] == ("Motion", "formula")
     assert facts["v = f λ"] == ("Waves", "formula")
+    assert any("Planck constant" in t and "6.63 * 10^(-34)" in t for t in facts)
     assert "A moving object of mass m and speed v has kinetic energy." in facts
