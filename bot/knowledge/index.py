@@ -13,7 +13,10 @@ How an answer is chosen (documented for teachers in README.md):
 4. The bot answers when the best snippet's confidence is at least ANSWER_THRESHOLD; otherwise it
    says the question is not in the notes and offers the closest topics.
 5. When the best two are close, the top candidates are reordered by meaning too (paraphrase.py), if the
-   optional sentence model is installed; a weak answer whose fact is far in meaning is refused.
+   optional sentence model is installed, never bringing a fact far behind in words first; a weak answer
+   whose fact is far in meaning is refused.
+6. A fact shown is read with its neighbour when it needs it: one that only restates the question, or one
+   that points back ("This can cause ...") or is pointed back to.
 """
 
 from __future__ import annotations
