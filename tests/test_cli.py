@@ -207,6 +207,16 @@ def test_a_line_of_spaces_gets_a_hint(tmp_path):
     assert p.stdout.count("Type a question about the notes, or /help.") == 2
 
 
+def test_quit_leaves_the_console_and_nothing_after_it_is_asked(tmp_path):
+    p = run_cli(
+        "chat",
+        stdin="what was agreed at yalta\n/quit\nwhat was agreed at potsdam\n",
+        env_extra={"REVISIONBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db"},
+    )
+    assert p.returncode == 0, p.stderr
+    assert "Yalta" in p.stdout and "Potsdam" not in p.stdout
+
+
 def test_questions_json_lists_every_question_with_its_fields():
     p = run_cli("questions", "--json")
     assert p.returncode == 0, p.stderr

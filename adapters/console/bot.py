@@ -188,7 +188,8 @@ class ConsoleBot:
         return render_answer(await self.service.ask(rest, self.cls, user=self.user))
 
     async def cmd_help(self, rest: str) -> str:
-        return render_help(self.service.help(self.is_teacher, user=self.user))
+        help_text = render_help(self.service.help(self.is_teacher, user=self.user))
+        return help_text + f"\n  {'/quit':40s} Leave the console (or Ctrl-D)"
 
     async def cmd_topics(self, rest: str) -> str:
         topics = await self.service.topics(self.cls, user=self.user)

@@ -11,7 +11,8 @@ from adapters.console.bot import ConsoleBot
 from bot.refs import ClassRef, UserRef
 from bot.service import RevisionService
 
-BANNER = "revisionbot: ask about the notes, or /help. Ctrl-D to leave."
+BANNER = "revisionbot: ask about the notes, or /help. /quit or Ctrl-D to leave."
+LEAVE = {"/quit", "/exit", "/q"}
 
 
 async def run_console(
@@ -39,6 +40,8 @@ async def run_console(
         if not line.strip():
             print("Type a question about the notes, or /help.", flush=True)
             continue
+        if line.strip().lower() in LEAVE:
+            break
         print(await bot.handle(line), flush=True)
 
 
