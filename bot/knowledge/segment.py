@@ -144,6 +144,8 @@ def _list(items: list[Block]) -> Iterator[Piece]:
             m += 1
         siblings = [items[x] for x in range(k, m) if x not in labels]
         parent = _context(first.parent)
+        if first.depth == 0 and parent.endswith((".", "!", "?")) and not _quoted(parent):
+            parent = ""  # prose before a list ("... so the war grew large."): not a lead-in its items need
         texts = [_item_text(s) for s in siblings]
         if len(siblings) > 1 and all(_short_item(s) for s in siblings):
             joined = _pack(texts, "; ", prefix=f"{parent}: " if parent else "")
@@ -161,6 +163,10 @@ def _list(items: list[Block]) -> Iterator[Piece]:
                     if _is_fact(piece) and not piece.endswith(":"):  # a lead-in is read with its items
                         yield first.path, piece, *shape
         k = m
+
+
+def _quoted(text: str) -> bool:
+    return text.startswith(('"', "'", "\u201c", "\u2018")) or text.endswith(('"', "'", "\u201d", "\u2019"))
 
 
 def _short_item(block: Block) -> bool:

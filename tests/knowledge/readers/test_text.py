@@ -54,3 +54,19 @@ def test_a_deeply_nested_list_is_read_in_bounded_depth():
     text = "".join("  " * i + f"- level {i} item text\n" for i in range(600))
     doc = read(f"# Deep\n\n{text}".encode(), "deep.md")
     assert doc.blocks and max(b.depth for b in doc.blocks) <= 12
+
+
+def test_bullets_after_prose_stand_alone_and_bullets_under_a_quotation_carry_it():
+    """Lines as a slide's text box or a plain-text note gives them: a statement, then bullets under it."""
+    from bot.knowledge.document import DocumentBuilder
+    from bot.knowledge.readers.lines import add_lines
+
+    b = DocumentBuilder("plans.pptx")
+    b.heading("Military plans", 1)
+    add_lines(b, ["New weapons meant new plans. Every nation jumped in with its own plan, so the war grew.",
+                  "• 1903 Schlieffen Plan", "• France would attack Germany on their shared border"])  # fmt: skip
+    b.heading("Key quotes", 1)
+    add_lines(b, ['"Is this a dagger which I see before me"', "• Macbeth's guilt makes him see things"])
+    facts = [s.text for s in segment(b.build())]
+    assert "1903 Schlieffen Plan; France would attack Germany on their shared border" in facts  # not after the prose
+    assert '"Is this a dagger which I see before me" Macbeth\'s guilt makes him see things' in facts
