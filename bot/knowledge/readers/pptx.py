@@ -92,6 +92,7 @@ def _declare_prefixes(raw: bytes) -> bytes:
 class _Deck:
     def __init__(self, builder: DocumentBuilder):
         self.b = builder
+        self.level = 1  # a slide title's heading level: 2 once the deck has section header slides above them
 
     def read(self, deck) -> None:  # noqa: ANN001 (python-pptx's Presentation)
         ids = deck.slides._sldIdLst  # the slide list, without opening every slide yet
@@ -118,8 +119,11 @@ class _Deck:
         before = len(self.b.doc.blocks)
         if n == 0 and title and subtitle and not self.b.doc.title:
             self.b.doc.title = title  # a title slide names the deck
+        elif title and _section_header(slide):
+            self.level = 2
+            self.b.heading(title, 1)  # "Ionic" over the slides "Melting/Boiling", "Electrical conductivity"
         elif title:
-            self.b.heading(title, 1)
+            self.b.heading(title, self.level)
         for shape in sorted((s for s in shapes if s is not title_shape), key=_position):
             self.shape(shape)
         if slide.has_notes_slide:
@@ -171,7 +175,7 @@ class _Deck:
                 if text.rstrip().endswith(":"):
                     self.b.paragraph(text)
                 else:
-                    self.b.heading(text, 2)
+                    self.b.heading(text, self.level + 1)
             elif (bulleted and not _no_bullet(paragraph)) or (body and paragraph.level > 0):
                 flush()
                 self.b.item(text, min(paragraph.level, MAX_DEPTH))
@@ -179,6 +183,14 @@ class _Deck:
                 lines.extend(text.split("\n"))
         flush()
         self.b.end_list()
+
+
+def _section_header(slide) -> bool:  # noqa: ANN001
+    """A slide made with a section header layout: it heads the slides after it."""
+    try:
+        return "section" in (slide.slide_layout.name or "").casefold()
+    except Exception:  # a damaged or missing layout part: an ordinary slide
+        return False
 
 
 def _no_bullet(paragraph) -> bool:  # noqa: ANN001

@@ -158,3 +158,20 @@ def test_arbitrary_bytes_give_a_document_or_a_note_error(data):
     except NoteError:
         return
     assert isinstance(doc, Document)
+
+
+SECTION_HEADER = 2  # the default template's "Section Header" layout
+
+
+def test_section_header_slides_head_the_slides_after_them():
+    deck = pptx.Presentation()
+    for section, slides in (("Ionic", ("Melting points", "Conductivity")), ("Covalent", ("Melting points",))):
+        head = deck.slides.add_slide(deck.slide_layouts[SECTION_HEADER])
+        head.shapes.title.text = section
+        for title in slides:
+            slide = deck.slides.add_slide(deck.slide_layouts[TITLE_AND_CONTENT])
+            slide.shapes.title.text = title
+            slide.placeholders[1].text_frame.text = f"{section} substances: a fact about {title.lower()} here."
+    facts = {s.text: s.topic for s in segment(reader.read(_save(deck), "bonding.pptx"))}
+    assert facts["Ionic substances: a fact about conductivity here."] == "Ionic › Conductivity"
+    assert facts["Covalent substances: a fact about melting points here."] == "Covalent › Melting points"
