@@ -199,8 +199,8 @@ def _table_rows(table: Block) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         header = (header[key], *header[:key], *header[key + 1 :])
     for row in table.rows:
         cells = [c for c in row]
-        if not any(cells):
-            continue
+        if not any(cells) or (header and [fold(c) for c in cells] == [fold(h) for h in table.header]):
+            continue  # an empty row, or the header again (a table over several pages repeats it)
         if key and len(cells) > key:
             cells = [cells[key], *cells[:key], *cells[key + 1 :]]
         label, rest = cells[0], cells[1:]

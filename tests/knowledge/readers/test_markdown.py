@@ -235,3 +235,14 @@ def test_a_table_with_its_row_labels_in_a_middle_column():
         "formed from - Intrusive rock: Magma; Extrusive rock: lava",
         "rate of cooling - Intrusive rock: slowly; Extrusive rock: quickly",
     ]
+
+
+def test_a_header_row_repeated_in_a_table_is_not_a_fact():
+    note = "## Constants\n\n| Constant | Symbol | Value |\n| --- | --- | --- |\n"
+    note += "| Planck constant | h | 6.63e-34 J s |\n"
+    note += "| Constant | Symbol | Value |\n| Electron charge | e | 1.60e-19 C |\n"  # a page break's header again
+    got = facts(note, "c.md")
+    assert set(got) == {
+        "Planck constant - Symbol: h; Value: 6.63e-34 J s",
+        "Electron charge - Symbol: e; Value: 1.60e-19 C",
+    }
