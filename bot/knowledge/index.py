@@ -593,8 +593,8 @@ class SearchIndex:
             candidates += [(i, 0.0) for i in restated if i not in seen]
         total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
         needs = _DATE if _WHEN.search(text) else _NUMBER if _HOW_MANY.search(text) else None
-        # a number the question gives is not the one it asks for ("how much ... in 1900?")
-        given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
+        if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
+            given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))

@@ -166,7 +166,7 @@ def _list(items: list[Block]) -> Iterator[Piece]:
 
 
 def _quoted(text: str) -> bool:
-    return text.startswith(('"', "'", "\u201c", "\u2018")) or text.endswith(('"', "'", "\u201d", "\u2019"))
+    return text.startswith(('"', "'")) or text.endswith(('"', "'"))  # (the builder made curly quotes straight)
 
 
 def _short_item(block: Block) -> bool:
@@ -197,9 +197,10 @@ def _table_rows(table: Block) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     key = blank[0] if len(blank) == 1 and header[0].strip() and len(header) >= 3 else 0
     if key:
         header = (header[key], *header[:key], *header[key + 1 :])
+    repeated = [fold(h) for h in table.header]
     for row in table.rows:
         cells = [c for c in row]
-        if not any(cells) or (header and [fold(c) for c in cells] == [fold(h) for h in table.header]):
+        if not any(cells) or (header and [fold(c) for c in cells] == repeated):
             continue  # an empty row, or the header again (a table over several pages repeats it)
         if key and len(cells) > key:
             cells = [cells[key], *cells[:key], *cells[key + 1 :]]

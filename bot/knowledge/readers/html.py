@@ -252,11 +252,11 @@ def _math(node: LexborNode) -> tuple[str | None, bool] | None:
         tex = node.css_first("annotation")
         display = (node.attributes.get("display") or "") == "block"
         return (tex.text() if tex is not None and "tex" in (tex.attributes.get("encoding") or "") else None), display
-    if tag != "span" or "math" not in (node.attributes.get("class") or "").split():
+    classes = (node.attributes.get("class") or "").split() if tag == "span" else ()
+    if "math" not in classes:
         return None
-    display = "display" in (node.attributes.get("class") or "").split()
     m = _TEX_DELIMITERS.match(node.text())
-    return (m.group(1) if m else None), display
+    return (m.group(1) if m else None), "display" in classes
 
 
 def _written_math(node: LexborNode, depth: int) -> str:
@@ -266,7 +266,7 @@ def _written_math(node: LexborNode, depth: int) -> str:
         if tag == "-text":
             out.append(child.text(deep=False))
         elif tag in ("sup", "sub"):
-            body = " ".join(child.text().split()).replace("\u2212", "-")
+            body = " ".join(child.text().split())
             mark = "^" if tag == "sup" else "_"
             out.append(f"{mark}{body}" if len(body) <= 1 or body.isalnum() else f"{mark}({body})")
         elif tag not in _DROP and tag != "-comment":
