@@ -80,6 +80,8 @@ class _Term:
     weight: float  # idf; the rarest weight when the notes do not contain the word
     kin: frozenset[str] = frozenset()  # related stems in the notes, matched at KIN_CREDIT
     pos: int = 0  # where the word stands in the question
+    # the word negated or not, in the notes ("unlimited" for "limited"): matched at KIN_CREDIT, never searched for
+    contrary: frozenset[str] = frozenset()
 
 
 KIN_CREDIT = 0.8
@@ -161,6 +163,15 @@ _POINTS_BACK = re.compile(
     r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her|However|Therefore|Thus|Hence|Consequently|"
     r"As\s+a\s+result)\b|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
 )
+# the negating prefixes, each with the letters it goes before ("impossible", "irregular", "illegal")
+_NEGATING = {
+    "un": re.compile(r"[a-z]{5}"),
+    "non": re.compile(r"[a-z]{5}"),
+    "in": re.compile(r"[ac-hj-kn-oq-z][a-z]{4}"),
+    "im": re.compile(r"[bmp][a-z]{4}"),
+    "ir": re.compile(r"r[a-z]{4}"),
+    "il": re.compile(r"l[a-z]{4}"),
+}
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
@@ -172,6 +183,14 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
 )
+
+
+def _negations(word: str) -> list[str]:
+    """The word with a negating prefix, and without one ("limited"/"unlimited", "elastic"/"inelastic",
+    "legal"/"illegal"), the rest always a word of five letters or more."""
+    out = [p + word for p in _NEGATING if _NEGATING[p].match(word)]
+    out += [word[len(p) :] for p in _NEGATING if word.startswith(p) and _NEGATING[p].match(word[len(p) :])]
+    return [w for w in out if len(w) >= 5 and w != word]
 
 
 def _read_on(first: str, then: str) -> str:
@@ -531,7 +550,8 @@ class SearchIndex:
                 weight = min(self._idf.get(k, self._max_idf) for k in kin)
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
-            terms.append(_Term(word, stem, groups, weight, kin, pos))
+            contrary = frozenset(self._contrary(word)) - kin - {stem}
+            terms.append(_Term(word, stem, groups, weight, kin, pos, contrary))
         # Multi-word alias names ("Second World War", "cross elasticity of demand") match as a whole too.
         said = self.aliases.groups_in(" ".join(t.word for t in terms))  # spelling corrected, filler left out
         said |= self.aliases.groups_in(" ".join(words(question)))  # as written, small words in
@@ -547,6 +567,11 @@ class SearchIndex:
         if len(word) < 5:
             return []
         return self._stem_all([w for w in self._starting(word[:5]) if w != word and related(w, word)])
+
+    def _contrary(self, word: str) -> list[str]:
+        """The word negated, or not, as the notes use it: "unlimited" liability answers whether owners have
+        "limited" liability."""
+        return self._stem_all([w for w in _negations(word) if self.knows(w)])
 
     def _starting(self, prefix: str) -> tuple[str, ...]:
         """The notes' words of five letters or more (not numbers) that start with `prefix`."""
@@ -643,7 +668,7 @@ class SearchIndex:
             # ("how do plants make food" is not about the hydroelectric plant).
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
-            missing = [t for t in terms if t.stem not in self._idf and not t.kin and not t.groups]
+            missing = [t for t in terms if t.stem not in self._idf and not t.kin and not t.contrary and not t.groups]
             # A term of the subject that only other notes use: the question is about their subject ("who wrote
             # Macbeth" is not answered from a computing note that mentions writing).
             own = self._source_stems[self.snippets[scored[0][2]].source]
@@ -652,7 +677,7 @@ class SearchIndex:
                 for t in terms
                 if t.stem in self._idf
                 and t.stem not in own
-                and not (t.kin & own)
+                and not ((t.kin | t.contrary) & own)
                 and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
             ]
             unknown = sum(t.weight / self._max_idf for t in missing)
@@ -852,7 +877,7 @@ class SearchIndex:
         """How many of the key words this snippet, read in its section, contains."""
         topic = self.snippets[idx].topic
         stems, groups = self._section_stems[topic], self._section_groups[self._section_row[topic]]
-        return sum(1 for t in terms if t.stem in stems or t.groups & groups or t.kin & stems)
+        return sum(1 for t in terms if t.stem in stems or t.groups & groups or (t.kin | t.contrary) & stems)
 
     def _coverage(self, idx: int, terms: list[_Term]) -> float:
         stems = self._doc_stems[idx]
@@ -870,7 +895,7 @@ class SearchIndex:
                 got += CONTEXT_CREDIT * t.weight if t.stem in stems else t.weight
             elif t.stem in near_stems or (t.groups & near_groups):
                 got += SECTION_CREDIT * t.weight
-            elif t.kin & stems:
+            elif (t.kin | t.contrary) & stems:
                 got += KIN_CREDIT * t.weight
             elif len(t.word) >= 6 and any(fuzz.ratio(t.stem, s) >= 88 for s in stems if abs(len(s) - len(t.stem)) <= 2):
                 # A near spelling of a long word in this very snippet ("programme"/"program").

@@ -447,3 +447,23 @@ def test_a_label_leading_several_facts_of_a_section_is_not_a_definition():
     )
     top = SearchIndex(segment(notes, "rivers.md")).ask("What are levees?").hits[0].snippet
     assert top.text.endswith("These raised banks are called levees.")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Do the owners of a partnership have limited liability?", "unlimited liability"),
+        ("When is demand elastic?", "inelastic"),  # the notes only ever say "inelastic"
+    ],
+)
+def test_a_word_negated_in_the_notes_is_that_word_too(question, expected):
+    notes = (
+        "# Business ownership\n## Partnership\n- Partners share the workload and bring in more capital.\n"
+        "- The partners have unlimited liability for the debts of the firm.\n"
+        "## Private limited company\n- Owners of a limited company have limited liability and cannot lose more "
+        "than they invested.\n- A private limited company costs little to register.\n"
+        "# Markets\n## Demand\n- Demand for a good with few substitutes is usually inelastic.\n"
+        "- Demand for a good with many substitutes falls when its price rises.\n"
+    )
+    answer = SearchIndex(segment(notes, "notes.md")).ask(question)
+    assert answer.answered and expected in answer.hits[0].snippet.text
