@@ -8,7 +8,8 @@ How an answer is chosen (documented for teachers in README.md):
 2. BM25 ranks the snippets by the key words, their stems and their alias groups; each snippet is
    indexed with its text, its topic and the note's title.
 3. Confidence of a snippet = the share of the question's key words it covers, each word weighted
-   by how rare it is in the notes (a key word found nowhere in the notes weighs as the rarest).
+   by how rare it is in the facts' own words (a key word found nowhere in the notes weighs as the rarest;
+   one close in form or negated, "unlimited" for "limited", counts KIN_CREDIT).
    The final order mixes that coverage with the BM25 score.
 4. The bot answers when the best snippet's confidence is at least ANSWER_THRESHOLD; otherwise it
    says the question is not in the notes and offers the closest topics.
@@ -385,6 +386,12 @@ class SearchIndex:
         del doc_terms
         alias_terms = set(group_term.values())
         idf_of = lru_cache(maxsize=None)(lambda c: self._idf_of(c, n))  # a few distinct counts, many stems
+        if df:
+            # A key word's weight counts the facts that use it in their own words. A heading's word is in every
+            # fact under it: that makes it the section's subject ("Duncan", "Motivation"), not a common word.
+            # A word only headings use is counted where it is.
+            said = np.bincount(text_rows.entries()[1], minlength=len(df)).tolist()
+            df = [own or c for own, c in zip(said, df)]
         self._idf = Weights(terms, {t: idf_of(c) for t, c in enumerate(df) if c and t not in alias_terms})
         self._group_idf = {g: idf_of(df[t]) for g, t in group_term.items()}  # every group a fact names
         self._max_idf = self._idf_of(0, n)

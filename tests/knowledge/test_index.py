@@ -467,3 +467,17 @@ def test_a_word_negated_in_the_notes_is_that_word_too(question, expected):
     )
     answer = SearchIndex(segment(notes, "notes.md")).ask(question)
     assert answer.answered and expected in answer.hits[0].snippet.text
+
+
+def test_a_heading_word_weighs_as_the_facts_that_say_it():
+    # "Macbeth" heads the note, so every fact holds it; counted over all facts it would weigh next to nothing,
+    # and "presented" (in two facts) would outweigh "Duncan" and "Macbeth" together
+    notes = (
+        "# Macbeth\n## Duncan\n- Kind and very trusting.\n- A model king: fair and honest.\n"
+        "- Murdered by Macbeth in his sleep.\n"
+        "## Banquo\n- A foil to Macbeth; presented in a good light.\n- Murdered on Macbeth's orders.\n"
+        "## Lady Macbeth\n- Manipulates her husband.\n- Presented as ruthless, then guilty.\n"
+        "## Macduff\n- Flees to England.\n- Kills Macbeth.\n- A loyal thane who stands for Scotland.\n"
+    )
+    answer = SearchIndex(segment(notes, "macbeth.md")).ask("how is duncan presented in macbeth")
+    assert answer.answered and all(h.snippet.where == "Macbeth › Duncan" for h in answer.hits)
