@@ -159,10 +159,12 @@ def _lead_terms(snippets: Sequence[Snippet]) -> list[str]:
 # A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
 _LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
 # A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...", "During this time,
-# ...", "However, ...") goes on from the fact before it.
+# ...", "However, ...", "In fact, ...") goes on from the fact before it.
 _POINTS_BACK = re.compile(
     r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her|However|Therefore|Thus|Hence|Consequently|"
-    r"As\s+a\s+result)\b|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
+    r"As\s+a\s+result|In\s+fact|Indeed|Moreover|Furthermore|In\s+addition|Additionally|Also|For\s+example|"
+    r"For\s+instance|Instead|Similarly|Likewise|Nevertheless|Nonetheless|Otherwise)\b"
+    r"|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
 )
 # the negating prefixes, each with the letters it goes before ("impossible", "irregular", "illegal")
 _NEGATING = {

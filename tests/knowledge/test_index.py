@@ -254,6 +254,9 @@ Cooling systems such as water cooling are then needed.
 
 ## Meetings
 Every year a company holds an annual general meeting. During this time, all shareholders may attend and vote.
+
+## Networks
+Wired networks are faster than wireless ones. In fact, a cable can carry data ten times faster than radio.
 """
 
 
@@ -271,6 +274,8 @@ def test_a_fact_that_points_back_is_shown_with_the_one_it_points_to():
     assert all("It holds" not in h.snippet.text for h in answer.hits[1:])  # not shown twice
     top = index.ask("what happens at an annual general meeting").hits[0].snippet
     assert top.text.endswith("During this time, all shareholders may attend and vote.")
+    top = index.ask("how much faster can a cable carry data than radio").hits[0].snippet
+    assert top.text.startswith("Wired networks are faster")  # "In fact, ..." goes on from it
     # a fact that goes on with its own subject stands alone
     top = index.ask("what is clock speed").hits[0].snippet
     assert top.text == "Clock speed is the number of instructions a core can carry out each second."
