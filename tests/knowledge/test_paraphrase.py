@@ -212,7 +212,7 @@ def test_meaning_does_not_bring_forward_a_fact_far_behind_in_words():
     from bot.knowledge.index import SearchIndex
 
     index = SearchIndex(segment(MACBETH, "macbeth.md"))
-    question = "What is Macbeth's fatal flaw?"
+    question = "What fatal flaw does Macbeth have?"  # not "what is X": the fact defining X would stay first
     assert index.ask(question).hits[0].snippet.text.startswith("Macbeth's fatal flaw")
     # the model puts the first fact last: the second, as close in words, comes before it, but no fact that shares
     # only "Macbeth" with the question does
@@ -220,3 +220,27 @@ def test_meaning_does_not_bring_forward_a_fact_far_behind_in_words():
     hits = [h.snippet.text for h in index.ask(question).hits]
     assert hits[0].startswith("Macbeth's flaw, his fatal ambition")
     assert hits[1].startswith("Macbeth's fatal flaw is his ambition")
+
+
+RIVERS = """# Rivers
+## Landforms
+- Levee: a raised bank along a river, built up by many floods.
+- Floods build levees higher than the flood plain around them.
+- People build levees up to protect towns from floods.
+- Levees can fail when a flood is very large.
+- Oxbow lakes form when a meander is cut off.
+"""
+
+
+def test_meaning_does_not_move_the_fact_that_defines_the_term_asked():
+    from bot.knowledge.index import SearchIndex
+
+    index = SearchIndex(segment(RIVERS, "rivers.md"))
+    index.paraphrases = Paraphrases(
+        index.snippets, RankedEncoder(["fail", "protect", "higher than"]), VectorCache(None, "r")
+    )
+    hits = [h.snippet.text for h in index.ask("What are levees?").hits]
+    assert hits[0].startswith("Levee: a raised bank")  # the model would put three facts before it
+    # without a definition first, the close facts are ordered by meaning too
+    hits = [h.snippet.text for h in index.ask("Why are levees built?").hits]
+    assert hits[0].startswith("People build levees")
