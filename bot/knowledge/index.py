@@ -665,6 +665,7 @@ class SearchIndex:
                 defines_other = defines == 0 and heading != defined
             elif defined and self._opens_section[idx] and heading == defined:
                 rank += DEFINITION_BONUS  # under the heading "Firewalls", "Hardware and/or software placed ..."
+                definitions.add(idx)
             if heading and heading <= asked and len(heading) >= max(1, len(asked) // 2):
                 rank += OWN_SECTION_BONUS
                 if defined and self._opens_section[idx] and not defines_other:

@@ -244,3 +244,22 @@ def test_meaning_does_not_move_the_fact_that_defines_the_term_asked():
     # without a definition first, the close facts are ordered by meaning too
     hits = [h.snippet.text for h in index.ask("Why are levees built?").hits]
     assert hits[0].startswith("People build levees")
+
+
+FIREWALLS = """# Networks
+## Firewalls
+- Hardware or software placed between a computer and the internet to filter the data in and out.
+- A hardware firewall is a computer with two network cards.
+- A software firewall is usually part of the operating system.
+- A firewall can block a port that an attack uses.
+"""
+
+
+def test_meaning_does_not_move_the_first_fact_under_the_heading_asked():
+    from bot.knowledge.index import SearchIndex
+
+    index = SearchIndex(segment(FIREWALLS, "networks.md"))
+    model = RankedEncoder(["hardware firewall", "software firewall", "block a port"])
+    index.paraphrases = Paraphrases(index.snippets, model, VectorCache(None, "r"))
+    hits = [h.snippet.text for h in index.ask("What does a firewall do?").hits]
+    assert hits[0].startswith("Hardware or software placed between")  # under "Firewalls", it says what one is
