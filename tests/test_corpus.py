@@ -12,7 +12,7 @@ from tests.test_eval import SHARED_EVAL, score
 CORPUS = ROOT.parent / "shared" / "corpus"
 # subject: (hit@1, hit@3, answerable questions refused at most)
 FLOORS = {
-    "biology": (0.86, 0.95, 1),
+    "biology": (0.90, 0.95, 1),
     "business": (0.76, 0.90, 1),
     "chemistry": (0.81, 0.90, 0),
     "computer-science": (0.90, 0.95, 0),

@@ -175,6 +175,15 @@ _NEGATING = {
     "ir": re.compile(r"r[a-z]{4}"),
     "il": re.compile(r"l[a-z]{4}"),
 }
+# A question about what something is for ("the job of ribosomes", "the role of the ALU") is answered by a fact that
+# states a purpose, as "when" is by a date: "... are mainly for synthesising proteins".
+_NONE: frozenset[str] = frozenset()
+_ROLE = frozenset({"job", "role", "function", "purpos"})  # stems
+_PURPOSE = re.compile(
+    r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|allows?|"
+    r"enables?|so\s+that|in\s+order\s+to)\b",
+    re.I,
+)
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _DATE = re.compile(
@@ -630,6 +639,7 @@ class SearchIndex:
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
+        role = frozenset(t.stem for t in terms if t.stem in _ROLE)  # the question asks what something is for
         definitions: set[int] = set()  # the facts that define the term asked, as it is named in the question
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
@@ -648,7 +658,9 @@ class SearchIndex:
             else []
         )
         for idx, bm in candidates:
-            cover = max(self._coverage(idx, terms) / total, restated.get(idx, 0.0))
+            # "the job of ribosomes": "... are mainly for synthesising proteins" says what they are for
+            said = role if role and _PURPOSE.search(self.snippets[idx].text) else _NONE
+            cover = max(self._coverage(idx, terms, said) / total, restated.get(idx, 0.0))
             if needs is not None and not needs.search(given.sub(" ", self.snippets[idx].text)):
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
@@ -681,7 +693,13 @@ class SearchIndex:
             # ("how do plants make food" is not about the hydroelectric plant).
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
-            missing = [t for t in terms if t.stem not in self._idf and not t.kin and not t.contrary and not t.groups]
+            best = scored[0][2]
+            said = role if role and _PURPOSE.search(self.snippets[best].text) else _NONE  # "the function of ..."
+            missing = [
+                t
+                for t in terms
+                if t.stem not in self._idf and not t.kin and not t.contrary and not t.groups and t.stem not in said
+            ]
             # A term of the subject that only other notes use: the question is about their subject ("who wrote
             # Macbeth" is not answered from a computing note that mentions writing).
             own = self._source_stems[self.snippets[scored[0][2]].source]
@@ -694,7 +712,7 @@ class SearchIndex:
                 and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
             ]
             unknown = sum(t.weight / self._max_idf for t in missing)
-            matched = self._matched(scored[0][2], terms)
+            matched = self._matched(best, terms, said)
             # One key word matched is enough when it is a term of the subject ("ribosomes", "platelets") and
             # what else the question says is everyday words ("what job do platelets do when you get cut").
             lone = unknown
@@ -890,19 +908,22 @@ class SearchIndex:
         stems = self._section_stems[self.snippets[idx].topic]
         return [t for t in terms if t.stem in stems and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF]
 
-    def _matched(self, idx: int, terms: list[_Term]) -> int:
-        """How many of the key words this snippet, read in its section, contains."""
+    def _matched(self, idx: int, terms: list[_Term], said: frozenset[str] = _NONE) -> int:
+        """How many of the key words this snippet, read in its section, contains (or says in other words)."""
         topic = self.snippets[idx].topic
         stems, groups = self._section_stems[topic], self._section_groups[self._section_row[topic]]
-        return sum(1 for t in terms if t.stem in stems or t.groups & groups or (t.kin | t.contrary) & stems)
+        return sum(
+            1 for t in terms if t.stem in stems or t.groups & groups or (t.kin | t.contrary) & stems or t.stem in said
+        )
 
-    def _coverage(self, idx: int, terms: list[_Term]) -> float:
+    def _coverage(self, idx: int, terms: list[_Term], said: frozenset[str] = _NONE) -> float:
+        """The weight of the key words this fact covers (`said`: stems its text satisfies in other words)."""
         stems = self._doc_stems[idx]
         groups = self._doc_groups[idx]
         topic = self.snippets[idx].topic
         near_stems = self._section_stems[topic]
         near_groups = self._section_groups[self._section_row[topic]]
-        own = self._text_stems[idx]
+        own = self._text_stems[idx] | said if said else self._text_stems[idx]
         got = 0.0
         for t in terms:
             if t.stem in own:

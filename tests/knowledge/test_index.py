@@ -486,3 +486,15 @@ def test_a_heading_word_weighs_as_the_facts_that_say_it():
     )
     answer = SearchIndex(segment(notes, "macbeth.md")).ask("how is duncan presented in macbeth")
     assert answer.answered and all(h.snippet.where == "Macbeth › Duncan" for h in answer.hits)
+
+
+@pytest.mark.parametrize("question", ["whats the job of ribosomes", "What is the function of ribosomes?"])
+def test_a_question_about_what_something_is_for_gets_the_fact_that_says_its_purpose(question):
+    notes = (
+        "# Cells\n## Ribosomes\n- Small and spherical, about 20nm across, made of ribosomal RNA.\n"
+        "- Ribosomes on the rough ER are mainly for making proteins that leave the cell.\n"
+        "- Ribosomes are made in the nucleolus from two subunits.\n"
+        "## Jobs of the nucleus\n- The nucleus holds the DNA.\n"
+    )
+    answer = SearchIndex(segment(notes, "cells.md")).ask(question)
+    assert answer.answered and answer.hits[0].snippet.text.startswith("Ribosomes on the rough ER are mainly for")
