@@ -165,6 +165,7 @@ _POINTS_BACK = re.compile(
     r"As\s+a\s+result|In\s+fact|Indeed|Moreover|Furthermore|In\s+addition|Additionally|Also|For\s+example|"
     r"For\s+instance|Instead|Similarly|Likewise|Nevertheless|Nonetheless|Otherwise)\b"
     r"|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
+    r"|\("  # an aside in brackets: "(Number of people unemployed / Labour force) x 100"
 )
 # the negating prefixes, each with the letters it goes before ("impossible", "irregular", "illegal")
 _NEGATING = {

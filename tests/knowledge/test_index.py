@@ -257,6 +257,10 @@ Every year a company holds an annual general meeting. During this time, all shar
 
 ## Networks
 Wired networks are faster than wireless ones. In fact, a cable can carry data ten times faster than radio.
+
+## Unemployment
+The unemployment rate is the share of the labour force that cannot find a job.
+- (Unemployed people / Labour force) x 100
 """
 
 
@@ -276,6 +280,8 @@ def test_a_fact_that_points_back_is_shown_with_the_one_it_points_to():
     assert top.text.endswith("During this time, all shareholders may attend and vote.")
     top = index.ask("how much faster can a cable carry data than radio").hits[0].snippet
     assert top.text.startswith("Wired networks are faster")  # "In fact, ..." goes on from it
+    top = index.ask("how do you calculate the unemployment rate").hits[0].snippet
+    assert top.text.endswith("cannot find a job. (Unemployed people / Labour force) x 100")  # an aside in brackets
     # a fact that goes on with its own subject stands alone
     top = index.ask("what is clock speed").hits[0].snippet
     assert top.text == "Clock speed is the number of instructions a core can carry out each second."
