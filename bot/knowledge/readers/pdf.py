@@ -125,7 +125,7 @@ def _page_lines(page, b: DocumentBuilder, number: int) -> list[_Line]:  # noqa: 
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         name = str((font or {}).get("/BaseFont", ""))
-        bold = bool(re.search(r"bold|black|heavy|semibold|-bd|\.b\b", name, re.I))
+        bold = _is_bold(name)
         runs.append(
             _Run(float(x), float(y), round(float(size) * scale, 1) or 10.0, bold, text.replace("\n", " "), name)
         )
@@ -340,6 +340,18 @@ def _fix(text: str, mapping: dict[str, str]) -> str:
         return lig if start or not lig[:1].isupper() else lig.lower()
 
     return _PUA.sub(one, text)
+
+
+# A bold face by its name: a weight word ("Arial,Bold", "Inter-SemiBold"), a weight letter after the family
+# ("LinLibertineB", "LinLibertineBI"), or TeX's bold extended ("CMBX12", "SFBX1000", "LMRomanBX")
+_BOLD_WORD = re.compile(r"bold|black|heavy|semibold|-bd|\.b\b", re.I)
+_BOLD_LETTER = re.compile(r"[a-z](?:B|BI|BO|Bd|BdIt)$")
+_TEX_BOLD = re.compile(r"^(?:CM|SF|EC|LM)\w*BX", re.I)
+
+
+def _is_bold(font: str) -> bool:
+    name = font.lstrip("/").split("+", 1)[-1]
+    return bool(_BOLD_WORD.search(name) or _BOLD_LETTER.search(name) or _TEX_BOLD.search(name))
 
 
 def _family(font: str) -> str:

@@ -6,7 +6,17 @@ import io
 import pypdf
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-FACES = {"R": "Helvetica", "B": "Helvetica-Bold", "M": "Courier", "I": "Helvetica-Oblique"}
+FACES = {
+    "R": "Helvetica",
+    "B": "Helvetica-Bold",
+    "M": "Courier",
+    "I": "Helvetica-Oblique",
+    # bold named by a weight letter (Linux Libertine) and by TeX's "bold extended" (Computer Modern)
+    "LR": "LinLibertine",
+    "LB": "LinLibertineB",
+    "TR": "CMR10",
+    "TB": "CMBX10",
+}
 
 Run = tuple[float, float, float, str, str]  # x, y (points from the bottom left), type size, face key, text
 

@@ -207,3 +207,15 @@ def test_a_code_block_goes_on_over_a_page_break():
         "Steps: Add the salt.",
         "Steps: Stir until it dissolves.",
     ]
+
+
+@pytest.mark.parametrize(("regular", "bold"), [("LR", "LB"), ("TR", "TB")])
+def test_pdf_headings_in_a_bold_face_named_by_a_letter_or_tex(regular, bold):
+    page = [
+        (72, 780, 11, bold, "3.2 Demand"),
+        (72, 760, 11, regular, "Demand is what buyers want at each price."),
+        (72, 735, 11, bold, "3.2.1 Cross Elasticity of Demand"),
+        (72, 715, 11, regular, "If XED is positive, the goods are substitutes."),
+    ]
+    facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "economics.pdf"))}
+    assert facts["If XED is positive, the goods are substitutes."].endswith("3.2.1 Cross Elasticity of Demand")
