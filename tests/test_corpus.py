@@ -13,7 +13,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 # subject: (hit@1, hit@3, answerable questions refused at most)
 FLOORS = {
     "biology": (0.90, 0.95, 1),
-    "business": (0.76, 0.90, 1),
+    "business": (0.80, 0.90, 1),
     "chemistry": (0.81, 0.90, 0),
     "computer-science": (0.90, 0.95, 0),
     "economics": (0.81, 0.95, 0),

@@ -655,6 +655,8 @@ class SearchIndex:
                 for g in sorted({g for t in terms for g in t.groups})
                 for name in self.aliases.names(g)
             ]
+            # a letter asked about is the term ("the M in SMART": "M: Measurable; ...")
+            + [frozenset({t.stem}) for t in terms if len(t.word) == 1 and t.word.isalpha()]
             if defined
             else []
         )

@@ -263,3 +263,22 @@ def test_meaning_does_not_move_the_first_fact_under_the_heading_asked():
     index.paraphrases = Paraphrases(index.snippets, model, VectorCache(None, "r"))
     hits = [h.snippet.text for h in index.ask("What does a firewall do?").hits]
     assert hits[0].startswith("Hardware or software placed between")  # under "Firewalls", it says what one is
+
+
+SMART = """# Objectives
+- SMART: an acronym that helps managers set objectives.
+- S: Specific; the objective says exactly what is to be achieved.
+- M: Measurable; an objective can be measured, so that success can be seen.
+- A: Achievable; the objective is realistic.
+- SMART objectives keep the business on track.
+"""
+
+
+def test_a_letter_asked_about_is_the_term_its_definition_stays_first():
+    from bot.knowledge.index import SearchIndex
+
+    index = SearchIndex(segment(SMART, "objectives.md"))
+    model = RankedEncoder(["an acronym", "on track", "Specific"])
+    index.paraphrases = Paraphrases(index.snippets, model, VectorCache(None, "r"))
+    hits = [h.snippet.text for h in index.ask("What does the M in SMART objectives mean?").hits]
+    assert hits[0].startswith("M: Measurable")
