@@ -39,7 +39,7 @@ import numpy as np
 import Stemmer
 from jellyfish import metaphone
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.bm25 import FlatBM25
@@ -179,6 +179,7 @@ _NEGATING = {
 # A question about what something is for ("the job of ribosomes", "the role of the ALU") is answered by a fact that
 # states a purpose, as "when" is by a date: "... are mainly for synthesising proteins".
 _NONE: frozenset[str] = frozenset()
+_FILLER = tuple(sorted(w for w in STOPWORDS if len(w) >= 4 and w.isalpha()))  # shorter ones are close to too much
 _ROLE = frozenset({"job", "role", "function", "purpos"})  # stems
 _PURPOSE = re.compile(
     r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|allows?|"
@@ -499,6 +500,13 @@ class SearchIndex:
             best = process.extractOne(
                 word, self._within_letters(word, tol), scorer=Levenshtein.distance, score_cutoff=tol, processor=None
             )
+            # a misspelt filler word is filler, "waht" (letters swapped) or "descirbe", unless a word of the notes
+            # is closer: the caller leaves it out
+            filler = process.extractOne(
+                word, _FILLER, scorer=OSA.distance, score_cutoff=1 if len(word) < 6 else tol, processor=None
+            )
+            if filler and (not best or filler[1] < best[1]):
+                return filler[0]
             if best:
                 return best[0]
         if zipf is None or zipf < SOUND_ALIKE_ZIPF:
@@ -560,6 +568,8 @@ class SearchIndex:
                 continue
             seen.add(tok)
             fixed = self._correct(tok)
+            if fixed in STOPWORDS and tok not in acronyms:
+                continue  # a misspelt filler word ("descibe", "presentd")
             word = fixed or tok
             stem = self._stem(word)
             groups = frozenset(self.aliases.group_of(word) | caps.get(tok, set()))

@@ -504,3 +504,14 @@ def test_a_question_about_what_something_is_for_gets_the_fact_that_says_its_purp
     )
     answer = SearchIndex(segment(notes, "cells.md")).ask(question)
     assert answer.answered and answer.hits[0].snippet.text.startswith("Ribosomes on the rough ER are mainly for")
+
+
+@pytest.mark.parametrize("question", ["descirbe osmosis", "explian osmosis", "plz explane osmosis", "waht is osmosis"])
+def test_a_misspelt_filler_word_is_filler(question):
+    notes = (
+        "# Cells\n## Osmosis\n- Osmosis is the movement of water across a partially permeable membrane.\n"
+        "- Diffusion is the spreading of particles.\n"
+    )
+    index = SearchIndex(segment(notes, "cells.md"))
+    assert [t.word for t in index._terms(question)] == ["osmosis"]
+    assert index.ask(question).answered
