@@ -176,15 +176,28 @@ _NEGATING = {
     "ir": re.compile(r"r[a-z]{4}"),
     "il": re.compile(r"l[a-z]{4}"),
 }
-# A question about what something is for ("the job of ribosomes", "the role of the ALU") is answered by a fact that
-# states a purpose, as "when" is by a date: "... are mainly for synthesising proteins".
 _NONE: frozenset[str] = frozenset()
 _FILLER = tuple(sorted(w for w in STOPWORDS if len(w) >= 4 and w.isalpha()))  # shorter ones are close to too much
-_ROLE = frozenset({"job", "role", "function", "purpos"})  # stems
-_PURPOSE = re.compile(
-    r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|allows?|"
-    r"enables?|so\s+that|in\s+order\s+to)\b",
-    re.I,
+# Question words a fact answers in other words, as "when" is answered by a date (stems, and what the fact says):
+# - what something is for ("the job of ribosomes", "the role of the ALU"): a purpose, "... mainly for making proteins";
+# - a test for something ("how can you test for an alkene"): what is seen, "turns bromine water colourless".
+_SAID_OTHERWISE = (
+    (
+        frozenset({"job", "role", "function", "purpos"}),
+        re.compile(
+            r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|"
+            r"allows?|enables?|so\s+that|in\s+order\s+to)\b",
+            re.I,
+        ),
+    ),
+    (
+        frozenset({"test"}),
+        re.compile(
+            r"\b(?:turns?|turned|goes|went|colou?rless|precipitate|fizz(?:es|ing)?|bubbles|relights?|squeaky\s+pop|"
+            r"cloudy|milky|positive\s+result)\b",
+            re.I,
+        ),
+    ),
 )
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
@@ -650,11 +663,11 @@ class SearchIndex:
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
-        role = frozenset(t.stem for t in terms if t.stem in _ROLE)  # the question asks what something is for
         definitions: set[int] = set()  # the facts that define the term asked, as it is named in the question
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
         asked = frozenset(t.stem for t in terms)
+        otherwise = [(asked & stems, says) for stems, says in _SAID_OTHERWISE if asked & stems]
         defined = asked if _DEFINE.search(text) or len(terms) <= 2 else frozenset()
         # the term asked about under each of its names ("MDR": "Memory Data Register (MDR) - holds ..." defines it)
         named = (
@@ -672,7 +685,7 @@ class SearchIndex:
         )
         for idx, bm in candidates:
             # "the job of ribosomes": "... are mainly for synthesising proteins" says what they are for
-            said = role if role and _PURPOSE.search(self.snippets[idx].text) else _NONE
+            said = self._said(idx, otherwise) if otherwise else _NONE
             cover = max(self._coverage(idx, terms, said) / total, restated.get(idx, 0.0))
             if needs is not None and not needs.search(given.sub(" ", self.snippets[idx].text)):
                 cover *= WRONG_KIND
@@ -707,7 +720,7 @@ class SearchIndex:
             # Each missing word counts by how much of a subject it names: "germs" or "Browning" fully,
             # an everyday word ("job", "wrong", "cut") a quarter, as paraphrases more often use them.
             best = scored[0][2]
-            said = role if role and _PURPOSE.search(self.snippets[best].text) else _NONE  # "the function of ..."
+            said = self._said(best, otherwise) if otherwise else _NONE  # "the function of ...", "test for ..."
             missing = [
                 t
                 for t in terms
@@ -920,6 +933,11 @@ class SearchIndex:
         ("phagocytes", "Biuret"), not everyday words ("large", "system")."""
         stems = self._section_stems[self.snippets[idx].topic]
         return [t for t in terms if t.stem in stems and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF]
+
+    def _said(self, idx: int, otherwise: list[tuple[frozenset[str], re.Pattern[str]]]) -> frozenset[str]:
+        """The question's stems this fact answers in other words (see _SAID_OTHERWISE)."""
+        text = self.snippets[idx].text
+        return frozenset().union(*(stems for stems, says in otherwise if says.search(text)))
 
     def _matched(self, idx: int, terms: list[_Term], said: frozenset[str] = _NONE) -> int:
         """How many of the key words this snippet, read in its section, contains (or says in other words)."""

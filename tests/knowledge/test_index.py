@@ -515,3 +515,15 @@ def test_a_misspelt_filler_word_is_filler(question):
     index = SearchIndex(segment(notes, "cells.md"))
     assert [t.word for t in index._terms(question)] == ["osmosis"]
     assert index.ask(question).answered
+
+
+def test_a_test_for_something_is_answered_by_what_is_seen():
+    notes = (
+        "# Organic chemistry\n## Alkanes\n- Saturated hydrocarbons with single bonds only.\n"
+        "- No change to bromine water.\n"
+        "## Alkenes\n- Alkenes: unsaturated hydrocarbons with a C=C double bond.\n"
+        "- Turn bromine water colourless.\n- Can be combined to make polymers.\n"
+        "- Alkene + Steam → Alcohol (hydration), with a phosphoric acid catalyst.\n"
+    )
+    answer = SearchIndex(segment(notes, "organic.md")).ask("How can you test for an alkene?")
+    assert answer.answered and answer.hits[0].snippet.text == "Turn bromine water colourless."
