@@ -46,6 +46,22 @@ from bot.knowledge.bm25 import FlatBM25
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import BEHIND, DOUBT, NEAR, Paraphrases
+from bot.knowledge.phrasing import (
+    ASIDE,
+    CLAUSE,
+    DATE,
+    DEFINE,
+    HOW_MANY,
+    LABEL,
+    MONTHS,
+    NUMBER,
+    POINTS_BACK,
+    SAID_OTHERWISE,
+    WHEN,
+    lead_terms,
+    negations,
+    read_on,
+)
 from bot.knowledge.smalltalk import small_talk
 from bot.knowledge.termrows import (
     FactStems,
@@ -101,7 +117,6 @@ HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or 
 CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
 PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
 DEFINITION_BONUS = 0.15  # "what is X" / "define X" / "X?": the fact that defines X ("X: ...", "X is ...") first
-LABEL_REPEATS = 3  # a label leading this many facts of one section is the section's subject, not a defined term
 OWN_SECTION_BONUS = 0.08  # a fact under X's own heading, before passing mentions of X elsewhere
 COVER_WEIGHT = 0.7  # the final order: mostly coverage, BM25 to break near-ties
 BM25_K1, BM25_B = 1.5, 0.75
@@ -109,120 +124,9 @@ BM25_K1, BM25_B = 1.5, 0.75
 
 _CAPS_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{0,2}\b")
 _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
-# "When did ...", "when was ...": a time. "When can ionic compounds conduct", "when does a star ...": a condition.
-_WHEN = re.compile(
-    r"^\s*(?:when\b(?!\s+(?:can|could|does|do|is|are|should|would|will|must|might|may)\b)|"
-    r"(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)",
-    re.I,
-)
-_DEFINE = re.compile(
-    r"^\s*(?:(?:what|who)(?:'s|\s+(?:is|are|was|were|s))\s+|define\s+|definition\s+of\s+|meaning\s+of\s+|"
-    r"what\s+(?:does|do)\s+(?=.+\bmean\b))",
-    re.I,
-)
-# The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ..."; not a statement
-# about it ("Firewalls are installed on servers") or a clause ("When a firewall is ...").
-_LEAD_TERM = re.compile(
-    r"^(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
-    r"([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s)",
-    re.I,
-)
-# "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
-_NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
 _KEPT = (-1).__ne__  # a term number, not a stopword's -1
-_ASIDE = re.compile(r"\([^()]*\)")
-_CLAUSE = re.compile(r"\b(?:which|that|who|whom|whose|where)\b", re.I)
-
-
-def _lead_term(text: str) -> tuple[str, bool]:
-    """The term a fact defines, as written, or "" (see _NAMED_TERM and _LEAD_TERM); and whether it is named at the
-    end ("... are called levees") rather than led with."""
-    low = text.casefold()  # _NAMED_TERM needs one of these words: most facts have none, and are not searched
-    named = ("called" in low or "known" in low or "termed" in low) and _NAMED_TERM.search(text)
-    if named:
-        return named.group(1), True
-    lead = _LEAD_TERM.match(text)
-    return (lead.group(1), False) if lead else ("", False)
-
-
-def _lead_terms(snippets: Sequence[Snippet]) -> list[str]:
-    """Each fact's lead term; a label that leads several facts of one section ("Levees: ...", "How it happened:
-    ...") names the section's subject, not what each fact defines."""
-    leads = [_lead_term(s.text) for s in snippets]
-    shared = Counter((s.source, s.topic, lead.casefold()) for s, (lead, named) in zip(snippets, leads) if not named)
-    return [
-        "" if not named and shared[(s.source, s.topic, lead.casefold())] >= LABEL_REPEATS else lead
-        for s, (lead, named) in zip(snippets, leads)
-    ]
-
-
-# A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
-_LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
-# A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...", "During this time,
-# ...", "However, ...", "In fact, ...") goes on from the fact before it.
-_POINTS_BACK = re.compile(
-    r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her|However|Therefore|Thus|Hence|Consequently|"
-    r"As\s+a\s+result|In\s+fact|Indeed|Moreover|Furthermore|In\s+addition|Additionally|Also|For\s+example|"
-    r"For\s+instance|Instead|Similarly|Likewise|Nevertheless|Nonetheless|Otherwise)\b"
-    r"|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
-    r"|\("  # an aside in brackets: "(Number of people unemployed / Labour force) x 100"
-)
-# the negating prefixes, each with the letters it goes before ("impossible", "irregular", "illegal")
-_NEGATING = {
-    "un": re.compile(r"[a-z]{5}"),
-    "non": re.compile(r"[a-z]{5}"),
-    "in": re.compile(r"[ac-hj-kn-oq-z][a-z]{4}"),
-    "im": re.compile(r"[bmp][a-z]{4}"),
-    "ir": re.compile(r"r[a-z]{4}"),
-    "il": re.compile(r"l[a-z]{4}"),
-}
 _NONE: frozenset[str] = frozenset()
 _FILLER = tuple(sorted(w for w in STOPWORDS if len(w) >= 4 and w.isalpha()))  # shorter ones are close to too much
-# Question words a fact answers in other words, as "when" is answered by a date (stems, and what the fact says):
-# - what something is for ("the job of ribosomes", "the role of the ALU"): a purpose, "... mainly for making proteins";
-# - a test for something ("how can you test for an alkene"): what is seen, "turns bromine water colourless".
-_SAID_OTHERWISE = (
-    (
-        frozenset({"job", "role", "function", "purpos"}),
-        re.compile(
-            r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|"
-            r"allows?|enables?|so\s+that|in\s+order\s+to)\b",
-            re.I,
-        ),
-    ),
-    (
-        frozenset({"test"}),
-        re.compile(
-            r"\b(?:turns?|turned|goes|went|colou?rless|precipitate|fizz(?:es|ing)?|bubbles|relights?|squeaky\s+pop|"
-            r"cloudy|milky|positive\s+result)\b",
-            re.I,
-        ),
-    ),
-)
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
-_DATE = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
-    r"jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
-    r"dec(?:ember)?|\w+ties|century|decades?)\b",
-    re.I,
-)
-_NUMBER = re.compile(
-    r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
-)
-
-
-def _negations(word: str) -> list[str]:
-    """The word with a negating prefix, and without one ("limited"/"unlimited", "elastic"/"inelastic",
-    "legal"/"illegal"), the rest always a word of five letters or more."""
-    out = [p + word for p in _NEGATING if _NEGATING[p].match(word)]
-    out += [word[len(p) :] for p in _NEGATING if word.startswith(p) and _NEGATING[p].match(word[len(p) :])]
-    return [w for w in out if len(w) >= 5 and w != word]
-
-
-def _read_on(first: str, then: str) -> str:
-    """Two facts as one passage: as sentences after a full stop, else with a dash."""
-    return f"{first} {then}" if first.endswith((".", "!", "?")) else f"{first} — {then}"
 
 
 def _typo_tolerance(word: str) -> int:
@@ -345,15 +249,15 @@ class SearchIndex:
 
         opened: set[tuple[str, str]] = set()
         deepest_row: dict[str, int] = {}  # a topic's deepest heading's row
-        for s, lead in zip(self.snippets, _lead_terms(self.snippets)):
+        for s, lead in zip(self.snippets, lead_terms(self.snippets)):
             text_toks = words(s.text)
             own_ids = self._ids_of(text_toks, vocab, terms)
             topic_of.append(part(s.topic))
             title_of.append(part(s.title))
             # "The apparent magnitude (m) of an object is ...": an aside in brackets is not part of the term
-            term = _ASIDE.sub(" ", lead) if "(" in lead else lead
+            term = ASIDE.sub(" ", lead) if "(" in lead else lead
             # a term of a few words, not a clause ("the process by which a fossil ...")
-            short = len(term.split()) <= 7 and not _CLAUSE.search(term)
+            short = len(term.split()) <= 7 and not CLAUSE.search(term)
             lead_keys = [t for t in words(term) if t not in STOPWORDS] if term and short else []
             lead_rows.add(self._ids_of(lead_keys, None, terms) if len(lead_keys) <= 4 else [])  # in the text already
             # the deepest heading names the section ("Triple Entente: Britain, France..." is about the Entente)
@@ -613,7 +517,7 @@ class SearchIndex:
     def _contrary(self, word: str) -> list[str]:
         """The word negated, or not, as the notes use it: "unlimited" liability answers whether owners have
         "limited" liability."""
-        return self._stem_all([w for w in _negations(word) if self.knows(w)])
+        return self._stem_all([w for w in negations(word) if self.knows(w)])
 
     def _starting(self, prefix: str) -> tuple[str, ...]:
         """The notes' words of five letters or more (not numbers) that start with `prefix`."""
@@ -659,7 +563,7 @@ class SearchIndex:
             seen = {i for i, _ in candidates}
             candidates += [(i, 0.0) for i in restated if i not in seen]
         total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
-        needs = _DATE if _WHEN.search(text) else _NUMBER if _HOW_MANY.search(text) else None
+        needs = DATE if WHEN.search(text) else NUMBER if HOW_MANY.search(text) else None
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
@@ -667,8 +571,8 @@ class SearchIndex:
         best_bm25 = max((s for _, s in candidates), default=0.0) or 1.0
         pairs = set(zip((t.stem for t in terms), (t.stem for t in terms[1:])))
         asked = frozenset(t.stem for t in terms)
-        otherwise = [(asked & stems, says) for stems, says in _SAID_OTHERWISE if asked & stems]
-        defined = asked if _DEFINE.search(text) or len(terms) <= 2 else frozenset()
+        otherwise = [(asked & stems, says) for stems, says in SAID_OTHERWISE if asked & stems]
+        defined = asked if DEFINE.search(text) or len(terms) <= 2 else frozenset()
         # the term asked about under each of its names ("MDR": "Memory Data Register (MDR) - holds ..." defines it)
         named = (
             [defined]
@@ -795,20 +699,20 @@ class SearchIndex:
             if (
                 before is not None
                 and before not in shown[:rank]
-                and _POINTS_BACK.match(s.text)
+                and POINTS_BACK.match(s.text)
                 and len(s.text) + len(self.snippets[before].text) + 1 <= MAX_SNIPPET_CHARS
             ):
                 dropped.add(before)
-                s = replace(s, text=_read_on(self.snippets[before].text, s.text))
+                s = replace(s, text=read_on(self.snippets[before].text, s.text))
             after = self._beside(i, 1)
             if (
                 after is not None
                 and after not in shown[:rank]
                 and len(s.text) + len(self.snippets[after].text) + 3 <= MAX_SNIPPET_CHARS
             ):
-                if _POINTS_BACK.match(self.snippets[after].text):
+                if POINTS_BACK.match(self.snippets[after].text):
                     dropped.add(after)
-                    s = replace(s, text=_read_on(s.text, self.snippets[after].text))
+                    s = replace(s, text=read_on(s.text, self.snippets[after].text))
                 elif self._restates(i, asked):
                     dropped.add(after)
                     s = replace(s, text=f"{s.text} — {self.snippets[after].text}")
@@ -830,7 +734,7 @@ class SearchIndex:
         out: list[int] = []
         said: set[tuple[str, ...]] = set()
         for i in order:
-            key = tuple(words(_LABEL.sub("", self.snippets[i].text, count=1)))
+            key = tuple(words(LABEL.sub("", self.snippets[i].text, count=1)))
             if key in said:
                 continue
             said.add(key)
@@ -842,8 +746,8 @@ class SearchIndex:
     def _restates(self, idx: int, asked: set[str]) -> bool:
         """Whether a fact says nothing the question did not: past a leading label, its key words are the
         question's, its heading's, numbers or months."""
-        said = _LABEL.sub("", self.snippets[idx].text, count=1)
-        toks = [t for t in words(said) if t not in STOPWORDS and not t[0].isdigit() and t not in _MONTHS]
+        said = LABEL.sub("", self.snippets[idx].text, count=1)
+        toks = [t for t in words(said) if t not in STOPWORDS and not t[0].isdigit() and t not in MONTHS]
         if not toks:
             return False
         context = self._topic_stems[idx]
@@ -935,7 +839,7 @@ class SearchIndex:
         return [t for t in terms if t.stem in stems and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF]
 
     def _said(self, idx: int, otherwise: list[tuple[frozenset[str], re.Pattern[str]]]) -> frozenset[str]:
-        """The question's stems this fact answers in other words (see _SAID_OTHERWISE)."""
+        """The question's stems this fact answers in other words (see SAID_OTHERWISE)."""
         text = self.snippets[idx].text
         return frozenset().union(*(stems for stems, says in otherwise if says.search(text)))
 

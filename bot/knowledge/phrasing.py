@@ -1,0 +1,129 @@
+"""How questions ask and facts say things, in English: the forms the search index reads.
+
+A question's kind ("when ...?" wants a date, "how many ...?" a number, "what is X?" a definition), the term a fact
+defines ("Osmosis: ...", "... are called levees"), facts that go on from the one before ("This can cause ...",
+"However, ...", "(...) x 100"), a word's negation ("unlimited" for "limited") and question words a fact answers in
+other words ("the job of X": "... for making proteins"). Pure functions and patterns; index.py applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.knowledge.model import Snippet
+
+LABEL_REPEATS = 3  # a label leading this many facts of one section is the section's subject, not a defined term
+
+# "When did ...", "when was ...": a time. "When can ionic compounds conduct", "when does a star ...": a condition.
+WHEN = re.compile(
+    r"^\s*(?:when\b(?!\s+(?:can|could|does|do|is|are|should|would|will|must|might|may)\b)|"
+    r"(?:in\s+)?(?:what|which)\s+(?:year|date|month|day)\b|how\s+long\s+ago\b)",
+    re.I,
+)
+DEFINE = re.compile(
+    r"^\s*(?:(?:what|who)(?:'s|\s+(?:is|are|was|were|s))\s+|define\s+|definition\s+of\s+|meaning\s+of\s+|"
+    r"what\s+(?:does|do)\s+(?=.+\bmean\b))",
+    re.I,
+)
+# The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ..."; not a statement
+# about it ("Firewalls are installed on servers") or a clause ("When a firewall is ...").
+_LEAD_TERM = re.compile(
+    r"^(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
+    r"([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s)",
+    re.I,
+)
+# "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
+_NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
+ASIDE = re.compile(r"\([^()]*\)")
+CLAUSE = re.compile(r"\b(?:which|that|who|whom|whose|where)\b", re.I)
+
+
+def _lead_term(text: str) -> tuple[str, bool]:
+    """The term a fact defines, as written, or "" (see _NAMED_TERM and _LEAD_TERM); and whether it is named at the
+    end ("... are called levees") rather than led with."""
+    low = text.casefold()  # _NAMED_TERM needs one of these words: most facts have none, and are not searched
+    named = ("called" in low or "known" in low or "termed" in low) and _NAMED_TERM.search(text)
+    if named:
+        return named.group(1), True
+    lead = _LEAD_TERM.match(text)
+    return (lead.group(1), False) if lead else ("", False)
+
+
+def lead_terms(snippets: Sequence[Snippet]) -> list[str]:
+    """Each fact's lead term; a label that leads several facts of one section ("Levees: ...", "How it happened:
+    ...") names the section's subject, not what each fact defines."""
+    leads = [_lead_term(s.text) for s in snippets]
+    shared = Counter((s.source, s.topic, lead.casefold()) for s, (lead, named) in zip(snippets, leads) if not named)
+    return [
+        "" if not named and shared[(s.source, s.topic, lead.casefold())] >= LABEL_REPEATS else lead
+        for s, (lead, named) in zip(snippets, leads)
+    ]
+
+
+# A leading label of a few words ("Quotes:", "1914 July Crisis:") is not what a fact says.
+LABEL = re.compile(r"^[^:;.!?]{1,40}:\s+(?=\S)")
+# A fact that opens by pointing back ("This can cause CPUs to overheat", "They block an enzyme ...", "During this time,
+# ...", "However, ...", "In fact, ...") goes on from the fact before it.
+POINTS_BACK = re.compile(
+    r"(?:This|These|That|Those|It|Its|They|Their|Such|He|She|His|Her|However|Therefore|Thus|Hence|Consequently|"
+    r"As\s+a\s+result|In\s+fact|Indeed|Moreover|Furthermore|In\s+addition|Additionally|Also|For\s+example|"
+    r"For\s+instance|Instead|Similarly|Likewise|Nevertheless|Nonetheless|Otherwise)\b"
+    r"|(?:[A-Za-z]+,?\s+){1,3}(?:this|these|those|such)\b"  # "During this time, ..."
+    r"|\("  # an aside in brackets: "(Number of people unemployed / Labour force) x 100"
+)
+# the negating prefixes, each with the letters it goes before ("impossible", "irregular", "illegal")
+_NEGATING = {
+    "un": re.compile(r"[a-z]{5}"),
+    "non": re.compile(r"[a-z]{5}"),
+    "in": re.compile(r"[ac-hj-kn-oq-z][a-z]{4}"),
+    "im": re.compile(r"[bmp][a-z]{4}"),
+    "ir": re.compile(r"r[a-z]{4}"),
+    "il": re.compile(r"l[a-z]{4}"),
+}
+# Question words a fact answers in other words, as "when" is answered by a date (stems, and what the fact says):
+# - what something is for ("the job of ribosomes", "the role of the ALU"): a purpose, "... mainly for making proteins";
+# - a test for something ("how can you test for an alkene"): what is seen, "turns bromine water colourless".
+SAID_OTHERWISE = (
+    (
+        frozenset({"job", "role", "function", "purpos"}),
+        re.compile(
+            r"\b(?:for\s+(?:the\s+)?\w+ing|responsible\s+for|site\s+(?:of|for)|used\s+(?:to|for|in)|helps?\s+to|"
+            r"allows?|enables?|so\s+that|in\s+order\s+to)\b",
+            re.I,
+        ),
+    ),
+    (
+        frozenset({"test"}),
+        re.compile(
+            r"\b(?:turns?|turned|goes|went|colou?rless|precipitate|fizz(?:es|ing)?|bubbles|relights?|squeaky\s+pop|"
+            r"cloudy|milky|positive\s+result)\b",
+            re.I,
+        ),
+    ),
+)
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
+DATE = re.compile(
+    r"\b(?:1[0-9]{3}|20[0-9]{2}|[0-9]0s|(?:in|of|since|from|to|by)\s+'?[0-9]{2}|[0-9]{2}-[0-9]{2}|"
+    r"jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?|\w+ties|century|decades?)\b",
+    re.I,
+)
+NUMBER = re.compile(
+    r"[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|dozen)\b", re.I
+)
+
+
+def negations(word: str) -> list[str]:
+    """The word with a negating prefix, and without one ("limited"/"unlimited", "elastic"/"inelastic",
+    "legal"/"illegal"), the rest always a word of five letters or more."""
+    out = [p + word for p in _NEGATING if _NEGATING[p].match(word)]
+    out += [word[len(p) :] for p in _NEGATING if word.startswith(p) and _NEGATING[p].match(word[len(p) :])]
+    return [w for w in out if len(w) >= 5 and w != word]
+
+
+def read_on(first: str, then: str) -> str:
+    """Two facts as one passage: as sentences after a full stop, else with a dash."""
+    return f"{first} {then}" if first.endswith((".", "!", "?")) else f"{first} — {then}"
