@@ -48,9 +48,11 @@ from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import BEHIND, DOUBT, NEAR, Paraphrases
 from bot.knowledge.phrasing import (
     ASIDE,
+    ASKS_FORMULA,
     CLAUSE,
     DATE,
     DEFINE,
+    FORMULA,
     HOW_MANY,
     LABEL,
     MONTHS,
@@ -112,7 +114,7 @@ SOUND_ALIKE_ZIPF, SOUND_ALIKE_MIN = 3.0, 4
 # (at least this common) the notes do not use: they paraphrase, they do not change the subject.
 SUBJECT_TERM_ZIPF, EVERYDAY_ZIPF = 3.5, 4.5
 MISSING_NAME_SHARE = 1.0  # a capitalised name the notes never use ("Truman Doctrine") weighs as the rarest word
-WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date (or "how many" with no number)
+WRONG_KIND = 0.6  # "when ...?" answered by a fact with no date ("how many" with no number, "formula for" none)
 HEADING_MATCH = 75  # rapidfuzz ratio at which a question restates a heading or a note's title
 CONTEXT_CREDIT = 0.9  # a key word found in the snippet's topic or its note's title, not its text
 PHRASE_BONUS = 0.1  # for key words that follow each other in the snippet as in the question
@@ -563,7 +565,15 @@ class SearchIndex:
             seen = {i for i, _ in candidates}
             candidates += [(i, 0.0) for i in restated if i not in seen]
         total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
-        needs = DATE if WHEN.search(text) else NUMBER if HOW_MANY.search(text) else None
+        needs = (
+            DATE
+            if WHEN.search(text)
+            else NUMBER
+            if HOW_MANY.search(text)
+            else FORMULA
+            if ASKS_FORMULA.search(text)
+            else None
+        )
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []

@@ -103,6 +103,9 @@ SAID_OTHERWISE = (
         ),
     ),
 )
+# "The formula (equation) for X" asks for one: "v = f λ", "glucose + oxygen → carbon dioxide + water"
+ASKS_FORMULA = re.compile(r"\b(?:formula|equation)s?\s+(?:for|of)\b", re.I)
+FORMULA = re.compile(r"=|→|⟶|->|⇌")
 MONTHS = frozenset("january february march april may june july august september october november december".split())
 HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 DATE = re.compile(

@@ -527,3 +527,16 @@ def test_a_test_for_something_is_answered_by_what_is_seen():
     )
     answer = SearchIndex(segment(notes, "organic.md")).ask("How can you test for an alkene?")
     assert answer.answered and answer.hits[0].snippet.text == "Turn bromine water colourless."
+
+
+def test_the_formula_for_something_is_a_fact_with_a_formula():
+    notes = (
+        "# Science\n## Waves\n- Wave speed: v = f λ\n- Sound waves need a medium to travel through.\n"
+        "## Computers\n- Clock speed is the number of instructions a processor carries out each second.\n"
+        "## Plants\n- Chloroplasts are the site of photosynthesis.\n"
+        "## Chemistry\n- The formula of a compound gives the atoms in it.\n"
+    )
+    index = SearchIndex(segment(notes, "science.md"))
+    assert index.ask("What is the formula for wave speed?").hits[0].snippet.text == "Wave speed: v = f λ"
+    # the notes hold no formula for photosynthesis: a fact that only names it is not one
+    assert not index.ask("What is the formula for photosynthesis?").answered
