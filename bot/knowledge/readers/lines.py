@@ -25,7 +25,8 @@ CONTINUES = set(
 VERBS = set(
     """is are was were be been being had has have did do does would could should will can may might
     must shall said says wanted wants became become made makes took takes gave gives tried agreed
-    decided felt saw met led left kept sent called claimed believed hoped feared argued""".split()
+    decided felt saw met led left kept sent called claimed believed hoped feared argued
+    turn turns turned goes went give contain contains react reacts""".split()
 )
 
 

@@ -188,13 +188,15 @@ def test_a_heading_in_every_section_is_not_a_running_header():
 def test_pdf_prose_among_much_code_and_statements_in_capitals_are_not_headings():
     code = [(72, 700 - 13 * k, 11, "M", f"Step {k}: heat the mixture for {k} minutes and stir well") for k in range(12)]
     page = [
-        (72, 780, 18, "B", "Alkenes"),
+        (72, 805, 18, "B", "Alkenes"),
+        (72, 778, 12, "R", "TURN BROMINE WATER COLORLESS"),
         (72, 750, 12, "R", "CAN BE COMBINED TO MAKE POLYMERS"),
         (72, 725, 12, "R", "Produced from crude oil by cracking"),
         *code,
     ]
     facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "alkenes.pdf"))}
     assert facts["CAN BE COMBINED TO MAKE POLYMERS"] == "Alkenes"
+    assert facts["TURN BROMINE WATER COLORLESS"] == "Alkenes"  # a statement that opens with a verb
     assert facts["Produced from crude oil by cracking"] == "Alkenes"
 
 
