@@ -48,18 +48,13 @@ from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import BEHIND, DOUBT, NEAR, Paraphrases
 from bot.knowledge.phrasing import (
     ASIDE,
-    ASKS_FORMULA,
     CLAUSE,
-    DATE,
     DEFINE,
-    FORMULA,
-    HOW_MANY,
+    KIND_ASKED,
     LABEL,
     MONTHS,
-    NUMBER,
     POINTS_BACK,
     SAID_OTHERWISE,
-    WHEN,
     lead_terms,
     negations,
     read_on,
@@ -99,8 +94,9 @@ class _Term:
     weight: float  # idf; the rarest weight when the notes do not contain the word
     kin: frozenset[str] = frozenset()  # related stems in the notes, matched at KIN_CREDIT
     pos: int = 0  # where the word stands in the question
-    # the word negated or not, in the notes ("unlimited" for "limited"): matched at KIN_CREDIT, never searched for
-    contrary: frozenset[str] = frozenset()
+    # the stems matched at KIN_CREDIT: the kin, and the word negated or not as the notes use it ("unlimited" for
+    # "limited"), which is never searched for
+    alike: frozenset[str] = frozenset()
 
 
 KIN_CREDIT = 0.8
@@ -318,11 +314,12 @@ class SearchIndex:
         del doc_terms
         alias_terms = set(group_term.values())
         idf_of = lru_cache(maxsize=None)(lambda c: self._idf_of(c, n))  # a few distinct counts, many stems
+        facts, stems = text_rows.entries()  # every (fact, stem of its own words)
         if df:
             # A key word's weight counts the facts that use it in their own words. A heading's word is in every
             # fact under it: that makes it the section's subject ("Duncan", "Motivation"), not a common word.
             # A word only headings use is counted where it is.
-            said = np.bincount(text_rows.entries()[1], minlength=len(df)).tolist()
+            said = np.bincount(stems, minlength=len(df)).tolist()
             df = [own or c for own, c in zip(said, df)]
         self._idf = Weights(terms, {t: idf_of(c) for t, c in enumerate(df) if c and t not in alias_terms})
         self._group_idf = {g: idf_of(df[t]) for g, t in group_term.items()}  # every group a fact names
@@ -351,7 +348,6 @@ class SearchIndex:
                 self._headings.setdefault(plain[h], array("i")).append(i)
         # A section's (or note's) stems: its facts' own, their topics' and titles', all at once.
         area_rows = StemRows(terms)
-        facts, stems = text_rows.entries()
         for area_of, count in ((section_of, len(sections)), (source_of, len(sources))):
             area = np.frombuffer(area_of, dtype=np.int64)
             rows, ids = [area[facts]], [stems]
@@ -498,8 +494,8 @@ class SearchIndex:
                 weight = min(self._idf.get(k, self._max_idf) for k in kin)
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
-            contrary = frozenset(self._contrary(word)) - kin - {stem}
-            terms.append(_Term(word, stem, groups, weight, kin, pos, contrary))
+            alike = kin | (frozenset(self._contrary(word)) - {stem})
+            terms.append(_Term(word, stem, groups, weight, kin, pos, alike))
         # Multi-word alias names ("Second World War", "cross elasticity of demand") match as a whole too.
         said = self.aliases.groups_in(" ".join(t.word for t in terms))  # spelling corrected, filler left out
         said |= self.aliases.groups_in(" ".join(words(question)))  # as written, small words in
@@ -565,15 +561,7 @@ class SearchIndex:
             seen = {i for i, _ in candidates}
             candidates += [(i, 0.0) for i in restated if i not in seen]
         total = sum(t.weight for t in terms) + MISSING_NAME_SHARE * self._max_idf * self._missing_names(text)
-        needs = (
-            DATE
-            if WHEN.search(text)
-            else NUMBER
-            if HOW_MANY.search(text)
-            else FORMULA
-            if ASKS_FORMULA.search(text)
-            else None
-        )
+        needs = next((fact for asks, fact in KIND_ASKED if asks.search(text)), None)  # "when ...?": a date
         if needs is not None:  # a number the question gives is not the one it asks for ("how much ... in 1900?")
             given = re.compile("|".join(rf"\b{n}\b" for n in set(re.findall(r"[0-9]+", text))) or r"(?!)")
         scored: list[tuple[float, float, int]] = []
@@ -636,9 +624,7 @@ class SearchIndex:
             best = scored[0][2]
             said = self._said(best, otherwise) if otherwise else _NONE  # "the function of ...", "test for ..."
             missing = [
-                t
-                for t in terms
-                if t.stem not in self._idf and not t.kin and not t.contrary and not t.groups and t.stem not in said
+                t for t in terms if t.stem not in self._idf and not t.alike and not t.groups and t.stem not in said
             ]
             # A term of the subject that only other notes use: the question is about their subject ("who wrote
             # Macbeth" is not answered from a computing note that mentions writing).
@@ -648,7 +634,7 @@ class SearchIndex:
                 for t in terms
                 if t.stem in self._idf
                 and t.stem not in own
-                and not ((t.kin | t.contrary) & own)
+                and not (t.alike & own)
                 and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
             ]
             unknown = sum(t.weight / self._max_idf for t in missing)
@@ -857,9 +843,7 @@ class SearchIndex:
         """How many of the key words this snippet, read in its section, contains (or says in other words)."""
         topic = self.snippets[idx].topic
         stems, groups = self._section_stems[topic], self._section_groups[self._section_row[topic]]
-        return sum(
-            1 for t in terms if t.stem in stems or t.groups & groups or (t.kin | t.contrary) & stems or t.stem in said
-        )
+        return sum(1 for t in terms if t.stem in stems or t.groups & groups or t.alike & stems or t.stem in said)
 
     def _coverage(self, idx: int, terms: list[_Term], said: frozenset[str] = _NONE) -> float:
         """The weight of the key words this fact covers (`said`: stems its text satisfies in other words)."""
@@ -878,7 +862,7 @@ class SearchIndex:
                 got += CONTEXT_CREDIT * t.weight if t.stem in stems else t.weight
             elif t.stem in near_stems or (t.groups & near_groups):
                 got += SECTION_CREDIT * t.weight
-            elif (t.kin | t.contrary) & stems:
+            elif t.alike & stems:
                 got += KIN_CREDIT * t.weight
             elif len(t.word) >= 6 and any(fuzz.ratio(t.stem, s) >= 88 for s in stems if abs(len(s) - len(t.stem)) <= 2):
                 # A near spelling of a long word in this very snippet ("programme"/"program").

@@ -130,3 +130,8 @@ def negations(word: str) -> list[str]:
 def read_on(first: str, then: str) -> str:
     """Two facts as one passage: as sentences after a full stop, else with a dash."""
     return f"{first} {then}" if first.endswith((".", "!", "?")) else f"{first} — {then}"
+
+
+# What a question asks for, and what a fact must hold to give it: "when ...?" a date, "how many ...?" a number,
+# "the formula for ...?" a formula (a fact without one is WRONG_KIND in index.py)
+KIND_ASKED = ((WHEN, DATE), (HOW_MANY, NUMBER), (ASKS_FORMULA, FORMULA))

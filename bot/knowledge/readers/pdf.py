@@ -349,6 +349,7 @@ _BOLD_LETTER = re.compile(r"[a-z](?:B|BI|BO|Bd|BdIt)$")
 _TEX_BOLD = re.compile(r"^(?:CM|SF|EC|LM)\w*BX", re.I)
 
 
+@lru_cache(maxsize=256)  # a document has few fonts and many runs
 def _is_bold(font: str) -> bool:
     name = font.lstrip("/").split("+", 1)[-1]
     return bool(_BOLD_WORD.search(name) or _BOLD_LETTER.search(name) or _TEX_BOLD.search(name))
