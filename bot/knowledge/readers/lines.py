@@ -52,6 +52,21 @@ def is_heading_like(line: str) -> bool:
     return not any(t.endswith("ed") and len(t) > 4 and tok[0].islower() for t, tok in zip(lowered, toks))
 
 
+# A subordinate clause makes a line in capitals a statement ("BECAUSE IT IS DENSER"), not a title.
+_CLAUSE = re.compile(r"\b(?:since|because|although|though|unless|whereas|so that|which|that)\b", re.I)
+_CONNECTIVES = frozenset({"hence", "therefore", "thus"})
+
+
+def is_capitals_title(line: str) -> bool:
+    """A short line in capitals that reads as a title ("KEY QUOTES", "CONTEXT", "KEY TERMS"), not a statement set
+    in capitals for emphasis ("HENCE SINISTER OR CHILDLIKE", "CAN BE COMBINED TO MAKE POLYMERS", "FROM BLUE")."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters) or len(line.split()) > 8:
+        return False
+    first = line.split()[0].lower().strip(",.()'\"")
+    return is_heading_like(line) and not _CLAUSE.search(line) and first not in _CONNECTIVES and first not in CONTINUES
+
+
 def joins(prev: str, line: str) -> bool:
     """Does `line` carry on the statement of `prev` (a sentence broken across lines)?"""
     if not prev or not line or BULLET.match(line):
@@ -89,7 +104,11 @@ def statements(lines: list[str]) -> list[list[str]]:
         item = False  # the last statement is a list item
         for k, line in enumerate(block):
             bullet = BULLET.match(line) is not None
-            if out and (joins(out[-1], line) or (item and not bullet and _more_items(block, k))):
+            if (
+                out
+                and not is_capitals_title(out[-1])  # "KEY QUOTES" over "unsex me here": a title, not a broken line
+                and (joins(out[-1], line) or (item and not bullet and _more_items(block, k)))
+            ):
                 out[-1] += " " + line
                 continue
             out.append(line)
@@ -109,10 +128,17 @@ _OPEN_BRACE = re.compile(r"^([^{}]{1,40}?)\s*\{\s*$")
 
 def add_lines(builder: DocumentBuilder, lines: list[str], line: int = 0) -> None:
     """Lines of one block of text: bullets, and runs of short unfinished lines (steps, labels), become
-    list items; other statements paragraphs. A blank line ends a list."""
+    list items; other statements paragraphs. A blank line ends a list. A line in capitals over more text
+    ("KEY QUOTES", "CONTEXT") is a title, as a bold line alone is in Markdown."""
     in_braces = False
-    for run in statements(lines):
+    runs = statements(lines)
+    for r, run in enumerate(runs):
         for k, st in enumerate(run):
+            after = run[k + 1] if k + 1 < len(run) else (runs[r + 1][0] if r + 1 < len(runs) else "")
+            if after and is_capitals_title(st) and not is_capitals_title(after):
+                builder.end_list()
+                builder.heading(st, 6, line)
+                continue
             opened = _OPEN_BRACE.match(st)
             if opened:
                 builder.paragraph(opened.group(1).strip() + ":", line)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bot.knowledge.document import Document, DocumentBuilder
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_PAGES, NoteError
-from bot.knowledge.readers.lines import BULLET, add_lines, ends_sentence, is_heading_like, joins
+from bot.knowledge.readers.lines import BULLET, add_lines, ends_sentence, is_capitals_title, joins
 from bot.knowledge.readers.scripts import to_subscript
 
 # pypdf warns on every oddity of a malformed file; the teacher gets one clear message instead.
@@ -29,7 +29,6 @@ _PUA = re.compile("[\ue000-\uf8ff]")
 _LIGATURES = ("Th", "th", "ff", "fi", "fl", "ffi", "ffl", "ft", "tt", "ti", "tf", "st", "ct")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-_CLAUSE = re.compile(r"\b(?:since|because|although|though|unless|whereas|so that|which|that)\b", re.I)
 _CODE_FACE = re.compile(r"mono|courier|code|consol", re.I)
 _MATH_FACE = re.compile(r"symbol|math|italic|oblique|-it\b|cmmi|cmsy", re.I)
 
@@ -511,12 +510,7 @@ class _Layout:
             return False
         letters = [c for c in text if c.isalpha()]
         # in capitals, a title reads as one ("KEY TERMS"), not as a statement ("CAN BE COMBINED TO MAKE POLYMERS")
-        capitals = (
-            len(letters) >= 4
-            and all(c.isupper() for c in letters)
-            and is_heading_like(text)
-            and not _CLAUSE.search(text)
-        )
+        capitals = is_capitals_title(text)
         fonts = {_family(r.font) for r in ln.runs if r.text.strip()}
         # set in another typeface than the body (a code font is code, not a heading)
         other_face = (

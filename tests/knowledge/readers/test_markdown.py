@@ -186,6 +186,18 @@ def test_bold_label_lines_head_the_lines_under_them():
     assert got == {"Their wall is only one cell thick for fast diffusion.": "Blood vessels › Capillaries"}
 
 
+def test_a_line_in_capitals_over_plain_lines_is_their_title_and_not_joined_to_them():
+    note = "# Macbeth\n\n## Duncan\n\n```\nKind and very trusting\n\nKEY QUOTES\nvaliant cousin, worthy gentleman\n\n"
+    note += "CONTEXT\nModel king - fair, honest, kind\nHENCE A GOOD KING\n```\n"
+    got = facts(note, "m.md")
+    assert got == {
+        "Kind and very trusting": "Duncan",
+        "valiant cousin, worthy gentleman": "Duncan › KEY QUOTES",
+        # a statement in capitals ("HENCE ...", "FROM BLUE") is not a title
+        "Model king: fair, honest, kind; HENCE A GOOD KING": "Duncan › CONTEXT",
+    }
+
+
 def test_a_label_line_over_items_is_said_by_its_items_not_again_alone():
     note = "## Costs of inflation\n\n**Reduces real income** (purchasing power)\n"
     note += "- Buy less goods with the same amount of money\n\n"
