@@ -13,11 +13,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 # subject: (hit@1, hit@3, answerable questions refused at most)
 FLOORS = {
     "biology": (0.90, 0.95, 1),
-    "business": (0.80, 0.90, 1),
+    "business": (0.85, 0.95, 0),
     "chemistry": (0.86, 0.90, 0),
     "computer-science": (0.90, 0.95, 0),
     "economics": (0.81, 0.95, 0),
-    "english-literature": (0.77, 0.86, 2),
+    "english-literature": (0.77, 0.86, 1),
     "geography": (0.81, 0.95, 0),
     "history": (0.77, 0.90, 0),
     "physics": (0.90, 0.90, 0),

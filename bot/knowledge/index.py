@@ -97,6 +97,9 @@ class _Term:
     # the stems matched at KIN_CREDIT: the kin, and the word negated or not as the notes use it ("unlimited" for
     # "limited"), which is never searched for
     alike: frozenset[str] = frozenset()
+    # what the word weighs for a fact whose note never uses it: as much as a word no note uses (an everyday word
+    # less), so an answer does not depend on which other notes share the folder
+    elsewhere: float = 0.0
 
 
 KIN_CREDIT = 0.8
@@ -495,7 +498,9 @@ class SearchIndex:
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
             alike = kin | (frozenset(self._contrary(word)) - {stem})
-            terms.append(_Term(word, stem, groups, weight, kin, pos, alike))
+            everyday = (word_zipf(word) or 0.0) >= SUBJECT_TERM_ZIPF  # a term of a subject keeps its weight
+            elsewhere = min(weight, unknown_weight(word, self._max_idf)) if everyday and not groups else weight
+            terms.append(_Term(word, stem, groups, weight, kin, pos, alike, elsewhere))
         # Multi-word alias names ("Second World War", "cross elasticity of demand") match as a whole too.
         said = self.aliases.groups_in(" ".join(t.word for t in terms))  # spelling corrected, filler left out
         said |= self.aliases.groups_in(" ".join(words(question)))  # as written, small words in
@@ -585,10 +590,20 @@ class SearchIndex:
             if defined
             else []
         )
+        # An everyday word a fact's note never uses weighs for it as if no note used it ("wrong" in "how do veins
+        # stop blood going the wrong way" is not a word of the biology note, whatever the history note says).
+        lighter: dict[str, float] = {}  # per note: how much less the question's words weigh for its facts
         for idx, bm in candidates:
+            source = self.snippets[idx].source
+            less = lighter.get(source)
+            if less is None:
+                own = self._source_stems[source]
+                less = lighter[source] = sum(
+                    t.weight - t.elsewhere for t in terms if t.stem not in own and not (t.alike & own)
+                )
             # "the job of ribosomes": "... are mainly for synthesising proteins" says what they are for
             said = self._said(idx, otherwise) if otherwise else _NONE
-            cover = max(self._coverage(idx, terms, said) / total, restated.get(idx, 0.0))
+            cover = max(self._coverage(idx, terms, said) / (total - less), restated.get(idx, 0.0))
             if needs is not None and not needs.search(given.sub(" ", self.snippets[idx].text)):
                 cover *= WRONG_KIND
             phrase = len(pairs & self._text_bigrams[idx]) / len(pairs) if pairs else 0.0
@@ -626,18 +641,12 @@ class SearchIndex:
             missing = [
                 t for t in terms if t.stem not in self._idf and not t.alike and not t.groups and t.stem not in said
             ]
-            # A term of the subject that only other notes use: the question is about their subject ("who wrote
-            # Macbeth" is not answered from a computing note that mentions writing).
+            # A word only other notes use counts as missing: a term of their subject in full, the question being
+            # about their subject ("who wrote Macbeth" is not answered from a computing note that mentions
+            # writing), an everyday word as one no note uses.
             own = self._source_stems[self.snippets[scored[0][2]].source]
-            missing += [
-                t
-                for t in terms
-                if t.stem in self._idf
-                and t.stem not in own
-                and not (t.alike & own)
-                and (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF
-            ]
-            unknown = sum(t.weight / self._max_idf for t in missing)
+            missing += [t for t in terms if t.stem in self._idf and t.stem not in own and not (t.alike & own)]
+            unknown = sum(t.elsewhere / self._max_idf for t in missing)
             matched = self._matched(best, terms, said)
             # One key word matched is enough when it is a term of the subject ("ribosomes", "platelets") and
             # what else the question says is everyday words ("what job do platelets do when you get cut").

@@ -42,8 +42,8 @@ NEAR = 0.8  # rerank only when the second candidate's confidence is at least thi
 BEHIND = 0.6
 RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank), the usual constant
 # A weak lexical answer (confidence below DOUBT) whose best fact is also far in meaning (cosine below AGREE) is
-# refused: both signals say the notes do not cover it ("what is the capital of Japan" against a fact about the
-# Russo-Japanese war). Chosen on the nine corpus subjects, all of them in one folder, and the Cold War sets:
+# refused: both signals say the notes do not cover it ("how many bones are in the human body" against a fossil's
+# "hard segmented bodies"). Chosen on the nine corpus subjects, all of them in one folder, and the Cold War sets:
 # 6 uncovered questions refused for 1 right answer lost. Neither signal alone separates them.
 DOUBT, AGREE = 0.6, 0.83
 WARM_BATCH = 16  # facts encoded per turn while warming; a question waits at most one batch

@@ -218,6 +218,17 @@ def test_a_term_only_another_note_uses_is_not_answered_from_this_one():
     assert index.ask("who did macbeth kill").answered
 
 
+def test_an_everyday_word_another_note_uses_weighs_as_if_that_note_were_not_there():
+    biology = segment(CELLS + "## Veins\n- Veins have valves that prevent the backflow of blood.\n", "bio.md")
+    history = segment(
+        "# Weimar\n- Things went wrong for Stresemann in 1929.\n- Nothing could stop the Nazis going on.\n", "hist.md"
+    )
+    question = "how do veins stop blood going the wrong way"
+    assert SearchIndex(biology).ask(question).answered
+    answer = SearchIndex(biology + history).ask(question)
+    assert answer.answered and "valves" in answer.hits[0].snippet.text
+
+
 CONTINUED = """# Macbeth
 
 ## Key quotes

@@ -156,12 +156,14 @@ def test_the_sentence_model_finds_the_fact_that_answers(tmp_path, question, expe
 @needs_model
 @needs_corpus
 def test_a_weak_match_of_words_far_in_meaning_is_refused(tmp_path):
-    """Nine subjects' notes in one folder: 'capital' and 'Japanese' are both in them, the answer is not."""
+    """Nine subjects' notes in one folder: "bones" and "body" are both in them, the answer is not."""
     plain = Knowledge.load(CORPUS)
-    assert plain.index.ask("What is the capital of Japan?").answered  # words alone are fooled
+    far = "How many bones are in the human body?"
+    assert plain.index.ask(far).answered  # words alone are fooled
+    assert plain.index.ask(far).confidence < 0.6
     knowledge = Knowledge.load(CORPUS, paraphrase=True, cache_dir=tmp_path)
-    assert not knowledge.index.ask("What is the capital of Japan?").answered
-    weak = "What colour does Biuret go if protein is there?"
+    assert not knowledge.index.ask(far).answered
+    weak = "How does a phishing attack trick people?"
     assert plain.index.ask(weak).confidence < 0.6
     assert knowledge.index.ask(weak).answered  # a weak match of words that is close in meaning stays
 
