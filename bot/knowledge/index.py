@@ -103,6 +103,7 @@ class _Term:
 
 
 KIN_CREDIT = 0.8
+RELATED_ENDING = 3  # letters after the common part, for two stems parting at the shorter one's last letter
 LONE_UNKNOWN = 0.0  # with one key word matched, any missing word makes it another subject ("berlin wall")
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
 UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
@@ -165,14 +166,16 @@ def unknown_weight(word: str, rarest: float) -> float:
 
 
 def related(a: str, b: str) -> bool:
-    """Two stems of one family the stemmer keeps apart ("premier"/"premiership", "agre"/"agreement")."""
+    """Two stems of one family the stemmer keeps apart: one starts the other ("premier"/"premiership"), or the two
+    part at the last letter of the shorter with a short ending each ("democrat"/"democraci"). Not two words
+    that only share a beginning ("photon"/"photosynthesi")."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     p = 0
     for x, y in zip(short, long_):
         if x != y:
             break
         p += 1
-    return p >= 5 and p >= len(short) - 1
+    return p >= 5 and (p == len(short) or (p == len(short) - 1 and len(long_) - p <= RELATED_ENDING))
 
 
 _local = threading.local()

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.knowledge.aliases import AliasTable
-from bot.knowledge.index import ANSWER_THRESHOLD, MAX_QUESTION_CHARS, SearchIndex
+from bot.knowledge.index import ANSWER_THRESHOLD, MAX_QUESTION_CHARS, SearchIndex, related
 from bot.knowledge.ingest import snippets_from_text as segment
 from bot.knowledge.learned import learned_aliases
 
@@ -227,6 +227,23 @@ def test_an_everyday_word_another_note_uses_weighs_as_if_that_note_were_not_ther
     assert SearchIndex(biology).ask(question).answered
     answer = SearchIndex(biology + history).ask(question)
     assert answer.answered and "valves" in answer.hits[0].snippet.text
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("premier", "premiership", True),
+        ("democrat", "democraci", True),
+        ("photon", "photosynthesi", False),  # two words that share a beginning
+    ],
+)
+def test_close_word_forms_are_one_family_not_any_shared_beginning(a, b, same):
+    assert related(a, b) is same
+
+
+def test_a_word_that_only_shares_a_beginning_with_the_notes_is_not_a_form_of_it():
+    notes = "# Light\n## Photons\n- A photon carries energy E = hf.\n- Light is a transverse wave.\n"
+    assert not SearchIndex(segment(notes, "light.md")).ask("what is photosynthesis").answered
 
 
 CONTINUED = """# Macbeth
