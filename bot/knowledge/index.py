@@ -57,6 +57,7 @@ from bot.knowledge.phrasing import (
     SAID_OTHERWISE,
     lead_terms,
     negations,
+    of_phrases,
     read_on,
 )
 from bot.knowledge.smalltalk import small_talk
@@ -661,7 +662,16 @@ class SearchIndex:
                     for t in missing
                     if (word_zipf(t.word) or 0.0) < EVERYDAY_ZIPF or any(abs(t.pos - a.pos) == 1 for a in anchors)
                 )
-            if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1):
+            # What the question asks about, named after "of" ("the boiling point of water"), that the fact's note
+            # never names: the fact is about something else (the boiling points of covalent substances). Not a rare
+            # word no note uses ("the danger of nukes"): that is more likely the notes' term said another way.
+            absent = {t.pos for t in missing if t.stem in self._idf or (word_zipf(t.word) or 0.0) >= SUBJECT_TERM_ZIPF}
+            named = {t.pos for t in terms}
+            stranger = any(
+                all(p in absent for p in phrase if p in named) and any(p in named for p in phrase)
+                for phrase in of_phrases(words(text), STOPWORDS)
+            )
+            if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1) or stranger:
                 confidence = min(confidence, round(ANSWER_THRESHOLD * matched / (matched + unknown), 3))
         answered = confidence >= ANSWER_THRESHOLD
         # The fact that defines the very term asked ("Levees: ...", "M: Measurable; ..."), first by words, stays

@@ -135,3 +135,25 @@ def read_on(first: str, then: str) -> str:
 # What a question asks for, and what a fact must hold to give it: "when ...?" a date, "how many ...?" a number,
 # "the formula for ...?" a formula (a fact without one is WRONG_KIND in index.py)
 KIND_ASKED = ((WHEN, DATE), (HOW_MANY, NUMBER), (ASKS_FORMULA, FORMULA))
+
+
+_DETERMINERS = frozenset("the a an its their his her your my our this that these those".split())
+
+
+def of_phrases(tokens: Sequence[str], stopwords: frozenset[str]) -> list[tuple[int, ...]]:
+    """Where the question names what it asks about after "of": "the boiling point of water", "the rate of a
+    reaction", "which part of the EM spectrum". The positions of each phrase's key words (up to the next small
+    word)."""
+    out: list[tuple[int, ...]] = []
+    for k, tok in enumerate(tokens):
+        if tok != "of":
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j] in _DETERMINERS:
+            j += 1
+        start = j
+        while j < len(tokens) and tokens[j] not in stopwords:
+            j += 1
+        if j > start:
+            out.append(tuple(range(start, j)))
+    return out

@@ -246,6 +246,38 @@ def test_a_word_that_only_shares_a_beginning_with_the_notes_is_not_a_form_of_it(
     assert not SearchIndex(segment(notes, "light.md")).ask("what is photosynthesis").answered
 
 
+PROPERTIES = """# Bonding
+## Simple covalent
+- Simple covalent substances have low boiling points due to weak intermolecular forces.
+- They do not conduct electricity as they have no free electrons or ions.
+## Waves
+- Gamma rays are the part of the electromagnetic spectrum with the most energy.
+- A ripple tank shows how waves reflect.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what is the boiling point of water", False),  # the note never says what water's boiling point is
+        ("what is the boiling point of simple covalent substances", True),
+        ("which part of the EM spectrum has the most energy", True),  # one word of the phrase is enough
+        # a rare word no note uses is more likely the notes' term said another way ("nuclear weapons")
+        ("how did the cost and danger of nukes change the superpowers", True),
+    ],
+)
+def test_what_a_question_asks_about_after_of_must_be_in_the_facts_note(question, answered):
+    notes = segment(PROPERTIES, "bonding.md") + segment(
+        "# Rivers\n- Water flows downhill to the sea.\n- Rivers erode their beds.\n", "rivers.md"
+    )
+    notes += segment(
+        "# Cold War\n- The cost and sheer destructive power of nuclear weapons had a sobering effect on the"
+        " superpowers.\n- Khrushchev cut the army by a third.\n",
+        "coldwar.md",
+    )
+    assert SearchIndex(notes).ask(question).answered is answered
+
+
 CONTINUED = """# Macbeth
 
 ## Key quotes
