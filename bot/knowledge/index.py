@@ -58,6 +58,7 @@ from bot.knowledge.phrasing import (
     lead_terms,
     negations,
     of_phrases,
+    question_parts,
     read_on,
 )
 from bot.knowledge.smalltalk import small_talk
@@ -688,6 +689,12 @@ class SearchIndex:
             answered = False  # a weak match of words that is far in meaning too: not in the notes
         if answered:
             hits = self._continued(hits, shown, terms)
+        if not answered and (parts := question_parts(text)):
+            # Two questions in one message: answered by the part the notes answer ("Why does the speaker kill
+            # Porphyria - what point is Browning making?"), each part held to every rule above.
+            best = max((self.ask(part, top) for part in parts), key=lambda a: (a.answered, a.confidence))
+            if best.answered:
+                return replace(best, question=text, notice=notice)
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
         return Answer(
             question=text,

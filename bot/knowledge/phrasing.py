@@ -157,3 +157,18 @@ def of_phrases(tokens: Sequence[str], stopwords: frozenset[str]) -> list[tuple[i
         if j > start:
             out.append(tuple(range(start, j)))
     return out
+
+
+# Where a message asks two things: "Why does the speaker kill Porphyria - what point is Browning making?", "Where is
+# bile made and where is it stored?", "What is osmosis? How does it work?".
+_QUESTION_START = r"(?=(?:what|why|how|who|whom|whose|when|where|which|is|are|was|were|does|do|did|can)\b)"
+_PARTS = re.compile(
+    r"\?\s+(?=\S)|;\s+|\s+[-\u2013\u2014]+\s+" + _QUESTION_START + r"|,?\s+and\s+" + _QUESTION_START, re.I
+)
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions a message asks, when it asks more than one; else []."""
+    parts = [p.strip(" ,-") for p in _PARTS.split(text)]
+    parts = [p for p in parts if p]
+    return parts if len(parts) > 1 else []

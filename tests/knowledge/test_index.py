@@ -278,6 +278,32 @@ def test_what_a_question_asks_about_after_of_must_be_in_the_facts_note(question,
     assert SearchIndex(notes).ask(question).answered is answered
 
 
+POEMS = """# Poems
+## Porphyria's Lover
+- Dramatic monologue; the reader is a silent listener.
+- Uses the extreme of killing to show how ridiculous Victorian social rules are.
+## Follower
+- The son admires his father, an expert ploughman.
+- The speaker stumbles behind his father in the fields.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("Why does the speaker kill Porphyria - what point is Browning making?", True),  # the notes answer a part
+        ("Why does the speaker kill Porphyria? What did Browning write next?", True),
+        ("Who wrote Macbeth and when was it first performed?", False),  # each part is held to every rule
+    ],
+)
+def test_a_message_of_two_questions_is_answered_by_the_part_the_notes_answer(question, answered):
+    answer = SearchIndex(segment(POEMS, "poems.md")).ask(question)
+    assert answer.answered is answered
+    assert answer.question == question
+    if answered:
+        assert "killing" in answer.hits[0].snippet.text
+
+
 CONTINUED = """# Macbeth
 
 ## Key quotes
