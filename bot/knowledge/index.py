@@ -598,11 +598,12 @@ class SearchIndex:
         # An everyday word a fact's note never uses weighs for it as if no note used it ("wrong" in "how do veins
         # stop blood going the wrong way" is not a word of the biology note, whatever the history note says).
         lighter: dict[str, float] = {}  # per note: how much less the question's words weigh for its facts
+        said_somehow = {t.stem for t in terms}.union(*(t.alike for t in terms))
         for idx, bm in candidates:
             source = self.snippets[idx].source
             less = lighter.get(source)
             if less is None:
-                own = self._source_stems[source]
+                own = self._source_stems.holding(source, said_somehow)
                 less = lighter[source] = sum(
                     t.weight - t.elsewhere for t in terms if t.stem not in own and not (t.alike & own)
                 )
@@ -649,7 +650,7 @@ class SearchIndex:
             # A word only other notes use counts as missing: a term of their subject in full, the question being
             # about their subject ("who wrote Macbeth" is not answered from a computing note that mentions
             # writing), an everyday word as one no note uses.
-            own = self._source_stems[self.snippets[scored[0][2]].source]
+            own = self._source_stems.holding(self.snippets[best].source, said_somehow)
             missing += [t for t in terms if t.stem in self._idf and t.stem not in own and not (t.alike & own)]
             unknown = sum(t.elsewhere / self._max_idf for t in missing)
             matched = self._matched(best, terms, said)

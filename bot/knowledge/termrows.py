@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import numpy as np
@@ -104,6 +105,19 @@ class StemRows:
     def __getitem__(self, row: int) -> frozenset[str]:
         names = self._terms.names
         return frozenset([names[i] for i in self.ids(row)])
+
+    def holding(self, row: int, stems: Iterable[str]) -> frozenset[str]:
+        """Those of `stems` the row holds, found by bisection: a note's row may hold thousands of stems."""
+        lo, hi = self._ptr[row], self._ptr[row + 1]
+        flat, ids = self._flat, self._terms.ids
+        out = []
+        for stem in stems:
+            i = ids.get(stem)
+            if i is not None:
+                k = bisect_left(flat, i, lo, hi)
+                if k < hi and flat[k] == i:
+                    out.append(stem)
+        return frozenset(out)
 
     def __len__(self) -> int:
         return len(self._ptr) - 1
@@ -204,6 +218,9 @@ class KeyedRows:
 
     def __getitem__(self, key: str) -> frozenset[str]:
         return self._rows[self._row_of[key]]
+
+    def holding(self, key: str, stems: Iterable[str]) -> frozenset[str]:
+        return self._rows.holding(self._row_of[key], stems)
 
 
 class FactStems:

@@ -21,6 +21,9 @@ def test_rows_of_stems_read_back_as_sets_of_strings():
     assert len(rows) == 3 and len(terms) == 3
     keyed = KeyedRows(rows, {"Yalta": 0, "Potsdam": 2})
     assert keyed["Potsdam"] == frozenset({"potsdam"})
+    # which of some stems a row holds, without reading the whole row back
+    assert keyed.holding("Yalta", ["confer", "potsdam", "berlin", "yalta"]) == frozenset({"confer", "yalta"})
+    assert rows.holding(1, ["yalta"]) == frozenset()
 
 
 def test_pairs_keep_their_order_and_are_found_in_the_whole_notes():
