@@ -167,8 +167,11 @@ _PARTS = re.compile(
 )
 
 
+MAX_PARTS = 4  # a message of more questions is answered from its first four (each part is a search of its own)
+
+
 def question_parts(text: str) -> list[str]:
-    """The questions a message asks, when it asks more than one; else []."""
+    """The questions a message asks, when it asks more than one (its first MAX_PARTS); else []."""
     parts = [p.strip(" ,-") for p in _PARTS.split(text)]
     parts = [p for p in parts if p]
-    return parts if len(parts) > 1 else []
+    return parts[:MAX_PARTS] if len(parts) > 1 else []

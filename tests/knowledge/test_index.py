@@ -304,6 +304,16 @@ def test_a_message_of_two_questions_is_answered_by_the_part_the_notes_answer(que
         assert "killing" in answer.hits[0].snippet.text
 
 
+def test_a_message_of_many_questions_is_searched_a_few_times_at_most():
+    index = SearchIndex(segment(POEMS, "poems.md"))
+    many = "? ".join(["what is a sonnet"] * 30) + "? why does the speaker kill Porphyria?"
+    asked = []
+    ask = index.ask
+    index.ask = lambda q, top=3: (asked.append(q), ask(q, top))[1]  # count the searches
+    assert not index.ask(many).answered  # the answerable part is past the first four
+    assert len(asked) == 1 + 4
+
+
 CONTINUED = """# Macbeth
 
 ## Key quotes
