@@ -99,9 +99,6 @@ class _Term:
     # the stems matched at KIN_CREDIT: the kin, and the word negated or not as the notes use it ("unlimited" for
     # "limited"), which is never searched for
     alike: frozenset[str] = frozenset()
-    # what the word weighs for a fact whose note never uses it: as much as a word no note uses (an everyday word
-    # less), so an answer does not depend on which other notes share the folder
-    elsewhere: float = 0.0
 
 
 KIN_CREDIT = 0.8
@@ -503,9 +500,7 @@ class SearchIndex:
             if groups:
                 weight = min(weight, min(self._group_idf.get(g, self._max_idf) for g in groups))
             alike = kin | (frozenset(self._contrary(word)) - {stem})
-            everyday = (word_zipf(word) or 0.0) >= SUBJECT_TERM_ZIPF  # a term of a subject keeps its weight
-            elsewhere = min(weight, unknown_weight(word, self._max_idf)) if everyday and not groups else weight
-            terms.append(_Term(word, stem, groups, weight, kin, pos, alike, elsewhere))
+            terms.append(_Term(word, stem, groups, weight, kin, pos, alike))
         # Multi-word alias names ("Second World War", "cross elasticity of demand") match as a whole too.
         said = self.aliases.groups_in(" ".join(t.word for t in terms))  # spelling corrected, filler left out
         said |= self.aliases.groups_in(" ".join(words(question)))  # as written, small words in
@@ -516,6 +511,15 @@ class SearchIndex:
                 for t in terms
             ]
         return terms
+
+    def _elsewhere(self, t: _Term) -> float:
+        """What a key word weighs for a fact whose note never uses it: as much as a word no note uses (an everyday
+        word less; a term of a subject, rare in everyday English, keeps its weight), so an answer does not depend
+        on which other notes share the folder. Worked out only when a candidate's note lacks the word: the
+        everyday-English dictionary is not loaded for questions every note answers in its own words."""
+        if t.groups or (word_zipf(t.word) or 0.0) < SUBJECT_TERM_ZIPF:
+            return t.weight
+        return min(t.weight, unknown_weight(t.word, self._max_idf))
 
     def _kin(self, word: str) -> list[str]:
         if len(word) < 5:
@@ -605,7 +609,7 @@ class SearchIndex:
             if less is None:
                 own = self._source_stems.holding(source, said_somehow)
                 less = lighter[source] = sum(
-                    t.weight - t.elsewhere for t in terms if t.stem not in own and not (t.alike & own)
+                    t.weight - self._elsewhere(t) for t in terms if t.stem not in own and not (t.alike & own)
                 )
             # "the job of ribosomes": "... are mainly for synthesising proteins" says what they are for
             said = self._said(idx, otherwise) if otherwise else _NONE
@@ -652,7 +656,7 @@ class SearchIndex:
             # writing), an everyday word as one no note uses.
             own = self._source_stems.holding(self.snippets[best].source, said_somehow)
             missing += [t for t in terms if t.stem in self._idf and t.stem not in own and not (t.alike & own)]
-            unknown = sum(t.elsewhere / self._max_idf for t in missing)
+            unknown = sum(self._elsewhere(t) / self._max_idf for t in missing)
             matched = self._matched(best, terms, said)
             # One key word matched is enough when it is a term of the subject ("ribosomes", "platelets") and
             # what else the question says is everyday words ("what job do platelets do when you get cut").

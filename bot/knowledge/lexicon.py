@@ -7,8 +7,10 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.knowledge.cachefile import replace_file
 
@@ -45,59 +47,66 @@ def lemma(word: str) -> str:
     import simplemma  # its import alone takes a tenth of a second: only when a word is not in the cache
 
     found = simplemma.lemmatize(word, lang="en")
-    if len(_lemmas.known) < LEMMA_CACHE_MAX:  # questions bring any word: the file stays bounded
-        _lemmas.known[word] = found
-        _lemmas.dirty = True
+    _lemmas.keep(word, found)
     return found
 
 
 LEMMA_CACHE_MAX = 200_000
 
 
-def _simplemma_version() -> str:
+def _version(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("simplemma")
+        return version(package)
     except PackageNotFoundError:
         return "unknown"
 
 
-class _LemmaCache:
-    """The lemmas of the words seen before, kept in a file: simplemma decodes its whole English dictionary (a
-    fifth of a second) on first use, which a start-up on the same notes then never needs."""
+class _WordCache:
+    """What was looked up for the words seen before, kept in a file: simplemma decodes its whole English dictionary
+    (a fifth of a second) on first use, and so does the word list behind `word_zipf`; a start-up on the same notes
+    and questions then needs neither."""
 
-    def __init__(self) -> None:
-        self.known: dict[str, str] = {}
+    def __init__(self, name: str, package: str, valid: Callable[[object], bool]) -> None:
+        self.name, self.package, self.valid = name, package, valid
+        self.known: dict[str, Any] = {}
         self.path: Path | None = None
         self.dirty = False
 
     def use(self, folder: Path) -> None:
-        path = folder / f"lemmas-en-simplemma-{_simplemma_version()}.json"
+        path = folder / f"{self.name}-en-{self.package}-{_version(self.package)}.json"
         if path == self.path:
             return
         self.path = path
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict):
-                self.known.update({k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)})
+                self.known.update({k: v for k, v in data.items() if isinstance(k, str) and self.valid(v)})
         except FileNotFoundError:
             pass
         except (OSError, ValueError) as exc:
-            log.warning("lemma cache %s not read (%s); lemmas are looked up again", path, exc)
+            log.warning("%s cache %s not read (%s); they are looked up again", self.name, path, exc)
+
+    def keep(self, word: str, value: object) -> None:
+        if len(self.known) < LEMMA_CACHE_MAX:  # questions bring any word: the file stays bounded
+            self.known[word] = value
+            self.dirty = True
 
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
         try:
-            replace_file(self.path, json.dumps(self.known, ensure_ascii=False, separators=(",", ":")).encode())
+            known = self.known.copy()  # one C call under the GIL: other threads may be adding words meanwhile
+            replace_file(self.path, json.dumps(known, ensure_ascii=False, separators=(",", ":")).encode())
             self.dirty = False
         except OSError as exc:
-            log.warning("lemma cache not saved in %s (%s)", self.path.parent, exc)
+            log.warning("%s cache not saved in %s (%s)", self.name, self.path.parent, exc)
             self.path = None  # said once
 
 
-_lemmas = _LemmaCache()
+_lemmas = _WordCache("lemmas", "simplemma", lambda v: isinstance(v, str))
+_zipfs = _WordCache("zipf", "pyspellchecker", lambda v: v is None or isinstance(v, (int, float)))
 
 
 def warm_up() -> None:
@@ -110,13 +119,15 @@ def warm_up() -> None:
 
 
 def use_lemma_cache(folder: Path | None) -> None:
-    """Read (and later keep) the lemmas already looked up, in `folder`."""
+    """Read (and later keep) the lemmas and word frequencies already looked up, in `folder`."""
     if folder is not None:
         _lemmas.use(folder)
+        _zipfs.use(folder)
 
 
 def save_lemma_cache() -> None:
     _lemmas.save()
+    _zipfs.save()
 
 
 @lru_cache(maxsize=1)
@@ -156,6 +167,14 @@ _BRITISH = [
 @lru_cache(maxsize=65536)
 def word_zipf(word: str) -> float | None:
     """How common an English word is (Zipf), British spellings included; None for a word no dictionary knows."""
+    if word in _zipfs.known:
+        return _zipfs.known[word]
+    zipf = _word_zipf(word)
+    _zipfs.keep(word, zipf)
+    return zipf
+
+
+def _word_zipf(word: str) -> float | None:
     english = english_words()
     zipf = english.get(word)
     if zipf is not None or not word.isalpha():
