@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from bot.text import clean, fold, words
@@ -12,6 +13,7 @@ from bot.text import clean, fold, words
 log = logging.getLogger(__name__)
 
 ALIAS_FILE = "aliases.txt"
+BUILT_IN = Path(__file__).resolve().parent / "names.txt"  # names every subject's notes may write two ways
 # An all-capitals name of up to three letters ("K", "US", "UN") only counts when written in
 # capitals, so that "us" or "un" in a sentence are not read as the United States or Nations.
 _SHORT_CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
@@ -90,7 +92,8 @@ class AliasTable:
         for first in starts.keys() & set(toks):  # most facts name none
             for key in starts[first]:
                 if len(key) == 1:
-                    found |= self._folded[key]
+                    if not inside_longer_name(text, first):
+                        found |= self._folded[key]
                     continue
                 at = toks.index(first)
                 while True:
@@ -102,6 +105,10 @@ class AliasTable:
                     except ValueError:
                         break
         return found
+
+    @classmethod
+    def built_in(cls) -> AliasTable:
+        return _built_in()
 
     def group_of(self, name: str) -> set[int]:
         """Groups that list `name` itself (not merely contain it)."""
@@ -127,3 +134,36 @@ class AliasTable:
 
     def folded_names(self) -> set[str]:
         return {fold(n) for n in self.all_names()}
+
+
+@lru_cache(maxsize=1)
+def _built_in() -> AliasTable:
+    return AliasTable.load(BUILT_IN)
+
+
+@lru_cache(maxsize=1024)
+def _after_a_name(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i:(?<![\w'])({re.escape(word)}))(?![\w-])")
+
+
+_NAME_WORD = re.compile(r"([A-Z][\w'-]*)\s+$")
+
+
+def inside_longer_name(text: str, word: str) -> bool:
+    """Whether every use of `word` (folded) in `text` ends a longer capitalised name: "America" in "South America",
+    "Latin America", "South America is ...". After a function word or alone ("In America", "America's policy") it
+    is the name itself."""
+    uses = list(_after_a_name(word).finditer(text))
+    if not uses:
+        return False
+    for m in uses:
+        before = _NAME_WORD.search(text, max(0, m.start() - 40), m.start())
+        if before is None or fold(before.group(1)) in _FUNCTION_WORDS:
+            return False
+    return True
+
+
+_FUNCTION_WORDS = frozenset(
+    """a an the in on at to of for from by with and or but as is was are were be this that these those his her
+    its their our my your when where while after before during since until under over into onto""".split()
+)

@@ -83,9 +83,12 @@ class Knowledge:
         cache_dir: Path | None,
         before_index: Facts | None = None,
     ) -> Knowledge:
-        # The teacher's groups first (their ids and names stay as written), then what the notes teach.
+        # The teacher's groups first (their ids and names stay as written), then the names any notes may write two
+        # ways (knowledge/names.txt), then what the notes teach.
         aliases = AliasTable.from_groups(
-            [list(g) for g in teacher.groups] + learned_aliases(s.text for s in base.snippets)
+            [list(g) for g in teacher.groups]
+            + [list(g) for g in AliasTable.built_in().groups]  # "America" = "USA" in any subject's notes
+            + learned_aliases(s.text for s in base.snippets)
         )
         if before_index is not None:
             before_index(base.snippets, aliases)

@@ -41,7 +41,7 @@ from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.knowledge.aliases import AliasTable
+from bot.knowledge.aliases import AliasTable, inside_longer_name
 from bot.knowledge.bm25 import FlatBM25
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
@@ -492,7 +492,10 @@ class SearchIndex:
                 continue  # a misspelt filler word ("descibe", "presentd")
             word = fixed or tok
             stem = self._stem(word)
-            groups = frozenset(self.aliases.group_of(word) | caps.get(tok, set()))
+            named = self.aliases.group_of(word)
+            if named and inside_longer_name(question, tok):  # "South America" is not "America"
+                named = set()
+            groups = frozenset(named | caps.get(tok, set()))
             kin = frozenset(self._kin(word)) - {stem}
             weight = self._idf.get(stem) or unknown_weight(tok, self._max_idf)
             if kin and stem not in self._idf:
