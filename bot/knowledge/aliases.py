@@ -146,21 +146,26 @@ def _after_a_name(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?i:(?<![\w'])({re.escape(word)}))(?![\w-])")
 
 
-_NAME_WORD = re.compile(r"([A-Z][\w'-]*)\s+$")
+_NAME_WORD = re.compile(r"(?<![\w'-])([A-Z][\w'-]*)$")
 
 
 def inside_longer_name(text: str, word: str) -> bool:
     """Whether every use of `word` (folded) in `text` ends a longer capitalised name: "America" in "South America",
     "Latin America", "South America is ...". After a function word or alone ("In America", "America's policy") it
     is the name itself."""
-    uses = list(_after_a_name(word).finditer(text))
-    if not uses:
-        return False
-    for m in uses:
-        before = _NAME_WORD.search(text, max(0, m.start() - 40), m.start())
+    used = False
+    for m in _after_a_name(word).finditer(text):
+        at = m.start()
+        k = at - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k < 0 or k == at - 1 or not (text[k].isalnum() or text[k] in "'-"):
+            return False  # at the start, straight after a sign, or after no word
+        before = _NAME_WORD.search(text, max(0, k - 40), k + 1)
         if before is None or fold(before.group(1)) in _FUNCTION_WORDS:
             return False
-    return True
+        used = True
+    return used
 
 
 _FUNCTION_WORDS = frozenset(
