@@ -125,6 +125,7 @@ BM25_K1, BM25_B = 1.5, 0.75
 
 _CAPS_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{0,2}\b")
 _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)+")
+_MENTION = re.compile(r"(?<![\w.@])@\w+")
 _KEPT = (-1).__ne__  # a term number, not a stopword's -1
 _NONE: frozenset[str] = frozenset()
 _FILLER = tuple(sorted(w for w in STOPWORDS if len(w) >= 4 and w.isalpha()))  # shorter ones are close to too much
@@ -552,18 +553,20 @@ class SearchIndex:
         if len(raw) > MAX_QUESTION_CHARS:
             raw = raw[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
             notice = f"Your question was long, so only its first {MAX_QUESTION_CHARS} characters were used."
-        text = squash(raw.replace("\n", " "))
+        typed = squash(raw.replace("\n", " "))  # the question as typed, for the answer to say
+        # "@everyone", "@Sam": a mention names who is asked, never what (an e-mail address is left as it is)
+        text = squash(_MENTION.sub(" ", typed)) or typed
         if not text:
-            return Answer(question=text, answered=False, problem="empty", notice=notice)
+            return Answer(question=typed, answered=False, problem="empty", notice=notice)
         if not any(ch.isalnum() for ch in text):
-            return Answer(question=text, answered=False, problem="no-words", notice=notice)
+            return Answer(question=typed, answered=False, problem="no-words", notice=notice)
         chat = small_talk(text)
         if chat:
-            return Answer(question=text, answered=False, problem=chat, notice=notice)
+            return Answer(question=typed, answered=False, problem=chat, notice=notice)
         terms = self._terms(text)
         if not terms or not self.snippets:
             return Answer(
-                question=text,
+                question=typed,
                 answered=False,
                 suggestions=self._suggest(text, []),
                 notice=notice,
@@ -702,10 +705,10 @@ class SearchIndex:
             # Porphyria - what point is Browning making?"), each part held to every rule above.
             best = max((self.ask(part, top) for part in parts), key=lambda a: (a.answered, a.confidence))
             if best.answered:
-                return replace(best, question=text, notice=notice)
+                return replace(best, question=typed, notice=notice)
         suggestions = () if answered else self._suggest(text, [i for _, _, i in scored[:10]])
         return Answer(
-            question=text,
+            question=typed,
             answered=answered,
             hits=hits,
             confidence=confidence,

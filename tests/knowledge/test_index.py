@@ -111,6 +111,14 @@ def test_markup_and_mentions_are_just_text(knowledge):
     assert answer.answered and "Yalta" in answer.hits[0].snippet.where
 
 
+def test_a_mention_names_who_is_asked_not_what(knowledge):
+    # "everyone would be happy" is in a Yalta fact: "@everyone" must not pull it first
+    plain = knowledge.index.ask("what is yalta")
+    mentioned = knowledge.index.ask("@everyone what is yalta")
+    assert mentioned.answered and mentioned.hits[0].snippet.id == plain.hits[0].snippet.id
+    assert mentioned.question == "@everyone what is yalta"  # said back as typed (adapters keep it from pinging)
+
+
 SPELLINGS = """# Chemistry and history
 - Sulfur burns with a blue flame to make sulfur dioxide.
 - Joseph Goebbels ran the propaganda ministry from 1933.
