@@ -30,10 +30,14 @@ class AliasTable:
     # first word of the folded names -> those names: a word that starts none is passed over at once
     _starts: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a name's folded words, once per name
+    # one-word names that do not count where they end a longer name ("America" in "South America")
+    _guarded: frozenset[str] = frozenset()
 
     @classmethod
-    def from_groups(cls, groups: list[list[str]]) -> AliasTable:
-        table = cls()
+    def from_groups(cls, groups: list[list[str]], guarded: frozenset[str] = frozenset()) -> AliasTable:
+        """The table of these groups; `guarded`: one-word names (folded) that do not count where they end a longer
+        capitalised name (the built-in names: "America" in "South America")."""
+        table = cls(_guarded=guarded)
         for names in groups:
             names = [n.strip() for n in names if n.strip()]
             if len(names) < 2:
@@ -92,7 +96,7 @@ class AliasTable:
         for first in starts.keys() & set(toks):  # most facts name none
             for key in starts[first]:
                 if len(key) == 1:
-                    if not inside_longer_name(text, first):
+                    if not self.ends_longer_name(text, first, toks):
                         found |= self._folded[key]
                     continue
                 at = toks.index(first)
@@ -109,6 +113,21 @@ class AliasTable:
     @classmethod
     def built_in(cls) -> AliasTable:
         return _built_in()
+
+    def ends_longer_name(self, text: str, word: str, toks: list[str] | None = None) -> bool:
+        """Whether a guarded one-word name (folded) only ends longer names in `text` ("South America"). Its first
+        use after a small word, or first in the text, is the name itself: the capitals before each use are read
+        only otherwise."""
+        if word not in self._guarded:
+            return False
+        toks = words(text) if toks is None else toks
+        try:
+            at = toks.index(word)
+        except ValueError:
+            return False
+        if at == 0 or toks[at - 1] in _FUNCTION_WORDS:
+            return False
+        return inside_longer_name(text, word)
 
     def group_of(self, name: str) -> set[int]:
         """Groups that list `name` itself (not merely contain it)."""
@@ -131,6 +150,9 @@ class AliasTable:
 
     def all_names(self) -> list[str]:
         return [n for g in self.groups for n in g]
+
+    def one_word_names(self) -> frozenset[str]:
+        return frozenset(k[0] for k in self._folded if len(k) == 1)
 
     def folded_names(self) -> set[str]:
         return {fold(n) for n in self.all_names()}

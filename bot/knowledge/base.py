@@ -85,10 +85,12 @@ class Knowledge:
     ) -> Knowledge:
         # The teacher's groups first (their ids and names stay as written), then the names any notes may write two
         # ways (knowledge/names.txt), then what the notes teach.
+        built_in = AliasTable.built_in()  # "America" = "USA" in any subject's notes
         aliases = AliasTable.from_groups(
             [list(g) for g in teacher.groups]
-            + [list(g) for g in AliasTable.built_in().groups]  # "America" = "USA" in any subject's notes
-            + learned_aliases(s.text for s in base.snippets)
+            + [list(g) for g in built_in.groups]
+            + learned_aliases(s.text for s in base.snippets),
+            guarded=built_in.one_word_names(),
         )
         if before_index is not None:
             before_index(base.snippets, aliases)

@@ -41,7 +41,7 @@ from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.knowledge.aliases import AliasTable, inside_longer_name
+from bot.knowledge.aliases import AliasTable
 from bot.knowledge.bm25 import FlatBM25
 from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
@@ -494,7 +494,7 @@ class SearchIndex:
             word = fixed or tok
             stem = self._stem(word)
             named = self.aliases.group_of(word)
-            if named and inside_longer_name(question, tok):  # "South America" is not "America"
+            if named and self.aliases.ends_longer_name(question, tok):  # "South America" is not "America"
                 named = set()
             groups = frozenset(named | caps.get(tok, set()))
             kin = frozenset(self._kin(word)) - {stem}
@@ -678,9 +678,9 @@ class SearchIndex:
             # never names: the fact is about something else (the boiling points of covalent substances). Not a rare
             # word no note uses ("the danger of nukes"): that is more likely the notes' term said another way.
             absent = {t.pos for t in missing if t.stem in self._idf or (word_zipf(t.word) or 0.0) >= SUBJECT_TERM_ZIPF}
-            named = {t.pos for t in terms}
+            keyed = {t.pos for t in terms}  # where the key words stand in the question
             stranger = any(
-                all(p in absent for p in phrase if p in named) and any(p in named for p in phrase)
+                all(p in absent for p in phrase if p in keyed) and any(p in keyed for p in phrase)
                 for phrase in of_phrases(words(text), STOPWORDS)
             )
             if unknown > matched or (lone > LONE_UNKNOWN and matched <= 1) or stranger:

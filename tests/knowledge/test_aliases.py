@@ -71,3 +71,12 @@ def test_names_any_notes_write_two_ways_are_known_without_an_alias_file():
 )
 def test_a_one_word_name_ending_a_longer_name_is_that_longer_name(text, inside):
     assert inside_longer_name(text, "america") is inside
+
+
+def test_only_the_built_in_one_word_names_give_way_to_a_longer_name():
+    table = AliasTable.from_groups(
+        [["Germany", "Germans"], ["United States", "America"]], guarded=frozenset({"america"})
+    )
+    assert table.groups_in("Nazi Germany invaded Poland.") == {0}  # a teacher's name counts as written
+    assert table.groups_in("Coffee grows in South America.") == set()
+    assert table.groups_in("In America, coffee is imported.") == {1}
