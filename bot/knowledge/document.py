@@ -97,6 +97,26 @@ class DocumentBuilder:
         self._items.clear()
         self._lead_in = ""
 
+    def heading_goes_on(self, text: str) -> bool:
+        """The last block, a heading, wrapped onto another line ("Electromagnetic" / "Spectrum"): one heading."""
+        last = self.doc.blocks[-1] if self.doc.blocks else None
+        text = inline(text).strip(" #*_:-").strip()
+        if last is None or last.kind != "heading" or not self._path or not text:
+            return False
+        joined = f"{last.text} {text}"[:MAX_HEADING_CHARS]
+        self.doc.blocks[-1] = replace(last, text=joined)
+        self._path[-1] = (self._path[-1][0], joined)
+        self._question = joined if _is_question(joined) else ""
+        return True
+
+    def drop_heading(self, text: str) -> None:
+        """The last block, the heading `text`, titles nothing the notes hold (a table of contents): forgotten."""
+        last = self.doc.blocks[-1] if self.doc.blocks else None
+        if last is not None and last.kind == "heading" and self._path and last.text == inline(text).strip(" #*_:-"):
+            self.doc.blocks.pop()
+            self._path.pop()
+            self._question = ""
+
     # --- blocks ---------------------------------------------------------------------------------
     def paragraph(self, text: str, line: int = 0, introduces: bool = False) -> None:
         """A paragraph; `introduces`: the list that follows hangs from it (a quotation and its notes)."""

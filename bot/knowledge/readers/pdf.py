@@ -444,6 +444,8 @@ class _Layout:
                     self._flush_paragraph_only()  # the next page carries on neither the sentence nor the code
                 if _DOT_LEADER.search(ln.text):
                     self.b.skip("table of contents")
+                    if prev is not None:  # "Contents" over them titles the skipped lines, not the notes that follow
+                        self.b.drop_heading(prev.text)
                     continue
                 if self.table is not None and self._table_line(ln, prev):
                     first = False
@@ -453,7 +455,9 @@ class _Layout:
                     self.table = _Table([x for x, _ in ln.cells], [[t for _, t in ln.cells]], ln.size, len(ln.cells))
                     first = False
                     continue
-                if self._large(ln):
+                if self._term_goes_on(ln, prev):
+                    self.definition[0] += " " + ln.text  # "Angle of" / "Refraction": the term wrapped in its cell
+                elif self._large(ln):
                     self._flush()
                     level = self.levels.get(self._kind(ln), 1)
                     if first and level == 1 and self.tops == 1 and not self.b.doc.title:
@@ -462,7 +466,8 @@ class _Layout:
                         self.b.heading(ln.text, level)
                 elif self._label(ln):
                     self._flush()
-                    self.b.heading(ln.text, self.levels.get(self._kind(ln), 6))
+                    if not (self._heading_wraps(ln, prev) and self.b.heading_goes_on(ln.text)):
+                        self.b.heading(ln.text, self.levels.get(self._kind(ln), 6))
                 elif self._definition_row(ln) and self._same_row(ln, prev):
                     # the second line of a row: a term and its definition both wrapped
                     self.definition[0] += " " + ln.cells[0][1]
@@ -471,9 +476,9 @@ class _Layout:
                     self._flush()
                     self.definition = [ln.cells[0][1], " ".join(t for _, t in ln.cells[1:])]
                     self.def_x, self.term_x = ln.cells[1][0], ln.x
-                elif self.definition is not None and abs(ln.x - self.term_x) < 6 and self._bold_lead(ln):
+                elif self.definition is not None and abs(ln.x - self.term_x) < 6 and self._bold_lead(ln, self.def_x):
                     self._flush()  # a term in bold with its definition close beside it, in a table of terms
-                    term, rest = self._bold_lead(ln)
+                    term, rest = self._bold_lead(ln, self.def_x)
                     self.definition = [term, rest]
                 elif self._same_row(ln, prev) and ln.x > self.term_x - 4 and not BULLET.match(ln.text):
                     for x, text in ln.cells:  # cells of one row wrapped onto the next line
@@ -522,16 +527,40 @@ class _Layout:
         )
         return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
+    def _term_goes_on(self, ln: _Line, prev: _Line | None) -> bool:
+        """A few words alone under a term, in its column, at line spacing: the term goes on (not a heading)."""
+        return (
+            self._same_row(ln, prev)
+            and len(ln.cells) == 1
+            and abs(ln.x - self.term_x) < 6
+            and ln.x < self.def_x - 12
+            and len(ln.text.split()) <= 3
+            and not ln.text.endswith(".")
+            and not BULLET.match(ln.text)
+        )
+
+    def _heading_wraps(self, ln: _Line, prev: _Line | None) -> bool:
+        """This title line carries on the one just above it: set alike, at the same place, at line spacing."""
+        return (
+            prev is not None
+            and self._label(prev)
+            and not self._large(prev)
+            and self._kind(prev) == self._kind(ln)
+            and abs(prev.x - ln.x) < 2
+            and prev.y - ln.y < 1.5 * max(ln.size, 1)
+        )
+
     def _same_row(self, ln: _Line, prev: _Line | None) -> bool:
         """Within a row of a table of terms, lines follow at line spacing; rows are further apart."""
         return self.definition is not None and prev is not None and prev.y - ln.y < 1.5 * max(ln.size, 1)
 
     @staticmethod
-    def _bold_lead(ln: _Line) -> tuple[str, str] | None:
-        """A line that starts in bold and goes on in regular type: (the bold words, the rest)."""
+    def _bold_lead(ln: _Line, column: float) -> tuple[str, str] | None:
+        """A line that starts in bold and goes on in regular type: (the bold words, the rest). Bold that starts in
+        the definitions' column (from `column` on) is the definition's ("Speed of Sound | **340 m/s** in air")."""
         runs = sorted(ln.runs, key=lambda r: r.x)
         k = 0
-        while k < len(runs) and (runs[k].bold or not runs[k].text.strip()):
+        while k < len(runs) and (runs[k].bold or not runs[k].text.strip()) and (k == 0 or runs[k].x < column - 6):
             k += 1
         if k == 0 or k == len(runs):
             return None

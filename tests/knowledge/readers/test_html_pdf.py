@@ -7,12 +7,15 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from bot.knowledge.document import DocumentBuilder
 from bot.knowledge.readers import READERS, NoteError
+from bot.knowledge.readers import pdf as pdf_reader
 from bot.knowledge.readers.base import MAX_PAGES
 from bot.knowledge.segment import segment
 from tests.knowledge.readers.pdf_maker import text_pdf
 
 FIDELITY = Path(__file__).parent.parent.parent / "data" / "fidelity"
+LAYOUTS = Path(__file__).parent.parent.parent / "data" / "layouts"
 
 PAGE = """<!doctype html><html><head><meta charset="windows-1252"><title>Cells</title>
 <style>p { color: red }</style><script>var x = "not a fact";</script></head><body>
@@ -221,3 +224,53 @@ def test_pdf_headings_in_a_bold_face_named_by_a_letter_or_tex(regular, bold):
     ]
     facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "economics.pdf"))}
     assert facts["If XED is positive, the goods are substitutes."].endswith("3.2.1 Cross Elasticity of Demand")
+
+
+def test_a_pdf_contents_page_and_a_title_wrapped_in_a_table_of_terms():
+    """A knowledge organiser (LibreOffice's PDF): "TABLE OF CONTENTS" over dotted lines titles those lines, not the
+    notes after them; a bold title wrapped in the terms' column ("Electromagnetic" / "Spectrum") is one title."""
+    doc = READERS[".pdf"]((LAYOUTS / "organiser.pdf").read_bytes(), "organiser.pdf")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["LIGHT", "Electromagnetic Spectrum"]
+    facts = {s.text: s.topic for s in segment(doc)}
+    assert facts["Sound: A longitudinal wave made by vibrations."] == "Electromagnetic Spectrum"
+    assert facts["Refraction: When light changes speed and direction as it passes into glass."] == "LIGHT"
+
+
+def layout_blocks(rows: list[tuple[float, float, bool, str]]) -> list[tuple[str, str, str]]:
+    """The blocks the PDF layout makes of lines of runs (x, y, bold, text) at 11 points, as pypdf gives a Word
+    PDF's runs (no space added before a run in another column)."""
+    lines: list[pdf_reader._Line] = []
+    for x, y, bold, text in rows:
+        run = pdf_reader._Run(x, y, 11.0, bold, text, "Trebuchet-Bold" if bold else "Trebuchet")
+        if lines and lines[-1].y == y:
+            lines[-1].runs.append(run)
+        else:
+            lines.append(pdf_reader._Line(y, 11.0, [run]))
+    for ln in lines:
+        ln.cells = pdf_reader._cells(ln.runs)
+    builder = DocumentBuilder("waves.pdf")
+    pdf_reader._Layout(builder, [lines]).run()
+    return [(b.kind, b.term, b.text) for b in builder.build().blocks]
+
+
+def test_a_term_wrapped_in_its_cell_and_bold_in_the_definitions_column():
+    """A term wrapped onto a line of its own in its cell ("Angle of" / "Refraction") goes on, it is not a title;
+    bold that starts in the definitions' column is the definition's ("Speed of Sound | **340 m/s** in air.")."""
+    rows = [
+        (42, 780, True, "Refraction"),
+        (143, 780, False, "When light changes speed and direction."),
+        (42, 755, True, "Angle of"),
+        (143, 755, False, "The angle between the bent ray and the normal."),
+        (42, 742, True, "Refraction"),
+        (42, 717, True, "Sound"),
+        (143, 717, False, "A longitudinal wave made by vibrations."),
+        (42, 692, True, "Speed of Sound"),
+        (143, 692, True, "340 m/s"),
+        (187, 692, False, "in air."),
+    ]
+    assert layout_blocks(rows) == [
+        ("definition", "Refraction", "When light changes speed and direction."),
+        ("definition", "Angle of Refraction", "The angle between the bent ray and the normal."),
+        ("definition", "Sound", "A longitudinal wave made by vibrations."),
+        ("definition", "Speed of Sound", "340 m/s in air."),
+    ]
