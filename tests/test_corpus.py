@@ -14,14 +14,14 @@ from tests.test_eval import SHARED_EVAL, score
 CORPUS = ROOT.parent / "shared" / "corpus"
 # subject: (hit@1, hit@3, answerable questions refused at most)
 FLOORS = {
-    "biology": (0.90, 0.95, 1),
+    "biology": (0.95, 0.95, 1),
     "business": (0.85, 0.95, 0),
     "chemistry": (0.86, 0.90, 0),
     "computer-science": (0.90, 0.95, 0),
     "economics": (0.81, 0.95, 0),
     "english-literature": (0.81, 0.90, 0),
     "geography": (0.81, 0.95, 0),
-    "history": (0.77, 0.90, 0),
+    "history": (0.81, 0.95, 0),
     "physics": (0.90, 0.90, 0),
 }
 
@@ -44,9 +44,9 @@ def test_each_subject_answers_at_least_as_well_as_measured(subject):
 # refused at most, uncovered answered at most of 15). The held-out target is hit@1 >= 0.75, hit@3 >= 0.90, at most
 # 10% refused and at least 85% of uncovered questions refused.
 MIXED = {
-    ("biology", "history", "computer-science"): (0.86, 0.95, 1, 1),
+    ("biology", "history", "computer-science"): (0.89, 0.95, 1, 1),
     ("chemistry", "english-literature", "economics"): (0.83, 0.90, 0, 0),
-    ("physics", "geography", "business"): (0.83, 0.93, 0, 1),
+    ("physics", "geography", "business"): (0.84, 0.93, 0, 1),
 }
 
 

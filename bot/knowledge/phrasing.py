@@ -137,6 +137,37 @@ def read_on(first: str, then: str) -> str:
 KIND_ASKED = ((WHEN, DATE), (HOW_MANY, NUMBER), (ASKS_FORMULA, FORMULA))
 
 
+# "How fast ...?" asks for a speed: the quantity a "how" + adjective question asks for, as notes name it.
+MEASURED = {
+    "fast": ("speed",),
+    "quick": ("speed",),
+    "quickly": ("speed",),
+    "slow": ("speed",),
+    "far": ("distance",),
+    "long": ("time", "length"),
+    "big": ("size",),
+    "large": ("size",),
+    "small": ("size",),
+    "heavy": ("mass", "weight"),
+    "hot": ("temperature",),
+    "cold": ("temperature",),
+    "warm": ("temperature",),
+    "old": ("age",),
+    "tall": ("height",),
+    "high": ("height",),
+    "deep": ("depth",),
+    "wide": ("width",),
+    "often": ("frequency",),
+    "loud": ("volume",),
+    "strong": ("strength",),
+}
+
+
+def measured(tokens: Sequence[str], k: int) -> tuple[str, ...]:
+    """The quantity the word at `k` asks for when "how" comes before it ("how fast": speed), else nothing."""
+    return MEASURED.get(tokens[k], ()) if k and tokens[k - 1] == "how" else ()
+
+
 _DETERMINERS = frozenset("the a an its their his her your my our this that these those".split())
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.knowledge.aliases import AliasTable
-from bot.knowledge.index import ANSWER_THRESHOLD, MAX_QUESTION_CHARS, SearchIndex, related
+from bot.knowledge.index import ANSWER_THRESHOLD, KIN_CREDIT, MAX_QUESTION_CHARS, SearchIndex, related
 from bot.knowledge.ingest import snippets_from_text as segment
 from bot.knowledge.learned import learned_aliases
 
@@ -644,3 +644,31 @@ def test_the_formula_for_something_is_a_fact_with_a_formula():
     assert index.ask("What is the formula for wave speed?").hits[0].snippet.text == "Wave speed: v = f λ"
     # the notes hold no formula for photosynthesis: a fact that only names it is not one
     assert not index.ask("What is the formula for photosynthesis?").answered
+
+
+def test_a_fact_about_what_the_question_names_comes_before_passing_mentions():
+    notes = (
+        "# Arms race\n"
+        "- Kaiser sees the ship and wants it. They began competing who can make the most Dreadnoughts.\n"
+        "- In 1906, Britain develops the HMS Dreadnought and destroys its own navy.\n"
+        "- Dreadnought was a class of ships that is faster, better armed and can travel further, runs on steam power."
+        " It made all the other ships obsolete.\n"
+    )
+    answer = SearchIndex(segment(notes, "history.md")).ask("Why was the Dreadnought such a big deal?")
+    assert answer.hits[0].snippet.text.startswith("Dreadnought was a class")  # (refused: these notes lack "deal")
+
+
+def test_how_fast_asks_for_a_speed():
+    notes = (
+        "# Sound\n"
+        "- Sound: A longitudinal wave made by vibrations. Cannot travel in space.\n"
+        "- Speed of Sound: 340 m/s in air. Speed = distance / time.\n"
+        "- Pitch: How high or low a sound is; depends on how fast it vibrates (frequency).\n"
+    )
+    index = SearchIndex(segment(notes, "physics.md"))
+    answer = index.ask("How fast does sound travel in air?")
+    assert answer.answered and answer.hits[0].snippet.text.startswith("Speed of Sound")
+    # "speed" in the fact itself counts for "fast" more than "fast" elsewhere in its section (the "Pitch" fact)
+    fast = next(t for t in index._terms("How fast does sound travel in air?") if t.word == "fast")
+    speed = next(i for i, s in enumerate(index.snippets) if s.text.startswith("Speed of Sound"))
+    assert index._coverage(speed, [fast]) == pytest.approx(KIN_CREDIT * fast.weight)
