@@ -259,7 +259,8 @@ def worker_time(
 ) -> dict:
     from rapidfuzz import fuzz, process
 
-    from bot.knowledge.index import SearchIndex, english_words
+    from bot.knowledge.index import SearchIndex
+    from bot.knowledge.lexicon import english_words
     from bot.knowledge.paraphrase import Paraphrases, VectorCache, load_encoder
 
     k, snippets, queries = _load(size, seed, nq)
@@ -360,7 +361,8 @@ def worker_time(
 def worker_mem(size: int, seed: int, nq: int) -> dict:
     import tracemalloc
 
-    from bot.knowledge.index import SearchIndex, english_words
+    from bot.knowledge.index import SearchIndex
+    from bot.knowledge.lexicon import english_words
 
     k, snippets, queries = _load(size, seed, nq)
     english_words()
@@ -384,7 +386,8 @@ def worker_profile(size: int, seed: int, nq: int, out: str) -> dict:
     import cProfile
     import pstats
 
-    from bot.knowledge.index import SearchIndex, english_words
+    from bot.knowledge.index import SearchIndex
+    from bot.knowledge.lexicon import english_words
 
     k, snippets, queries = _load(size, seed, nq)
     english_words()

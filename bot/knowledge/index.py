@@ -4,7 +4,7 @@ scoring with rapidfuzz, the teacher's aliases, and the rule that decides when to
 How an answer is chosen (documented for teachers in README.md):
 1. The question's key words are its words minus filler ("what", "did", "the", "think" ...).
    A key word the notes do not contain is corrected to the closest word of the notes' own
-   vocabulary when the spelling is close enough (rapidfuzz, tolerance by word length).
+   vocabulary when the spelling is close enough (spelling.py).
 2. BM25 ranks the snippets by the key words, their stems and their alias groups; each snippet is
    indexed with its text, its topic and the note's title.
 3. Confidence of a snippet = the share of the question's key words it covers, each word weighted
@@ -32,18 +32,16 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
 import Stemmer
-from jellyfish import metaphone
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.knowledge.aliases import AliasTable
 from bot.knowledge.bm25 import FlatBM25
-from bot.knowledge.lexicon import STOPWORDS, english_words, lemma, word_zipf
+from bot.knowledge.lexicon import STOPWORDS, lemma, word_zipf
 from bot.knowledge.model import MAX_SNIPPET_CHARS, Answer, Hit, Snippet
 from bot.knowledge.paraphrase import BEHIND, DOUBT, NEAR, Paraphrases
 from bot.knowledge.phrasing import (
@@ -63,6 +61,7 @@ from bot.knowledge.phrasing import (
     read_on,
 )
 from bot.knowledge.smalltalk import small_talk
+from bot.knowledge.spelling import LETTER_FILTER_FROM, Speller, letter_counts
 from bot.knowledge.termrows import (
     FactStems,
     GroupRows,
@@ -107,9 +106,6 @@ RELATED_ENDING = 3  # letters after the common part, for two stems parting at th
 LONE_UNKNOWN = 0.0  # with one key word matched, any missing word makes it another subject ("berlin wall")
 SECTION_CREDIT = 0.5  # a key word found only in another snippet of the same topic section
 UNKNOWN_RARE_ZIPF, UNKNOWN_COMMON_ZIPF, UNKNOWN_MIN_SHARE = 2.0, 5.0, 0.25
-# A word rarer than this (or unknown to the dictionary) that sounds like a word of the notes is taken as another
-# spelling of it: a name spelt another way or a British/American spelling. Everyday words are never respelt.
-SOUND_ALIKE_ZIPF, SOUND_ALIKE_MIN = 3.0, 4
 # A question anchored by one term of the subject (rarer than this in everyday English) may add everyday words
 # (at least this common) the notes do not use: they paraphrase, they do not change the subject.
 SUBJECT_TERM_ZIPF, EVERYDAY_ZIPF = 3.5, 4.5
@@ -132,28 +128,6 @@ _CAPS_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'-]*)
 _MENTION = re.compile(r"(?<![\w.@])@\w+")
 _KEPT = (-1).__ne__  # a term number, not a stopword's -1
 _NONE: frozenset[str] = frozenset()
-_FILLER = tuple(sorted(w for w in STOPWORDS if len(w) >= 4 and w.isalpha()))  # shorter ones are close to too much
-
-
-def _typo_tolerance(word: str) -> int:
-    n = len(word)
-    return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 9 else 3
-
-
-LETTER_FILTER_FROM = 5000  # vocabulary size from which typo correction first filters by letter counts
-
-
-def _letter_counts(items: Sequence[str]) -> np.ndarray:
-    """How often each letter a-z occurs in each word, and (last column) every other character, counted up to 127
-    (one byte each: the table is scanned whole for a question; a count cut the same way in both texts still
-    differs by no more than the whole counts do)."""
-    out = np.zeros((len(items), 27), dtype=np.int16)
-    if items:
-        codes = np.frombuffer("".join(items).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - 97
-        codes[(codes < 0) | (codes >= 26)] = 26
-        rows = np.repeat(np.arange(len(items)), [len(w) for w in items])
-        np.add.at(out, (rows, codes), 1)
-    return np.minimum(out, 127).astype(np.int8)
 
 
 def unknown_weight(word: str, rarest: float) -> float:
@@ -298,8 +272,7 @@ class SearchIndex:
         del own_seq
         for name in self.aliases.all_names():
             vocab.update(t for t in words(name) if t not in STOPWORDS)
-        self._vocab = [w for w in vocab if len(w) > 2 and not w[0].isdigit()]
-        self._letter_counts = _letter_counts(self._vocab) if len(self._vocab) >= LETTER_FILTER_FROM else None
+        self._speller = Speller([w for w in vocab if len(w) > 2 and not w[0].isdigit()])
         # Every word, sorted: what the notes know, and the words that start alike (a sorted tuple is a fifth of a
         # set's size, and a dictionary of prefixes would cost as much again).
         self._words = tuple(sorted(vocab))
@@ -376,7 +349,7 @@ class SearchIndex:
         self._section_groups.add_unions(np.frombuffer(section_of, dtype=np.int64)[facts], groups, len(sections))
         self._heading_keys = [h for h in self._headings if len(h.split()) >= 3]
         many = len(self._heading_keys) >= LETTER_FILTER_FROM
-        self._heading_counts = _letter_counts(self._heading_keys) if many else None
+        self._heading_counts = letter_counts(self._heading_keys) if many else None
         self._heading_lengths = np.array([len(h) for h in self._heading_keys], dtype=np.int32) if many else None
 
     @staticmethod
@@ -410,70 +383,10 @@ class SearchIndex:
     # --- question analysis -------------------------------------------------------------------
 
     def _correct_uncached(self, word: str) -> str | None:
-        """The notes' word closest to a misspelt one, or None when nothing is close enough.
-
-        A real English word that the notes do not use is not a misspelling of one they do
-        ("formed" is not "forced"): only words outside the dictionary are corrected.
-        """
+        """The notes' word closest to a misspelt one (spelling.py), the word itself when the notes use it."""
         if self.knows(word) or self._stem(word) in self._idf:
             return word
-        tol = _typo_tolerance(word)
-        if tol == 0 or word[0].isdigit():
-            return None
-        zipf = english_words().get(word)
-        if zipf is None:
-            best = process.extractOne(
-                word, self._within_letters(word, tol), scorer=Levenshtein.distance, score_cutoff=tol, processor=None
-            )
-            # a misspelt filler word is filler, "waht" (letters swapped) or "descirbe", unless a word of the notes
-            # is closer: the caller leaves it out
-            filler = process.extractOne(
-                word, _FILLER, scorer=OSA.distance, score_cutoff=1 if len(word) < 6 else tol, processor=None
-            )
-            if filler and (not best or filler[1] < best[1]):
-                return filler[0]
-            if best:
-                return best[0]
-        if zipf is None or zipf < SOUND_ALIKE_ZIPF:
-            return self._sounds_like(word, tol + 1, rare_only=zipf is not None)
-        return None
-
-    def _within_letters(self, word: str, tol: int) -> list[str]:
-        """The words of the notes that can be within `tol` edits of `word`, in the vocabulary's order.
-
-        An edit changes a word's letter counts by at most two, so a word whose counts differ by more than 2 * tol
-        is out of reach: on a large vocabulary one numpy pass leaves a few hundred words for rapidfuzz instead of
-        tens of thousands. A small one is scanned whole."""
-        counts = self._letter_counts
-        if counts is None:
-            return self._vocab
-        far = np.abs(counts - _letter_counts([word])[0]).sum(axis=1, dtype=np.int32)
-        return [self._vocab[i] for i in np.flatnonzero(far <= 2 * tol)]
-
-    def _sounds_like(self, word: str, most: int, rare_only: bool) -> str | None:
-        """The notes' word that sounds the same as a rare or unknown one, within `most` edits: another spelling
-        ("cheque"/"check", "sulphur"/"sulfur"), or of a name ("josef"/"joseph"). A rare word of the dictionary
-        is only another spelling of a rare word ("Hyde" is not "hide"); everyday words ("planet"/"plant")
-        never reach here."""
-        alike = self._by_sound.get(metaphone(word))
-        if alike and rare_only:
-            english = english_words()
-            alike = [w for w in alike if english.get(w, 0.0) < SOUND_ALIKE_ZIPF]
-        if not alike:
-            return None
-        best = process.extractOne(word, alike, scorer=Levenshtein.distance, score_cutoff=most, processor=None)
-        return best[0] if best else None
-
-    @cached_property
-    def _by_sound(self) -> dict[str, list[str]]:
-        """The notes' words by their Metaphone key, built on the first question that needs it."""
-        out: dict[str, list[str]] = {}
-        for w in self._vocab:
-            if len(w) >= SOUND_ALIKE_MIN and w.isalpha():
-                key = metaphone(w)
-                if len(key) >= 2:
-                    out.setdefault(key, []).append(w)
-        return out
+        return self._speller.correct(word)
 
     def _terms(self, question: str) -> list[_Term]:
         terms: list[_Term] = []
@@ -856,7 +769,7 @@ class SearchIndex:
         if self._heading_counts is not None:
             # fuzz.ratio >= HEADING_MATCH needs at most (100 - HEADING_MATCH)% of both lengths inserted or deleted,
             # and a heading whose letter counts differ from the question's by more needs more: not scanned.
-            far = np.abs(self._heading_counts - _letter_counts([q])[0]).sum(axis=1, dtype=np.int32)
+            far = np.abs(self._heading_counts - letter_counts([q])[0]).sum(axis=1, dtype=np.int32)
             near = np.flatnonzero(far * 100 <= (100 - HEADING_MATCH) * (self._heading_lengths + len(q)))
             keys = [keys[i] for i in near]
         out: dict[int, float] = {}

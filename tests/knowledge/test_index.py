@@ -405,23 +405,29 @@ def test_typo_correction_on_a_large_vocabulary_finds_what_a_whole_scan_finds():
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    from bot.knowledge.index import LETTER_FILTER_FROM
     from bot.knowledge.model import Snippet
+    from bot.knowledge.spelling import LETTER_FILTER_FROM
 
     rng = random.Random(7)
     letters = "abcdefghijklmnopqrstuvwxyzé'"
     vocab = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(4, 12))) for _ in range(12_000)})
     snippets = [Snippet(f"n#{i}", " ".join(vocab[i : i + 10]), "T", "n.md", i) for i in range(0, len(vocab), 10)]
     index = SearchIndex(snippets)
-    assert len(index._vocab) >= LETTER_FILTER_FROM and index._letter_counts is not None
-    for word in rng.sample(index._vocab, 300):
+    assert len(index._speller.vocab) >= LETTER_FILTER_FROM and index._speller.letter_counts is not None
+    for word in rng.sample(index._speller.vocab, 300):
         typo = list(word)
         typo[rng.randrange(len(typo))] = rng.choice("xyzq")
         typo = "".join(typo) + rng.choice(["", "s", "e"])
         tol = 2 if len(typo) > 5 else 1
-        whole = process.extractOne(typo, index._vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None)
+        whole = process.extractOne(
+            typo, index._speller.vocab, scorer=Levenshtein.distance, score_cutoff=tol, processor=None
+        )
         filtered = process.extractOne(
-            typo, index._within_letters(typo, tol), scorer=Levenshtein.distance, score_cutoff=tol, processor=None
+            typo,
+            index._speller.within_letters(typo, tol),
+            scorer=Levenshtein.distance,
+            score_cutoff=tol,
+            processor=None,
         )
         assert (whole and whole[0]) == (filtered and filtered[0]), typo
 
