@@ -58,9 +58,21 @@ class Document:
         self.skipped[reason] = self.skipped.get(reason, 0) + count
 
 
+# Obsidian's embeds ("![[diagram.png]]") and links ("[[Osmosis]]", "[[Osmosis|osmosis]]"), also as they survive in
+# a note exported or converted to another format
+EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
+WIKILINK = re.compile(r"\[\[([^\]|#\n]*)(?:#[^\]|\n]*)?(?:\|([^\]\n]*))?\]\]")
+
+
+def link_text(text: str) -> str:
+    """Wiki links as the words they show, embeds left out."""
+    return WIKILINK.sub(lambda m: m.group(2) or m.group(1), EMBED.sub("", text)) if "[[" in text else text
+
+
 def inline(text: str) -> str:
-    """One line of readable text: typographic noise normalised, runs of spaces collapsed."""
-    return " ".join(clean(text, keep_scripts=True).split())
+    """One line of readable text: typographic noise normalised, wiki links as their words, runs of spaces
+    collapsed."""
+    return " ".join(clean(link_text(text), keep_scripts=True).split())
 
 
 class DocumentBuilder:

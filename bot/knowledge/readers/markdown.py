@@ -11,15 +11,13 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.document import EMBED, Document, DocumentBuilder, link_text
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_TEXT_BYTES, NoteError
 from bot.knowledge.readers.encoding import decode_text
 from bot.knowledge.readers.latex import latex_to_text
 from bot.knowledge.readers.lines import add_lines
 from bot.knowledge.readers.scripts import to_subscript, to_superscript
 
-_EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
-_WIKILINK = re.compile(r"\[\[([^\]|#\n]*)(?:#[^\]|\n]*)?(?:\|([^\]\n]*))?\]\]")
 _HIGHLIGHT = re.compile(r"==(?=\S)([^=\n]+?)==")
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _CALLOUT = re.compile(r"^\s*\[![\w-]+\][+-]?\s*")
@@ -50,10 +48,10 @@ def read(data: bytes, source: str) -> Document:
 
 def read_text(text: str, source: str) -> Document:
     b = DocumentBuilder(source)
-    text, embeds = _EMBED.subn("", text)
+    text, embeds = EMBED.subn("", text)
     if embeds:
         b.skip("embedded images and files", embeds)
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = link_text(text)
     text = _HIGHLIGHT.sub(r"\1", text)
     text = _LIQUID.sub("", text)
     _Walker(b).walk(_parser().parse(text))

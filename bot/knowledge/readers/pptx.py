@@ -161,7 +161,8 @@ class _Deck:
                 add_lines(self.b, lines)
             lines.clear()
 
-        for paragraph in shape.text_frame.paragraphs:
+        paragraphs = list(shape.text_frame.paragraphs)
+        for k, paragraph in enumerate(paragraphs):
             if len(self.b.doc.blocks) >= MAX_BLOCKS:  # one text box with a whole book in it
                 self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
                 break
@@ -169,14 +170,18 @@ class _Deck:
             if not text.strip():
                 lines.append("")
                 continue
-            if _bold(paragraph) and len(text.split()) <= 10:
+            item = (bulleted and not _no_bullet(paragraph)) or (body and paragraph.level > 0)
+            nxt = next((q for q in paragraphs[k + 1 :] if q.text.strip()), None)
+            parent = item and nxt is not None and nxt.level > paragraph.level
+            if _bold(paragraph) and len(text.split()) <= 10 and paragraph.level == 0 and not parent:
                 flush()
-                # a bold line alone is a label: a heading on the slide, or a lead-in when it ends in ":"
+                # a bold line alone is a label: a heading on the slide, or a lead-in when it ends in ":" (a bold
+                # point over its sub-points, "Spartacist Revolt" or "Exception!", is an item of the list)
                 if text.rstrip().endswith(":"):
                     self.b.paragraph(text)
                 else:
                     self.b.heading(text, self.level + 1)
-            elif (bulleted and not _no_bullet(paragraph)) or (body and paragraph.level > 0):
+            elif item:
                 flush()
                 self.b.item(text, min(paragraph.level, MAX_DEPTH))
             else:

@@ -100,6 +100,35 @@ def test_snippets_read_as_facts_under_their_slide():
     assert facts["Discharge is the volume of water passing a point each second."] == "Discharge"
 
 
+def test_a_bold_point_over_sub_points_is_an_item_and_a_bold_line_over_points_a_label():
+    """As in the Markdown it was written in: "- **Spartacist Revolt**" with its points under it is a point of the
+    list (so is a bold "Exception!" deeper down); a bold line over points at its own level heads them. Wiki links
+    and embeds left in the text by a conversion read as their words."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_AND_CONTENT])
+    slide.shapes.title.text = "Challenges to Weimar"
+    body = slide.placeholders[1].text_frame
+    lines = [
+        (0, True, "Spartacist Revolt"),
+        (1, False, "Lead by Rosa Luxembourg and Karl Liebknecht"),
+        (1, True, "Exception!"),
+        (2, False, "Both leaders were captured and killed ![[Pasted image 2022.png]]"),
+        (0, True, "Key terms"),
+        (0, False, "Putsch: an attempt to seize power by force, see [[Kapp Putsch|the Kapp Putsch]]"),
+    ]
+    for k, (level, bold, text) in enumerate(lines):
+        para = body.paragraphs[0] if k == 0 else body.add_paragraph()
+        run = para.add_run()
+        run.text, run.font.bold, para.level = text, bold, level
+    facts = {s.text: s.topic for s in segment(reader.read(_save(deck), "weimar.pptx"))}
+    assert facts == {
+        "Spartacist Revolt: Lead by Rosa Luxembourg and Karl Liebknecht": "Challenges to Weimar",
+        "Spartacist Revolt: Exception!": "Challenges to Weimar",
+        "Exception! Both leaders were captured and killed": "Challenges to Weimar",
+        "Putsch: an attempt to seize power by force, see the Kapp Putsch": "Key terms",
+    }
+
+
 def test_slides_past_the_cap_are_left_with_a_warning(monkeypatch):
     deck = pptx.Presentation()
     for n in range(5):
