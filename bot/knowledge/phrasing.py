@@ -84,8 +84,16 @@ _NEGATING = {
 }
 # Question words a fact answers in other words, as "when" is answered by a date (stems, and what the fact says):
 # - what something is for ("the job of ribosomes", "the role of the ALU"): a purpose, "... mainly for making proteins";
-# - a test for something ("how can you test for an alkene"): what is seen, "turns bromine water colourless".
+# - a test for something ("how can you test for an alkene"): what is seen, "turns bromine water colourless";
+# - a quote ("Khrushchev's peaceful coexistence quote", "a quotation about ambition"): words in quotation marks.
 SAID_OTHERWISE = (
+    (  # three words or more: not a name in quotation marks ('Peaceful Coexistence')
+        frozenset({"quot", "quotat"}),
+        re.compile(
+            r"[“\"«](?:[^\s“”\"«»]+\s+){2,}[^\s“”\"«»]+[”\"»]"
+            r"|(?<!\w)['‘](?:[^\s'‘’]+(?:['’]\w+)*\s+){2,}[^\s'‘’]+(?:['’]\w+)*['’](?!\w)"
+        ),
+    ),
     (
         frozenset({"job", "role", "function", "purpos"}),
         re.compile(

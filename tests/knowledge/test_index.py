@@ -678,3 +678,14 @@ def test_how_fast_asks_for_a_speed():
     fast = next(t for t in index._terms("How fast does sound travel in air?") if t.word == "fast")
     speed = next(i for i, s in enumerate(index.snippets) if s.text.startswith("Speed of Sound"))
     assert index._coverage(speed, [fast]) == pytest.approx(KIN_CREDIT * fast.weight)
+
+
+def test_a_quote_asked_for_is_a_fact_that_quotes():
+    notes = (
+        "# Peaceful coexistence\n"
+        "- K adopted the new course under the name of 'Peaceful Coexistence'.\n"
+        "- Malenkov called for a 'new course', which focused on peaceful coexistence with the West.\n"
+        "- As K said 'There are only two ways - either peaceful coexistence or the most destructive war'.\n"
+    )
+    answer = SearchIndex(segment(notes, "cold-war.md")).ask("peaceful coexistence quote")
+    assert answer.answered and answer.hits[0].snippet.text.startswith("As K said")
