@@ -152,7 +152,7 @@ MEASURED = {
     "quickly": ("speed",),
     "slow": ("speed",),
     "far": ("distance",),
-    "long": ("time", "length"),
+    "long": ("length", "duration"),  # not "time": a word of too many facts
     "big": ("size",),
     "large": ("size",),
     "small": ("size",),

@@ -11,7 +11,7 @@ from bot.text import words
     [
         ("How fast does sound travel in air?", "fast", ("speed",)),
         ("how far is the sun", "far", ("distance",)),
-        ("how long did the war last", "long", ("time", "length")),
+        ("how long did the war last", "long", ("length", "duration")),
         ("Is sound fast?", "fast", ()),  # not asked with "how": the word itself
         ("how does a fast reactor work", "fast", ()),
     ],

@@ -531,6 +531,7 @@ class _Layout:
         """A few words alone under a term, in its column, at line spacing: the term goes on (not a heading)."""
         return (
             self._same_row(ln, prev)
+            and not self._large(ln)
             and len(ln.cells) == 1
             and abs(ln.x - self.term_x) < 6
             and ln.x < self.def_x - 12
