@@ -509,7 +509,7 @@ class _Layout:
     def _label(self, ln: _Line) -> bool:
         """A short line alone in bold, or in capitals: a section title set in body size."""
         text = ln.text.strip()
-        if len(ln.cells) != 1 or not text or len(text.split()) > 12 or text.endswith((".", ",", ";", ":")):
+        if len(ln.cells) != 1 or not text or len(text.split()) > 12 or text.endswith((".", ",", ";")):
             return False
         if BULLET.match(text):
             return False
@@ -525,6 +525,8 @@ class _Layout:
             and text[:1].isalpha()
             and not any(_CODE_FACE.search(f) or _MATH_FACE.search(f) for f in fonts)
         )
+        if text.endswith(":") and not other_face:
+            return False  # a lead-in in the body's face ("**Advantages:**" over a list); in a heading's face, a title
         return (ln.bold or capitals) and len(text.split()) <= 8 or other_face
 
     def _term_goes_on(self, ln: _Line, prev: _Line | None) -> bool:

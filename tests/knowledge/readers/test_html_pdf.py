@@ -274,3 +274,22 @@ def test_a_term_wrapped_in_its_cell_and_bold_in_the_definitions_column():
         ("definition", "Sound", "A longitudinal wave made by vibrations."),
         ("definition", "Speed of Sound", "340 m/s in air."),
     ]
+
+
+@pytest.mark.parametrize(("face", "heads"), [("LB", True), ("B", False)])
+def test_a_pdf_line_ending_in_a_colon_is_a_title_in_a_heading_face_and_a_lead_in_in_the_body_face(face, heads):
+    """Word's and LibreOffice's heading styles set "Advantages:" in another face than the body: a title over the
+    list, as the "### Advantages:" it was written as. In the body's own face, bold, it leads the list in."""
+    page = [
+        (72, 780, 18, "B", "Private Limited Companies"),
+        (72, 750, 11, "R", "A ltd company is typically owned by a few people who set it up."),
+        (72, 725, 11, face, "Advantages:"),
+        (84, 710, 11, "R", "- owners have limited liability"),
+        (84, 697, 11, "R", "- shares can still be sold to raise money"),
+    ]
+    facts = {s.text: s.topic for s in segment(READERS[".pdf"](text_pdf([page]), "business.pdf"))}
+    points = "owners have limited liability; shares can still be sold to raise money"
+    if heads:
+        assert facts[points] == "Advantages"
+    else:
+        assert facts[f"Advantages: {points}"] == "Private Limited Companies"
