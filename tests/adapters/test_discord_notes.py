@@ -165,7 +165,9 @@ async def test_a_word_file_and_several_files_at_once(dc, service):
     lines = (await add(dc, *files)).splitlines()
     assert re.fullmatch(r"Cells\.docx: 3 facts in 2 topics, \d+ quiz questions? \(added\)", lines[0]), lines
     assert lines[1].startswith("photosynthesis.md: 4 facts in 3 topics")
-    assert lines[2].startswith("setup.exe: not added: '.exe' files are not notes the bot can read (it takes .docx")
+    assert lines[2].startswith(
+        "setup.exe: not added: '.exe' files are not notes the bot can read (it takes .csv, .docx"
+    )
     assert lines[2].endswith("Nothing was changed.") and len(lines) == 3
     assert len(dc.fake.cdn_requests) == 2  # the .exe was refused by its name, never downloaded
     assert await class_files(service) == ["Cells.docx", "photosynthesis.md"]

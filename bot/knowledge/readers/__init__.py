@@ -35,6 +35,8 @@ READERS: dict[str, Reader] = {
     ".html": _lazy("html"),
     ".htm": _lazy("html"),
     ".pdf": _lazy("pdf"),
+    ".csv": _lazy("delimited"),
+    ".tsv": _lazy("delimited"),
 }
 
 # Known formats we cannot read, named so the teacher knows what to do.
