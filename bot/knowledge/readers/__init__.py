@@ -31,6 +31,7 @@ READERS: dict[str, Reader] = {
     ".txt": _lazy("text"),
     ".docx": _lazy("docx"),
     ".odt": _lazy("odt"),
+    ".odp": _lazy("odt"),
     ".pptx": _lazy("pptx"),
     ".html": _lazy("html"),
     ".htm": _lazy("html"),
@@ -46,7 +47,6 @@ UNSUPPORTED = {
     ".rtf": "RTF files cannot be read: save it as .docx or .txt",
     ".pages": "Pages files cannot be read: export it as .docx or .pdf",
     ".key": "Keynote files cannot be read: export it as .pptx or .pdf",
-    ".odp": "OpenDocument slides cannot be read: save them as .pptx or .pdf",
 }
 
 __all__ = ["READERS", "UNSUPPORTED", "NoteError", "Reader"]

@@ -1,4 +1,6 @@
 """OpenDocument text (.odt: LibreOffice, and Google Docs' download): headings, lists, tables from content.xml.
+OpenDocument slides (.odp: LibreOffice Impress) the same way: each slide's title a heading over its text boxes,
+outline lists and tables, then its speaker notes.
 
 The XML is read with lxml (already there for python-docx): odfpy's loader also parses the styles part,
 fails on files pandoc and some editors write, and prints to stdout when it does."""
@@ -22,6 +24,7 @@ _XLINK = "http://www.w3.org/1999/xlink"
 _MATH = "http://www.w3.org/1998/Math/MathML"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+_PRESENTATION = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -38,10 +41,14 @@ def read(data: bytes, source: str) -> Document:
             title = _text(found) if found is not None else ""
         b = DocumentBuilder(source, title)
         body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
-        if body is None:
-            raise NoteError("this OpenDocument file holds no text (is it a spreadsheet or slides?)")
+        slides = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}presentation")
+        if body is None and slides is None:
+            raise NoteError("this OpenDocument file holds no text (is it a spreadsheet?)")
         walker = _Walker(b, _bold_styles(root), _code_styles(root), _formulas(archive, parser), _script_styles(root))
-        walker.children(body, 0)
+        if body is not None:
+            walker.children(body, 0)
+        else:
+            _slides(walker, slides)
     except NoteError:
         raise
     except Exception as exc:  # odfpy and its XML parser raise many kinds on malformed parts
@@ -277,3 +284,58 @@ class _Walker:
                     rows.append(cells)
         self.b.end_list()
         self.b.table(rows, header)
+
+
+def _slides(walker: _Walker, presentation) -> None:  # noqa: ANN001
+    """Each slide: its title as a heading, then the text of its other frames (text boxes, outlines, tables, in the
+    order they were drawn, groups read through) and its speaker notes."""
+    b = walker.b
+    for page in presentation:
+        if _name(page) != (_DRAW, "page"):
+            continue
+        if len(b.doc.blocks) >= MAX_BLOCKS:
+            b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
+            return
+        shapes = list(_shapes(page, 0))
+        kinds = [f.get(f"{{{_PRESENTATION}}}class") for f in shapes]
+        title = " ".join(
+            walker.text(p).strip() for f, kind in zip(shapes, kinds) if kind == "title" for p in f.iter(f"{{{_TEXT}}}p")
+        ).strip()
+        if title and not b.doc.blocks and not b.doc.title and "subtitle" in kinds:
+            b.doc.title = title  # a title slide names the deck
+        elif title:
+            b.heading(title, 1)
+        for shape, kind in zip(shapes, kinds):
+            if kind == "title":
+                continue
+            if _name(shape)[1] != "frame":  # a text box drawn as a shape: its paragraphs are its children
+                walker.children(shape, 0)
+                b.end_list()
+                continue
+            parts = {_name(part): part for part in shape}
+            if (_DRAW, "text-box") in parts:
+                walker.children(parts[(_DRAW, "text-box")], 0)
+                b.end_list()
+            elif (_TABLE, "table") in parts:
+                walker.table(parts[(_TABLE, "table")])
+            elif (_DRAW, "image") in parts:
+                b.skip("images")
+        notes = page.find(f"{{{_PRESENTATION}}}notes")
+        if notes is not None:
+            for frame in _shapes(notes, 0):
+                if frame.get(f"{{{_PRESENTATION}}}class") == "notes":
+                    for box in frame.iter(f"{{{_DRAW}}}text-box"):
+                        walker.children(box, 0)
+                        b.end_list()
+
+
+def _shapes(node, depth: int):  # noqa: ANN001, ANN202
+    """The frames and text-holding shapes of a slide in drawing order, those inside groups too."""
+    for child in node:
+        ns, name = _name(child)
+        if ns != _DRAW:
+            continue
+        if name == "g" and depth < 20:
+            yield from _shapes(child, depth + 1)
+        elif name == "frame" or any(_name(c)[0] == _TEXT for c in child):
+            yield child

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.knowledge.document import Document
 from bot.knowledge.readers import READERS, NoteError
 
-ZIPPED = [".docx", ".pptx", ".odt"]
+ZIPPED = [".docx", ".pptx", ".odt", ".odp"]
 
 
 def zip_bomb() -> bytes:

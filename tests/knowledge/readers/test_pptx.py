@@ -3,6 +3,7 @@
 import io
 import time
 import zipfile
+from pathlib import Path
 
 import pptx
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from pptx.util import Inches
 
 from bot.knowledge.document import Document
+from bot.knowledge.readers import READERS
 from bot.knowledge.readers import pptx as reader
 from bot.knowledge.readers.base import NoteError
 from bot.knowledge.segment import segment
@@ -204,3 +206,13 @@ def test_section_header_slides_head_the_slides_after_them():
     facts = {s.text: s.topic for s in segment(reader.read(_save(deck), "bonding.pptx"))}
     assert facts["Ionic substances: a fact about conductivity here."] == "Ionic › Conductivity"
     assert facts["Covalent substances: a fact about melting points here."] == "Covalent › Melting points"
+
+
+def test_opendocument_slides_read_as_the_same_deck_does():
+    """The rivers deck saved by LibreOffice Impress (.odp): the title slide names it, each slide's title heads its
+    outline, text boxes (drawn as shapes, one in a group), table and speaker notes; H₂O-style superscripts kept."""
+    odp = Path(__file__).parent.parent.parent / "data" / "layouts" / "rivers.odp"
+    doc = READERS[".odp"](odp.read_bytes(), "rivers.odp")
+    assert doc.title == "Rivers"
+    facts = {s.text: s.topic for s in segment(doc)}
+    assert facts == {s.text: s.topic for s in segment(reader.read(rivers_deck(), "rivers.pptx"))}
