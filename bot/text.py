@@ -63,7 +63,12 @@ def clean(text: str, keep_scripts: bool = False) -> str:
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.isascii():
         text = _STACKED_MARKS.sub(r"\1", text)
+        if _SURROGATE.search(text):  # UTF-16 halves a reader decoded one by one (RTF's \u escapes): paired up
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # "Zalgo" text: more than two combining marks on one letter (no language needs more) are decoration.

@@ -689,3 +689,13 @@ def test_a_quote_asked_for_is_a_fact_that_quotes():
     )
     answer = SearchIndex(segment(notes, "cold-war.md")).ask("peaceful coexistence quote")
     assert answer.answered and answer.hits[0].snippet.text.startswith("As K said")
+
+
+def test_utf16_halves_in_a_question_are_paired_or_replaced_not_a_crash():
+    """A JSON client or a reader may hand over an emoji as its two UTF-16 halves, or one half alone: paired up,
+    a lone half becomes U+FFFD, and the question is answered (the sentence model hashes it as UTF-8)."""
+    from bot.text import clean
+
+    assert clean("fun \ud83d\ude00 and \ud83d alone") == "fun \U0001f600 and \ufffd alone"
+    index = SearchIndex(segment("# Rivers\n- Levees are raised banks along a river.\n", "rivers.md"))
+    assert index.ask("what are levees \ud83d").answered
