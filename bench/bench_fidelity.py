@@ -1,5 +1,5 @@
-"""Format fidelity on the development corpus: the same Markdown notes converted to .docx, .odt, .html, .pptx
-and .pdf (pandoc and LibreOffice, needed here only) answer the same questions as the original.
+"""Format fidelity on the development corpus: the same Markdown notes converted to .docx, .odt, .html, .pptx,
+.pdf and .rtf (pandoc and LibreOffice, needed here only) answer the same questions as the original.
 
     python bench/bench_fidelity.py [--corpus ../shared/corpus] [--subjects biology,physics]
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FORMATS = ["docx", "odt", "html", "pptx", "pdf"]
+FORMATS = ["docx", "odt", "html", "pptx", "pdf", "rtf"]
 
 
 def norm(s: str) -> str:  # ../shared/eval/score_qa.py's normalisation
@@ -33,13 +33,13 @@ def norm(s: str) -> str:  # ../shared/eval/score_qa.py's normalisation
 
 def convert(md: Path, fmt: str, out: Path) -> None:
     target = out / f"{md.stem}.{fmt}"
-    if fmt == "pdf":
+    if fmt in ("pdf", "rtf"):  # LibreOffice's conversion of the Word copy
         docx = out / f"{md.stem}.docx"
         subprocess.run(
             ["pandoc", "-f", "gfm+tex_math_dollars", str(md), "-o", str(docx)], check=True, capture_output=True
         )
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+            ["soffice", "--headless", "--convert-to", fmt, "--outdir", str(out), str(docx)],
             check=True,
             capture_output=True,
         )

@@ -135,7 +135,7 @@ class NotesCog(commands.GroupCog, group_name="notes", group_description=summary(
 
     @app_commands.command(name="add", description="Add files to the class's notes (teachers)")
     @app_commands.describe(
-        file="A notes file: .docx, .pdf, .pptx, .odt, .odp, .md, .txt, .html, .csv",
+        file="A notes file: .docx, .pdf, .pptx, .odt, .odp, .rtf, .md, .txt, .html, .csv",
         **{f"file{n}": "Another notes file" for n in range(2, ADD_FILES + 1)},
     )
     async def add(

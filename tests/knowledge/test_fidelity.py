@@ -1,4 +1,4 @@
-"""The same notes as Markdown, Word, OpenDocument, web page, slides and PDF answer the same questions.
+"""The same notes as Markdown, Word, OpenDocument, web page, slides, PDF and RTF answer the same questions.
 
 Fixtures: tests/data/fidelity (our own notes; scripts/make_fidelity_fixtures.sh made the other formats
 with pandoc and LibreOffice). Marked as the development scorer marks: a gold phrase, normalised, in the
@@ -15,7 +15,7 @@ from bot.knowledge.base import Knowledge
 
 FIXTURES = Path(__file__).parent.parent / "data" / "fidelity"
 QUESTIONS = [json.loads(line) for line in (FIXTURES / "questions.jsonl").read_text().splitlines() if line.strip()]
-FORMATS = ["docx", "odt", "html", "pptx", "pdf"]
+FORMATS = ["docx", "odt", "html", "pptx", "pdf", "rtf"]
 
 
 def norm(s: str) -> str:  # the scorer's normalisation (../shared/eval/score_qa.py)

@@ -36,6 +36,7 @@ READERS: dict[str, Reader] = {
     ".html": _lazy("html"),
     ".htm": _lazy("html"),
     ".pdf": _lazy("pdf"),
+    ".rtf": _lazy("rtf"),
     ".csv": _lazy("delimited"),
     ".tsv": _lazy("delimited"),
 }
@@ -44,7 +45,6 @@ READERS: dict[str, Reader] = {
 UNSUPPORTED = {
     ".doc": "old Word .doc files cannot be read: save it as .docx",
     ".ppt": "old PowerPoint .ppt files cannot be read: save it as .pptx",
-    ".rtf": "RTF files cannot be read: save it as .docx or .txt",
     ".pages": "Pages files cannot be read: export it as .docx or .pdf",
     ".key": "Keynote files cannot be read: export it as .pptx or .pdf",
 }
