@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.document import Document, DocumentBuilder, is_label
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_DEPTH, MAX_TEXT_BYTES, NoteError
 from bot.knowledge.readers.lines import add_lines
 
@@ -19,6 +19,8 @@ _STYLE = re.compile(r"\{\\s(\d+)\\[^;{}]*?\s([^\\;{}]+);\}")  # a style sheet en
 _HEADING_NAME = re.compile(r"^\s*(?:heading\s*(\d)|title)\s*$", re.I)
 _MARK = "\x02H{}\x02"
 _MARKED = re.compile(r"^\s*\x02H(\d)\x02\s*")
+_TOKENS = re.compile(r"\\[\\{}]|\\s(?P<style>\d+)(?!\d)\s?|\\b(?P<bold>[01]?)(?![A-Za-z0-9])\s?|\}")
+_BOLD_ON, _BOLD_OFF = "\x03", "\x04"
 _ITEM = re.compile(r"^\s*(?:([•◦▪▫‣⁃○●■□–—o\-*])|(\d{1,3}[.)]|[a-zA-Z][.)]|[ivxIVX]{1,5}[.)]))\t\s*")
 
 
@@ -31,12 +33,20 @@ def read(data: bytes, source: str) -> Document:
 
     rtf = data.decode("latin-1")  # RTF is 7-bit ASCII; other characters come as escapes striprtf decodes
     levels = {number: int(m.group(1) or 1) for number, name in _STYLE.findall(rtf) if (m := _HEADING_NAME.match(name))}
-    if levels:
-        rtf = re.sub(
-            r"\\s(\d+)(?![\d])(\s?)",
-            lambda m: m.group(0) + (_MARK.format(levels[m.group(1)]) if m.group(1) in levels else ""),
-            rtf,
-        )
+
+    def mark(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == "}":  # a group ends, and a "{\b ...}" run with it
+            return _BOLD_OFF + token
+        if m.group("style") is not None:
+            return token + (_MARK.format(levels[m.group("style")]) if m.group("style") in levels else "")
+        if m.group("bold") is not None:
+            return token + (_BOLD_OFF if m.group("bold") == "0" else _BOLD_ON)
+        return token  # an escaped backslash or brace: text
+
+    # Paragraphs in a heading style, and bold on and off: a paragraph in bold alone is a label over what follows,
+    # as in Word ("**Arteries**" alone on a line).
+    rtf = _TOKENS.sub(mark, rtf)
     try:
         text = rtf_to_text(rtf, errors="ignore")
     except Exception as exc:  # striprtf raises plain exceptions on broken escapes and groups
@@ -63,6 +73,8 @@ def _blocks(b: DocumentBuilder, lines: list[str]) -> None:
         if len(b.doc.blocks) >= MAX_BLOCKS:
             b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
             return
+        bold = _bold_only(line)
+        line = line.replace(_BOLD_ON, "").replace(_BOLD_OFF, "")
         heading = _MARKED.match(line)
         if heading:
             flush()
@@ -70,6 +82,11 @@ def _blocks(b: DocumentBuilder, lines: list[str]) -> None:
             b.heading(line[heading.end() :].replace("\x02", ""), int(heading.group(1)))
             continue
         line = line.replace("\x02", "")
+        if bold and is_label(line.strip()):
+            flush()
+            glyphs.clear()
+            b.heading(line, 6)  # a bold line alone: a label over what follows
+            continue
         if line.count("|") >= 2 and line.rstrip().endswith("|"):  # a table row: "cell|cell|"
             if prose:
                 flush()
@@ -93,3 +110,18 @@ def _blocks(b: DocumentBuilder, lines: list[str]) -> None:
         glyphs.clear()
         prose.append(line)
     flush()
+
+
+def _bold_only(line: str) -> bool:
+    """Whether every visible character of the line was set in bold (between a bold-on mark and the next off)."""
+    bold = seen = False
+    for ch in line:
+        if ch == _BOLD_ON:
+            bold = True
+        elif ch == _BOLD_OFF:
+            bold = False
+        elif not ch.isspace() and ch != "\x02":
+            if not bold:
+                return False
+            seen = True
+    return seen

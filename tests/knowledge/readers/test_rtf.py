@@ -7,7 +7,7 @@ from bot.knowledge.segment import segment
 
 # What Word, WordPad and LibreOffice write, cut down: a style sheet naming "Heading 1", paragraphs set in it, a
 # list whose deeper points use another bullet, a table (one row of cells per \row), \uN escapes (an emoji as
-# its two UTF-16 halves) and a picture, which is left out.
+# its two UTF-16 halves), a picture, which is left out, a bold line alone and escaped braces.
 RIVERS = (
     r"{\rtf1\ansi\deff0{\fonttbl{\f0 Calibri;}}"
     r"{\stylesheet{\s0 Normal;}{\s1\sbasedon0\snext0\b\fs32 heading 1;}{\s2\sbasedon0\snext0\b\fs28 Heading 2;}}"
@@ -22,7 +22,9 @@ RIVERS = (
     r"\trowd\cellx3000\cellx6000\pard\intbl River\cell Length\cell\row"
     r"\trowd\cellx3000\cellx6000\pard\intbl Severn\cell 354 km\cell\row"
     r"\trowd\cellx3000\cellx6000\pard\intbl Thames\cell 346 km\cell\row"
-    r"\pard\plain\s0 Floods are fun to watch \u-10179?\u-8704? from a distance.\par}"
+    r"\pard\plain\s0 Floods are fun to watch \u-10179?\u-8704? from a distance.\par"
+    r"\pard\plain\s0{\b Tributaries}\par"
+    r"\pard\plain\s0 A tributary \{a smaller river\} joins the {\b main} river at a confluence.\par}"
 )
 
 
@@ -32,6 +34,7 @@ def test_headings_lists_tables_and_escapes():
         (1, "Rivers"),
         (2, "Erosion"),
         (2, "Discharge"),
+        (6, "Tributaries"),  # a paragraph in bold alone; "{\b main}" inside a sentence is no label
     ]
     facts = {s.text: s.topic for s in segment(doc)}
     assert facts["Hydraulic action: the force of the water: it forces air into cracks"] == "Erosion"
@@ -39,6 +42,7 @@ def test_headings_lists_tables_and_escapes():
     assert facts["Severn - Length: 354 km"] == "Discharge"
     assert facts["Floods are fun to watch \U0001f600 from a distance."] == "Discharge"
     assert not any("89504e" in f for f in facts)
+    assert facts["A tributary {a smaller river} joins the main river at a confluence."] == "Discharge › Tributaries"
 
 
 @pytest.mark.parametrize(
