@@ -34,6 +34,12 @@ _LEAD_TERM = re.compile(
     r"([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s)",
     re.I,
 )
+# the same led by its verb only ("Peaceful Coexistence was a Soviet doctrine"), after a label
+_VERB_LEAD = re.compile(
+    r"\s*(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
+    r"([^:;,.!?]{1,60}?)\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s",
+    re.I,
+)
 # "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
 _NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
 ASIDE = re.compile(r"\([^()]*\)")
@@ -48,6 +54,11 @@ def _lead_term(text: str) -> tuple[str, bool]:
     if named:
         return named.group(1), True
     lead = _LEAD_TERM.match(text)
+    if lead and lead.group(0).endswith(":"):
+        # a label over a definition ("Summary: Peaceful Coexistence was a Soviet doctrine ..."): the term defined
+        inner = _VERB_LEAD.match(text, lead.end())
+        if inner and not POINTS_BACK.match(inner.group(1)):
+            return inner.group(1), False
     return (lead.group(1), False) if lead else ("", False)
 
 

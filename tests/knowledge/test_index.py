@@ -699,3 +699,15 @@ def test_utf16_halves_in_a_question_are_paired_or_replaced_not_a_crash():
     assert clean("fun \ud83d\ude00 and \ud83d alone") == "fun \U0001f600 and \ufffd alone"
     index = SearchIndex(segment("# Rivers\n- Levees are raised banks along a river.\n", "rivers.md"))
     assert index.ask("what are levees \ud83d").answered
+
+
+def test_a_label_over_a_definition_does_not_hide_the_term_it_defines():
+    notes = (
+        "# Cold War\n## Peaceful Coexistence\n"
+        "- Shortly after Stalin's death, Beria proposed a reunified, neutral Germany.\n"
+        "- Summary: Peaceful Coexistence was a Soviet doctrine that argued peaceful relations with the West were "
+        "possible.\n"
+        "- K adopted the new course under the name of Peaceful Coexistence.\n"
+    )
+    answer = SearchIndex(segment(notes, "cold-war.md")).ask("what is peaceful coexistence")
+    assert answer.answered and answer.hits[0].snippet.text.startswith("Summary: Peaceful Coexistence was")
