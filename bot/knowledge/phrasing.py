@@ -29,17 +29,11 @@ DEFINE = re.compile(
 )
 # The term a fact defines: "Osmosis: ...", "Osmosis - ...", "Osmosis is ...", "Tissues are ..."; not a statement
 # about it ("Firewalls are installed on servers") or a clause ("When a firewall is ...").
-_LEAD_TERM = re.compile(
-    r"^(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
-    r"([^:;,.!?]{1,60}?)(?::|\s-\s|\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s)",
-    re.I,
-)
+_NOT_A_CLAUSE = r"(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
+_DEFINING_VERB = r"\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s"
+_LEAD_TERM = re.compile(rf"^{_NOT_A_CLAUSE}([^:;,.!?]{{1,60}}?)(?::|\s-\s|{_DEFINING_VERB})", re.I)
 # the same led by its verb only ("Peaceful Coexistence was a Soviet doctrine"), after a label
-_VERB_LEAD = re.compile(
-    r"\s*(?!(?:when|if|although|because|since|while|as|after|before|once|unless|whether|in|on|at|for)\b)"
-    r"([^:;,.!?]{1,60}?)\s+(?:(?:is|are|was|were)(?!\s+(?!defined|called|known)\w+ed\b)|means?|refers\s+to)\s",
-    re.I,
-)
+_VERB_LEAD = re.compile(rf"\s*{_NOT_A_CLAUSE}([^:;,.!?]{{1,60}}?){_DEFINING_VERB}", re.I)
 # "... are called levees", "... is known as the greenhouse effect": the term named at the end is defined.
 _NAMED_TERM = re.compile(r"\b(?:is|are|was|were)\s+(?:called|known\s+as|termed)\s+([^:;,.!?()]{1,50}?)\s*[.!]?$", re.I)
 ASIDE = re.compile(r"\([^()]*\)")

@@ -162,6 +162,16 @@ class _Deck:
             lines.clear()
 
         paragraphs = list(shape.text_frame.paragraphs)
+        ahead = 0  # the next paragraph with text, looked for only after a bold line (it moves forward only)
+
+        def parent(k: int, level: int) -> bool:
+            """Whether the next paragraph with text after the k-th is a point deeper than `level`."""
+            nonlocal ahead
+            ahead = max(ahead, k + 1)
+            while ahead < len(paragraphs) and not paragraphs[ahead].text.strip():
+                ahead += 1
+            return ahead < len(paragraphs) and paragraphs[ahead].level > level
+
         for k, paragraph in enumerate(paragraphs):
             if len(self.b.doc.blocks) >= MAX_BLOCKS:  # one text box with a whole book in it
                 self.b.warn(f"only the first {MAX_BLOCKS} parts of the file were read")
@@ -171,9 +181,12 @@ class _Deck:
                 lines.append("")
                 continue
             item = (bulleted and not _no_bullet(paragraph)) or (body and paragraph.level > 0)
-            nxt = next((q for q in paragraphs[k + 1 :] if q.text.strip()), None)
-            parent = item and nxt is not None and nxt.level > paragraph.level
-            if _bold(paragraph) and len(text.split()) <= 10 and paragraph.level == 0 and not parent:
+            if (
+                _bold(paragraph)
+                and len(text.split()) <= 10
+                and paragraph.level == 0
+                and not (item and parent(k, paragraph.level))
+            ):
                 flush()
                 # a bold line alone is a label: a heading on the slide, or a lead-in when it ends in ":" (a bold
                 # point over its sub-points, "Spartacist Revolt" or "Exception!", is an item of the list)

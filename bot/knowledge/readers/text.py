@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.document import Document, DocumentBuilder
+from bot.knowledge.readers import delimited
 from bot.knowledge.readers.base import MAX_BLOCKS, MAX_TEXT_BYTES, NoteError
-from bot.knowledge.readers.delimited import tab_separated
 from bot.knowledge.readers.encoding import decode_text
 from bot.knowledge.readers.lines import BULLET, ends_sentence, is_heading_like, joins
 from bot.text import clean, fold, squash
@@ -29,9 +29,7 @@ def read(data: bytes, source: str) -> Document:
     if len(data) > MAX_TEXT_BYTES:
         raise NoteError(f"the file is larger than {MAX_TEXT_BYTES // 1_000_000} MB")
     text = decode_text(data)
-    if tab_separated(text):  # a flashcard export or a pasted spreadsheet: "term<TAB>definition" lines
-        from bot.knowledge.readers import delimited
-
+    if delimited.tab_separated(text):  # a flashcard export or a pasted spreadsheet: "term<TAB>definition" lines
         return delimited.read_text(text, source)
     if len(_MD_SYNTAX.findall(text[:200_000])) >= 2:
         from bot.knowledge.readers import markdown  # markdown-it and its plugins: only for text written in Markdown
